@@ -1,0 +1,137 @@
+"""The ``rmresearch`` command: thin over the package API.
+
+Bad input never ends in a traceback: project errors print a one-paragraph message and exit
+with code 2; anything unexpected prints a short message (the traceback only with
+``RMRESEARCH_DEBUG=1``) and exits with code 1.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                   ("HF_DATASETS_OFFLINE", "1"), ("MPLBACKEND", "Agg"),
+                   ("TOKENIZERS_PARALLELISM", "false")):
+    os.environ.setdefault(_var, _val)
+
+app = typer.Typer(
+    name="rmresearch", no_args_is_help=True, add_completion=False,
+    help="Research workbench for reverse-mentoring programmes: ingest notes, transcripts and "
+         "forms, code them into the four levels of operation, and publish findings.")
+
+
+def _echo_error(message: str) -> None:
+    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
+
+
+@app.command()
+def ingest(
+    data: Path = typer.Option(..., "--data", help="Folder holding manifest.csv and the files "
+                              "it lists."),
+    store: Path = typer.Option(..., "--store", help="Project store file (created if missing), "
+                               "e.g. project.rmproj."),
+    manifest: Optional[Path] = typer.Option(None, help="Manifest to use instead of "
+                                            "DATA/manifest.csv."),
+) -> None:
+    """Read a folder of notes, transcripts and forms into a project store.
+
+    Every file is read and checked first; if any is wrong nothing is written.
+    """
+    from .ingest import ingest_folder
+    from .store import ProjectStore
+
+    result = ingest_folder(data, manifest)
+    with ProjectStore.open(store) as st:
+        counts = st.ingest(result, params={"data": str(data), "manifest": str(
+            result.manifest_path)})
+    typer.echo(f"Ingested {len(result.documents)} files into {store}: {counts['new']} new, "
+               f"{counts['changed']} changed (new version), {counts['unchanged']} unchanged, "
+               f"{counts['metadata']} with updated details; {counts['segments']} new segments.")
+
+
+@app.command()
+def status(store: Path = typer.Option(..., "--store", help="Project store file.")) -> None:
+    """Show what a project store holds: documents, segments, codings by coder, runs."""
+    from .errors import StoreError
+    from .store import ProjectStore
+
+    if not store.is_file():
+        raise StoreError(f"{store} does not exist; create it with 'rmresearch ingest --data "
+                         f"FOLDER --store {store}'.")
+    with ProjectStore.open(store) as st:
+        info = st.summary()
+    typer.echo(f"Project store {store}")
+    typer.echo(f"  documents: {info['documents']} current ({info['document_versions']} "
+               f"versions), segments: {info['segments']}, form responses: {info['responses']}")
+    typer.echo(f"  cohorts: {', '.join(info['cohorts']) or '-'}")
+    for source, n in info["by_source"].items():
+        typer.echo(f"  source {source}: {n} documents")
+    for coder, n in info["codings_by_coder"].items():
+        typer.echo(f"  codings by {coder}: {n}")
+    typer.echo(f"  runs recorded: {info['runs']}")
+
+
+@app.command()
+def synth(
+    output: Path = typer.Option(Path("data/synthetic"), help="Folder to write."),
+    seed: int = typer.Option(7, help="Random seed: the same seed writes the same files."),
+    cohorts: int = typer.Option(3, min=1, help="Number of cohorts."),
+    pairs: int = typer.Option(8, min=1, help="Pairs per cohort."),
+    sessions: int = typer.Option(3, min=1, help="Sessions per pair."),
+) -> None:
+    """Generate synthetic cohorts (fictional people, known truth) for tests and benchmarks."""
+    from .synthetic import generate
+
+    manifest = generate(output, seed=seed, cohorts=cohorts, pairs=pairs, sessions=sessions)
+    typer.echo(f"Wrote {len(manifest)} files for {cohorts} cohorts x {pairs} pairs to {output}.")
+
+
+def _register_optional() -> None:
+    """Add command groups that live in their own modules (each imports lazily)."""
+    import importlib
+
+    for module in ("rmresearch.cli_coding",):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.register(app)
+
+
+_register_optional()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn project errors into messages and exit codes."""
+    from .errors import RmResearchError
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except RmResearchError as exc:
+        _echo_error(str(exc))
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _echo_error("stopped.")
+        return 130
+    except Exception as exc:  # click usage errors are handled below
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        if os.environ.get("RMRESEARCH_DEBUG"):
+            raise
+        _echo_error(f"unexpected {exc.__class__.__name__}: {exc}. This is a bug in rmresearch;"
+                    " run again with RMRESEARCH_DEBUG=1 to see the details and report them.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Training material for the model and ensemble coders.
+
+Three sources, de-duplicated by text (labels of the same text are merged):
+
+* the codebook: each code's examples (labelled with that code), and the not-codable examples
+  (no level);
+* the shipped training file ``codebooks/edi_levels_training.yaml`` (hand-written, a list of
+  ``{text, levels, valence}``), used when the codebook's codes are the four EDI levels;
+* human-coded segments (``coder`` starting ``human:``) passed as ``extra_segments``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import yaml
+
+from ..codebook import LEVELS, VALENCES, Codebook
+from ..errors import CodingError, join_allowed
+
+__all__ = ["TrainingItem", "TrainingSet", "codebook_items", "training_file_items",
+           "human_items", "build_training_set", "TRAINING_FILE"]
+
+TRAINING_FILE = "codebooks/edi_levels_training.yaml"
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    """One labelled text: its levels (empty = not codable) and valence (None = unknown)."""
+
+    text: str
+    levels: tuple[str, ...]
+    valence: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Texts with a multi-label matrix over the codebook's codes and valences."""
+
+    texts: list[str]
+    Y: np.ndarray            # (n, n_codes) 0/1
+    valences: list[str | None]
+    sources: list[str]
+    codes: list[str]
+
+    @property
+    def hash(self) -> str:
+        """Short hash of the labelled content (part of the coder label)."""
+        payload = json.dumps([self.codes, self.texts, self.Y.tolist(), self.valences])
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def codebook_items(codebook: Codebook) -> list[TrainingItem]:
+    """Each code's examples plus the not-codable examples."""
+    items = [TrainingItem(ex.text, (code.id,), ex.valence, "codebook")
+             for code in codebook.codes for ex in code.examples]
+    items += [TrainingItem(ex.text, (), None, "codebook") for ex in codebook.not_codable_examples]
+    return items
+
+
+def training_file_items(codebook: Codebook, path: str | Path | None = None) -> list[TrainingItem]:
+    """Items of a training file (default: the shipped one, only for the four EDI levels)."""
+    if path is None:
+        if set(codebook.ids) != set(LEVELS):
+            return []
+        ref = resources.files("rmresearch").joinpath(TRAINING_FILE)
+        if not ref.is_file():
+            return []
+        text, where = ref.read_text(encoding="utf-8"), f"rmresearch/{TRAINING_FILE}"
+    else:
+        text, where = Path(path).read_text(encoding="utf-8"), str(path)
+    data = yaml.safe_load(text) or []
+    return _parse_items(data, codebook, where)
+
+
+def _parse_items(data: Any, codebook: Codebook, where: str) -> list[TrainingItem]:
+    if not isinstance(data, list):
+        raise CodingError(f"{where}: must be a list of {{text, levels, valence}} items")
+    items, problems = [], []
+    for i, raw in enumerate(data, start=1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+            problems.append(f"item {i}: needs a 'text'")
+            continue
+        levels = raw.get("levels") or []
+        levels = [levels] if isinstance(levels, str) else list(levels)
+        bad = [lv for lv in levels if lv not in codebook.ids]
+        if bad:
+            problems.append(f"item {i}: unknown level(s) {bad}; allowed: "
+                            f"{join_allowed(codebook.ids)}")
+        val = raw.get("valence")
+        if val is not None and val not in VALENCES:
+            problems.append(f"item {i}: valence {val!r} is not one of {join_allowed(VALENCES)}")
+            val = None
+        items.append(TrainingItem(raw["text"].strip(), tuple(levels), val, "training"))
+    if problems:
+        raise CodingError(f"{where}: " + "; ".join(problems[:10]))
+    return items
+
+
+def human_items(codings: Any, segments: Any) -> list[TrainingItem]:
+    """Training items from human codings (``coder`` starting ``human:``) of known segments.
+
+    Segments with a human row of code ``none`` (or listed with no level) are not used: a
+    human who saw a segment and coded nothing leaves no row, so absence is not evidence.
+    """
+    if codings is None or len(codings) == 0:
+        return []
+    human = codings[codings["coder"].astype(str).str.startswith("human:")]
+    texts = dict(zip(segments["segment_id"].astype(str), segments["text"].astype(str)))
+    items = []
+    for sid, group in human.groupby(human["segment_id"].astype(str), sort=True):
+        if sid not in texts:
+            continue
+        levels = tuple(sorted(set(group["code"].astype(str)) - {"none"}))
+        vals = [v for v in group.get("valence", []) if v in VALENCES]
+        items.append(TrainingItem(texts[sid], levels, vals[0] if vals else None, "human"))
+    return items
+
+
+def build_training_set(codebook: Codebook, items: Sequence[TrainingItem]) -> TrainingSet:
+    """Merge items by text (union of levels, first known valence) into a `TrainingSet`."""
+    codes = codebook.ids
+    merged: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if not item.text:
+            continue
+        entry = merged.setdefault(item.text, {"levels": set(), "valence": None,
+                                              "source": item.source})
+        entry["levels"].update(lv for lv in item.levels if lv in codes)
+        if entry["valence"] is None and item.valence is not None:
+            entry["valence"] = item.valence
+    texts = list(merged)
+    Y = np.zeros((len(texts), len(codes)), dtype=int)
+    for i, text in enumerate(texts):
+        for lv in merged[text]["levels"]:
+            Y[i, codes.index(lv)] = 1
+    return TrainingSet(texts, Y, [merged[t]["valence"] for t in texts],
+                       [merged[t]["source"] for t in texts], list(codes))

@@ -1,0 +1,165 @@
+"""Spreadsheets: reading .csv/.xlsx as text tables, and evaluation-form exports.
+
+An evaluation form has one row per respondent: ``respondent_id``, ``role``, then 1-10 items
+(columns whose filled cells are all whole numbers) and free-text columns (anything else).
+It becomes rows of the long ``responses`` table, and its free-text answers become a
+document (``respondent | question: answer`` per line) so answers can be segmented and coded.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .decode import read_text
+from .parsed import ParsedDoc, Turn
+
+__all__ = ["read_table", "read_form", "FORM_ID_COLUMNS"]
+
+FORM_ID_COLUMNS = ("respondent_id", "role")
+_OPTIONAL_ID_COLUMNS = ("stage", "cohort", "pair_id")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    text = read_text(path)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise InputError("the file has no rows.", path=path)
+    header = [h.strip() for h in rows[0]]
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) > len(header):
+            raise InputError(f"has {len(row)} cells but the header has {len(header)} columns "
+                             "(a stray comma, or text with a comma that is not in quotes).",
+                             path=path, line=number,
+                             allowed="one cell per header column; quote text containing commas.")
+    body = [row + [""] * (len(header) - len(row)) for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"is not a readable Excel workbook ({exc.__class__.__name__}).",
+                         path=path, allowed="an .xlsx workbook (old .xls files must be "
+                         "re-saved as .xlsx).") from None
+    sheet = book.worksheets[0]
+    rows = [["" if v is None else _cell_text(v) for v in row]
+            for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError("the first sheet has no rows.", path=path)
+    header = [h.strip() for h in rows[0]]
+    width = max(i + 1 for i, h in enumerate(header) if h) if any(header) else 0
+    return pd.DataFrame([r[:width] + [""] * (width - len(r[:width])) for r in rows[1:]],
+                        columns=header[:width], dtype=str)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a .csv or .xlsx file into a DataFrame of strings (empty cells are '').
+
+    Raises
+    ------
+    InputError
+        Unknown extension, unreadable file, malformed rows, blank or duplicate headers.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        df = _read_csv(path)
+    elif suffix == ".xlsx":
+        df = _read_xlsx(path)
+    else:
+        raise InputError(f"unknown spreadsheet type '{suffix}'.", path=path,
+                         allowed="'.csv' or '.xlsx'.")
+    blank = [i + 1 for i, c in enumerate(df.columns) if not str(c).strip()]
+    if blank:
+        raise InputError(f"header cell(s) {blank} are blank.", path=path, line=1,
+                         allowed="a name in every header cell.")
+    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if dupes:
+        raise InputError(f"column name(s) {dupes} appear more than once.", path=path, line=1)
+    return df
+
+
+def require_columns(df: pd.DataFrame, required: tuple[str, ...], path: Path) -> None:
+    """Raise `InputError` naming the missing columns and the ones found."""
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError(f"is missing required column(s) {missing}; the columns found are "
+                         f"{list(df.columns)}.", path=path, line=1,
+                         allowed=f"a header with {list(required)} and the question columns.")
+
+
+def _likert(series: pd.Series) -> bool:
+    filled = series[series.str.strip() != ""]
+    return bool(len(filled)) and bool(filled.str.strip().str.fullmatch(r"-?\d+(\.0+)?").all())
+
+
+def read_form(path: str | Path) -> ParsedDoc:
+    """Read an evaluation-form export (see module docstring)."""
+    path = Path(path)
+    df = read_table(path)
+    df.columns = [c.strip().lower().replace(" ", "_") for c in df.columns]
+    require_columns(df, FORM_ID_COLUMNS, path)
+    df = df[df["respondent_id"].str.strip() != ""].reset_index(drop=True)
+    if df.empty:
+        raise InputError("has a header but no respondents.", path=path)
+    dup = df["respondent_id"][df["respondent_id"].duplicated()].tolist()
+    if dup:
+        raise InputError(f"respondent id(s) {sorted(set(dup))} appear more than once.",
+                         path=path, column="respondent_id",
+                         allowed="one row per respondent.")
+    questions = [c for c in df.columns if c not in FORM_ID_COLUMNS + _OPTIONAL_ID_COLUMNS]
+    if not questions:
+        raise InputError("has no question columns after 'respondent_id' and 'role'.", path=path)
+    scale = [q for q in questions if _likert(df[q])]
+    return _form_doc(df, scale, [q for q in questions if q not in scale], path)
+
+
+def _form_doc(df: pd.DataFrame, scale: list[str], free: list[str], path: Path) -> ParsedDoc:
+    responses, lines, turns, pos = [], [], [], 0
+    for idx, row in df.iterrows():
+        rid, role = row["respondent_id"].strip(), row["role"].strip().lower()
+        stage = row.get("stage", "").strip() if "stage" in df.columns else ""
+        for q in scale:
+            cell = row[q].strip()
+            value = float(cell) if cell else None
+            if value is not None and not 1 <= value <= 10:
+                raise InputError(f"value {cell} is outside the 1-10 scale.", path=path,
+                                 line=int(idx) + 2, column=q, allowed="whole numbers 1 to 10, "
+                                 "or an empty cell for no answer.")
+            responses.append(dict(respondent_id=rid, role=role, stage=stage, question_id=q,
+                                  value=value, text=None))
+        for q in free:
+            answer = " ".join(row[q].split())
+            if not answer:
+                continue
+            responses.append(dict(respondent_id=rid, role=role, stage=stage, question_id=q,
+                                  value=None, text=answer))
+            prefix = f"{rid} | {q}: "
+            speaker_role = role if role in ("mentor", "mentee", "staff") else "respondent"
+            turns.append(Turn(pos + len(prefix), pos + len(prefix) + len(answer), rid,
+                              speaker_role, None))
+            lines.append(prefix + answer + "\n")
+            pos += len(lines[-1])
+    return ParsedDoc(text="".join(lines), turns=turns, responses=responses)

@@ -1,0 +1,40 @@
+"""Plain-text notes (.txt, .md) and Word documents (.docx)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import InputError
+from .decode import normalise_newlines, read_text
+from .parsed import ParsedDoc
+
+__all__ = ["read_plain", "read_docx"]
+
+
+def read_plain(path: Path) -> ParsedDoc:
+    """Read a .txt or .md file; speaker turns are detected later from ``Name:`` prefixes."""
+    return ParsedDoc(text=read_text(path))
+
+
+def read_docx(path: Path) -> ParsedDoc:
+    """Read a .docx file: one line per paragraph (table cells included, row by row)."""
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty.", path=path, allowed="a Word .docx document.")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"is not a readable Word document ({exc.__class__.__name__}).",
+                         path=path, allowed="a .docx saved by Word, LibreOffice or Google "
+                         "Docs (old .doc files must be re-saved as .docx).") from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t".join(cell.text for cell in row.cells))
+    text = normalise_newlines("\n".join(lines)).strip("\n")
+    if not text.strip():
+        raise InputError("the Word document has no text.", path=path,
+                         allowed="a document with at least one paragraph of text.")
+    return ParsedDoc(text=text + "\n")

@@ -1,0 +1,96 @@
+"""pandera schemas for the tables passed between the steps (documents, segments, codings,
+responses, manifest). Validation reports every failure at once.
+
+Import cost matters (pandera takes most of a second), so schemas are built on first use:
+call `validate(df, "segments")`.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .errors import RmResearchError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES", "COLUMNS", "validate", "schema"]
+
+SOURCES = ("interview", "observation", "inspection", "journal", "feedback_form",
+           "staff_feedback")
+AUTHOR_ROLES = ("mentor", "mentee", "programme", "staff")
+SPEAKER_ROLES = ("mentor", "mentee", "respondent", "staff", "unknown")
+VALENCES = ("positive", "attention", "neutral")
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "version", "cohort", "pair_id", "source", "author_role", "stage",
+                  "date", "path", "sha256", "text"],
+    "segments": ["segment_id", "doc_id", "version", "cohort", "pair_id", "source", "stage",
+                 "speaker", "speaker_role", "start", "end", "text"],
+    "codings": ["segment_id", "code", "coder", "score", "valence", "evidence"],
+    "responses": ["respondent_id", "cohort", "role", "stage", "question_id", "value", "text"],
+}
+
+
+@lru_cache(maxsize=None)
+def schema(name: str):  # -> pa.DataFrameSchema
+    """Return the pandera schema for table ``name`` (one of `COLUMNS`)."""
+    import pandera.pandas as pa
+
+    s, i, f = pa.Column(str), pa.Column(int), pa.Column(float)
+    nullable_str = pa.Column(str, nullable=True)
+    tables = {
+        "documents": {
+            "doc_id": pa.Column(str, pa.Check.str_length(min_value=1)), "version": i,
+            "cohort": s, "pair_id": nullable_str,
+            "source": pa.Column(str, pa.Check.isin(SOURCES)),
+            "author_role": pa.Column(str, pa.Check.isin(AUTHOR_ROLES)),
+            "stage": s, "date": nullable_str, "path": s,
+            "sha256": pa.Column(str, pa.Check.str_length(64, 64)), "text": s,
+        },
+        "segments": {
+            "segment_id": pa.Column(str, unique=True), "doc_id": s, "version": i,
+            "cohort": s, "pair_id": nullable_str,
+            "source": pa.Column(str, pa.Check.isin(SOURCES)), "stage": s,
+            "speaker": nullable_str,
+            "speaker_role": pa.Column(str, pa.Check.isin(SPEAKER_ROLES)),
+            "start": pa.Column(int, pa.Check.ge(0)), "end": pa.Column(int, pa.Check.ge(0)),
+            "text": pa.Column(str, pa.Check.str_length(min_value=1)),
+        },
+        "codings": {
+            "segment_id": s, "code": s, "coder": pa.Column(str, pa.Check.str_length(1)),
+            "score": pa.Column(float, pa.Check.in_range(0.0, 1.0)),
+            "valence": pa.Column(str, pa.Check.isin(VALENCES)), "evidence": s,
+        },
+        "responses": {
+            "respondent_id": s, "cohort": s, "role": s, "stage": s, "question_id": s,
+            "value": pa.Column(float, pa.Check.in_range(1, 10), nullable=True),
+            "text": nullable_str,
+        },
+    }
+    checks = []
+    if name == "segments":
+        checks.append(pa.Check(lambda d: d["end"] > d["start"], name="end_after_start"))
+    return pa.DataFrameSchema(tables[name], checks=checks, strict=False, coerce=True)
+
+
+def validate(df: "pd.DataFrame", name: str) -> "pd.DataFrame":
+    """Validate ``df`` against table ``name``, reporting every failure at once.
+
+    Raises
+    ------
+    RmResearchError
+        Listing each failing column and check with a few offending values.
+    """
+    import pandera.errors as pe
+
+    if name not in COLUMNS:
+        raise KeyError(f"unknown table '{name}'; known tables: {sorted(COLUMNS)}")
+    try:
+        return schema(name).validate(df, lazy=True)
+    except pe.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = [f"{r.column}: {r.check} (e.g. {r.failure_case!r})"
+                 for r in cases.drop_duplicates(["column", "check"]).head(20).itertuples()]
+        raise RmResearchError(f"The {name} table is not valid:\n  - " + "\n  - ".join(lines)) \
+            from None

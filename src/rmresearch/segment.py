@@ -1,0 +1,141 @@
+"""Segmentation: sentences within speaker turns, with codepoint offsets and stable ids.
+
+Every segment satisfies ``document_text[start:end] == text``. Ids depend only on the
+document id, the document's content hash and the offsets, so re-running gives the same ids
+and a changed document gets new ones (old codings stay tied to the old text).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from .ingest.parsed import Turn
+
+__all__ = ["Span", "detect_turns", "split_sentences", "segment_text", "segment_id",
+           "speaker_role"]
+
+_PREFIX = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Za-z.'\u2019\-]*(?:[ \t][A-Z][A-Za-z.'\u2019\-]*){0,3})"
+                     r"[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
+_ROLE_WORDS = {"mentor": "mentor", "mentee": "mentee", "leader": "mentee",
+               "interviewer": "mentor", "interviewee": "mentee"}
+_NOT_SPEAKERS = {"note", "notes", "date", "time", "re", "subject", "action", "actions",
+                 "location", "venue", "attendees", "present", "agenda", "summary", "ps", "nb",
+                 "q", "a", "question", "answer", "observation", "inspection", "session"}
+_ABBREV = {"dr", "mr", "mrs", "ms", "mx", "prof", "st", "eg", "ie", "etc", "vs", "no", "approx",
+           "dept", "e.g", "i.e", "cf", "sr", "jr"}
+_BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s+)")
+_BULLET = re.compile(r"^(?:[-*\u2022\u2013\u2014>]+|\d{1,2}[.)])\s+")
+_WORDLIKE = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence: offsets into the document text, with its speaker."""
+
+    start: int
+    end: int
+    speaker: str | None
+    time: float | None = None
+    role: str | None = None
+
+
+def detect_turns(text: str, known_speakers: Iterable[str] = ()) -> list[Turn] | None:
+    """Find ``Name:`` / ``NAME:`` turns at line starts; None when the text has no turns.
+
+    A prefix counts as a speaker when it names a known speaker or a role word, or when the
+    same prefix starts at least two lines (so ``Note: ...`` in field notes is not a speaker).
+    """
+    known = {k.lower() for name in known_speakers if name for k in _name_keys(name)}
+    matches = [m for m in _PREFIX.finditer(text) if m.group("name").lower() not in _NOT_SPEAKERS]
+    counts = Counter(m.group("name").lower() for m in matches)
+    heads = [m for m in matches
+             if m.group("name").lower() in known or m.group("name").lower() in _ROLE_WORDS
+             or counts[m.group("name").lower()] >= 2]
+    if not heads:
+        return None
+    turns = []
+    if heads[0].start() > 0 and text[:heads[0].start()].strip():
+        turns.append(Turn(0, heads[0].start(), None))
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        turns.append(Turn(m.end(), end, m.group("name").strip()))
+    return turns
+
+
+def _name_keys(name: str) -> set[str]:
+    parts = name.split()
+    return {name, *parts} if parts else {name}
+
+
+def speaker_role(speaker: str | None, mentor: str = "", mentee: str = "",
+                 default: str = "unknown") -> str:
+    """Map a speaker label to 'mentor' / 'mentee' using the manifest's names and role words."""
+    if not speaker:
+        return default
+    key = speaker.strip().lower()
+    if key in _ROLE_WORDS:
+        return _ROLE_WORDS[key]
+    for role, name in (("mentor", mentor), ("mentee", mentee)):
+        if name and key in {k.lower() for k in _name_keys(name)}:
+            return role
+    return "unknown"
+
+
+def _is_boundary(line: str, match: re.Match) -> bool:
+    before = line[:match.start()].rsplit(None, 1)
+    word = before[-1].lower().rstrip(".") if before else ""
+    if match.group().startswith(".") and len(match.group()) == 1:
+        if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+            return False
+    rest = line[match.end():].lstrip()
+    return bool(rest) and not rest[0].islower()
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of sentences in ``text[start:end]``; lines are hard boundaries.
+
+    Leading bullets and surrounding whitespace are trimmed; pieces without a letter or digit
+    are dropped.
+    """
+    end = len(text) if end is None else end
+    pos = start
+    for line in text[start:end].split("\n"):
+        line_start, cut = pos, 0
+        pos += len(line) + 1
+        pieces = []
+        for m in _BOUNDARY.finditer(line):
+            if _is_boundary(line, m):
+                pieces.append((cut, m.end()))
+                cut = m.end()
+        pieces.append((cut, len(line)))
+        for a, b in pieces:
+            yield from _trimmed(line, line_start, a, b)
+
+
+def _trimmed(line: str, offset: int, a: int, b: int) -> Iterator[tuple[int, int]]:
+    piece = line[a:b]
+    lead = len(piece) - len(piece.lstrip())
+    bullet = _BULLET.match(piece[lead:])
+    lead += bullet.end() if bullet else 0
+    core = piece[lead:].rstrip()
+    if core and _WORDLIKE.search(core):
+        s = offset + a + lead
+        yield s, s + len(core)
+
+
+def segment_text(text: str, turns: list[Turn] | None) -> list[Span]:
+    """Split a document into sentence spans within turns (the whole text when no turns)."""
+    spans = []
+    for turn in turns or [Turn(0, len(text), None)]:
+        for a, b in split_sentences(text, turn.start, turn.end):
+            spans.append(Span(a, b, turn.speaker, turn.time, turn.role))
+    return spans
+
+
+def segment_id(doc_id: str, sha256: str, start: int, end: int) -> str:
+    """Stable id: ``<doc_id>#<10 hex>`` from the document id, its content hash and offsets."""
+    digest = hashlib.sha1(f"{doc_id}\x00{sha256}\x00{start}\x00{end}".encode("utf-8"))
+    return f"{doc_id}#{digest.hexdigest()[:10]}"
