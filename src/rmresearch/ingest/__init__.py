@@ -72,7 +72,8 @@ def segment_document(doc: dict, parsed: ParsedDoc) -> list[dict]:
             doc_id=doc["doc_id"], version=doc["version"], cohort=doc["cohort"],
             pair_id=doc["pair_id"], source=doc["source"], stage=doc["stage"], speaker=speaker,
             speaker_role=role, start=span.start, end=span.end,
-            text=parsed.text[span.start:span.end], time=span.time))
+            text=parsed.text[span.start:span.end],
+            time=parsed.time_at(span.start) if parsed.cues else None))
     return rows
 
 

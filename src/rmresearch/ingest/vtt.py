@@ -74,18 +74,21 @@ def parse_vtt(text: str, path: Path) -> ParsedDoc:
     merged: list[list] = []
     for time, speaker, words in _cues(text, path):
         if merged and merged[-1][1] == speaker:
-            merged[-1][2].append(words)
+            merged[-1][2].append((time, words))
         else:
-            merged.append([time, speaker, [words]])
-    out, turns, pos = [], [], 0
-    for time, speaker, words in merged:
+            merged.append([time, speaker, [(time, words)]])
+    out, turns, cues, pos = [], [], [], 0
+    for time, speaker, parts in merged:
         prefix = f"{speaker}: " if speaker else ""
-        body = " ".join(words)
-        turns.append(Turn(pos + len(prefix), pos + len(prefix) + len(body), speaker, None, time))
-        line = prefix + body + "\n"
-        out.append(line)
-        pos += len(line)
-    return ParsedDoc(text="".join(out), turns=turns)
+        start = cursor = pos + len(prefix)
+        for cue_time, words in parts:
+            cues.append((cursor, cue_time))
+            cursor += len(words) + 1
+        body = " ".join(words for _, words in parts)
+        turns.append(Turn(start, start + len(body), speaker, None, time))
+        out.append(prefix + body + "\n")
+        pos += len(out[-1])
+    return ParsedDoc(text="".join(out), turns=turns, cues=cues)
 
 
 def read_vtt(path: Path) -> ParsedDoc:
