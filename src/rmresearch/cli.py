@@ -90,6 +90,23 @@ def synth(
     typer.echo(f"Wrote {len(manifest)} files for {cohorts} cohorts x {pairs} pairs to {output}.")
 
 
+@app.command()
+def codebook(
+    file: Optional[Path] = typer.Argument(None, help="Codebook YAML to check (default: the "
+                                          "shipped four-level frame)."),
+) -> None:
+    """Check a codebook and show its codes, counts of examples and patterns, and its hash."""
+    from .codebook import load_codebook
+
+    cb = load_codebook(file)
+    typer.echo(f"{cb.name} (version {cb.version}), hash {cb.hash}")
+    for code in cb.codes:
+        parent = f" (in {code.parent})" if code.parent else ""
+        typer.echo(f"  {code.id}{parent}: {len(code.examples)} examples, "
+                   f"{len(code.patterns)} patterns")
+    typer.echo(f"  not codable: {len(cb.not_codable_examples)} examples")
+
+
 def _register_optional() -> None:
     """Add command groups that live in their own modules (each imports lazily)."""
     import importlib

@@ -12,9 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .ingest.parsed import Turn
 
-__all__ = ["Span", "detect_turns", "split_sentences", "segment_text", "segment_id",
+__all__ = ["Turn", "Span", "detect_turns", "split_sentences", "segment_text", "segment_id",
            "speaker_role"]
 
 _PREFIX = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Za-z.'\u2019\-]*(?:[ \t][A-Z][A-Za-z.'\u2019\-]*){0,3})"
@@ -29,6 +28,21 @@ _ABBREV = {"dr", "mr", "mrs", "ms", "mx", "prof", "st", "eg", "ie", "etc", "vs",
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s+)")
 _BULLET = re.compile(r"^(?:[-*\u2022\u2013\u2014>]+|\d{1,2}[.)])\s+")
 _WORDLIKE = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A span of the document text said or written by one speaker.
+
+    ``start``/``end`` are codepoint offsets into the document text; ``time`` is the cue
+    start in seconds for transcripts with timing, else None.
+    """
+
+    start: int
+    end: int
+    speaker: str | None
+    role: str | None = None
+    time: float | None = None
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..segment import Turn
 
-@dataclass(frozen=True)
-class Turn:
-    """A span of the document text said or written by one speaker.
-
-    ``start``/``end`` are codepoint offsets into the document text; ``time`` is the cue
-    start in seconds for transcripts with timing, else None.
-    """
-
-    start: int
-    end: int
-    speaker: str | None
-    role: str | None = None
-    time: float | None = None
+__all__ = ["Turn", "ParsedDoc"]
 
 
 @dataclass

@@ -1,0 +1,93 @@
+"""The codebook format: the shipped frame, validation of every problem at once, the hash."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rmresearch.codebook import LEVELS, default_codebook, load_codebook
+from rmresearch.errors import CodebookError
+
+GOOD = """
+name: test frame
+codes:
+  - id: individual
+    name: Individual
+    definition: The leader's own behaviour.
+    colour: "#112233"
+    examples: ["She thanked the porters by name.", {text: "He joked about accents.", valence: attention}]
+    patterns: ["inclusive language", {tokens: [{LEMMA: praise}, {LOWER: staff}]}]
+  - id: sub
+    parent: individual
+    definition: A child code.
+"""
+
+
+def test_default_codebook_has_the_four_levels_with_rich_content() -> None:
+    cb = default_codebook()
+    assert cb.ids[:4] == list(LEVELS)
+    for level in LEVELS:
+        code = cb[level]
+        assert len(code.definition) > 200
+        assert len(code.include) >= 4 and len(code.exclude) >= 3
+        assert len(code.examples) >= 20 and len(code.patterns) >= 10
+        valences = {e.valence for e in code.examples}
+        assert {"positive", "attention"} <= valences
+    assert len(cb.not_codable_examples) >= 20
+    assert set(cb.valence) == {"positive", "attention", "neutral"}
+    assert len(cb.hash) == 12
+
+
+def test_hash_ignores_formatting_but_not_content(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "c.yaml"
+    a.write_text(GOOD, encoding="utf-8")
+    b.write_text("# a comment\n" + GOOD.replace("name: test frame", "name:   test frame"),
+                 encoding="utf-8")
+    c.write_text(GOOD.replace("own behaviour", "own behaviours"), encoding="utf-8")
+    assert load_codebook(a).hash == load_codebook(b).hash != load_codebook(c).hash
+    cb = load_codebook(a)
+    assert cb["individual"].examples[1].valence == "attention"
+    assert cb["individual"].patterns[1].tokens[0] == {"LEMMA": "praise"}
+    assert [c.id for c in cb.children("individual")] == ["sub"]
+
+
+def test_every_problem_is_reported_at_once_with_its_location(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("""
+codes:
+  - id: individual
+    definition: ok
+    colour: red
+    colours: "#000000"
+  - id: individual
+    definition: dup
+  - id: a
+    parent: b
+    definition: x
+  - id: b
+    parent: a
+    definition: y
+  - id: orphan
+    parent: nowhere
+    definition: "  "
+""", encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebook(bad)
+    text = str(info.value)
+    assert len(info.value.problems) >= 6
+    for needle in ("colour 'red'", "unknown key(s) 'colours'", "duplicate id 'individual'",
+                   "parent cycle", "unknown parent 'nowhere'", "definition is empty",
+                   "codes[1]", "codes[5]", str(bad)):
+        assert needle in text
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("codes:\n  - id: x\n    definition: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="line"):
+        load_codebook(bad)
+
+
+def test_missing_file_is_a_codebook_error(tmp_path: Path) -> None:
+    with pytest.raises(CodebookError, match="not found"):
+        load_codebook(tmp_path / "nope.yaml")

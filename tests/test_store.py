@@ -1,0 +1,81 @@
+"""The project store: WAL, idempotent re-ingest, versions, protected human codings."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rmresearch.errors import StoreError
+from rmresearch.ingest import ingest_folder
+from rmresearch.store import ProjectStore
+
+
+def _coding(segment_id: str, coder: str, code: str = "individual") -> pd.DataFrame:
+    return pd.DataFrame([dict(segment_id=segment_id, code=code, coder=coder, score=0.9,
+                              valence="positive", evidence="test")])
+
+
+def test_store_is_wal_and_reingest_is_a_no_op(mini_data: Path, tmp_path: Path) -> None:
+    path = tmp_path / "p.rmproj"
+    with ProjectStore.open(path) as st:
+        first = st.ingest(ingest_folder(mini_data))
+        second = st.ingest(ingest_folder(mini_data))
+        assert st.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert first["new"] == 7 and first["segments"] > 10
+        assert second == {"new": 0, "changed": 0, "unchanged": 7, "metadata": 0, "segments": 0}
+        assert len(st.segments()) == first["segments"]
+        assert list(st.runs()["kind"]) == ["ingest", "ingest"]
+
+
+def test_changed_file_is_a_new_version_and_old_codings_stay_traceable(
+        mini_data: Path, tmp_path: Path) -> None:
+    path = tmp_path / "p.rmproj"
+    with ProjectStore.open(path) as st:
+        st.ingest(ingest_folder(mini_data))
+        old = st.segments()
+        old_id = old[old["doc_id"] == "C1/journal"]["segment_id"].iloc[0]
+        st.add_human_codings(_coding(old_id, "human:ana"))
+        from tests.conftest import write_docx
+        write_docx(mini_data / "C1" / "journal.docx", ["A new first line.", "Another one."])
+        counts = st.ingest(ingest_folder(mini_data))
+        assert counts["changed"] == 1 and counts["unchanged"] == 6
+        docs = st.documents(current_only=False)
+        assert docs[docs["doc_id"] == "C1/journal"]["version"].tolist() == [1, 2]
+        current = st.segments()
+        assert old_id not in set(current["segment_id"])
+        assert set(current[current["doc_id"] == "C1/journal"]["version"]) == {2}
+        everything = st.segments(current_only=False)
+        traced = everything.set_index("segment_id").loc[old_id]
+        assert traced["version"] == 1 and traced["text"] == "I felt Helen listened properly this time."
+        assert st.codings("human:ana")["segment_id"].tolist() == [old_id]
+
+
+def test_human_codings_cannot_be_changed_or_deleted(mini_data: Path, tmp_path: Path) -> None:
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        sid = st.segments()["segment_id"].iloc[0]
+        st.add_human_codings(_coding(sid, "human:ana"))
+        with pytest.raises(StoreError):
+            st.add_codings(_coding(sid, "human:ana"))
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            st.conn.execute("DELETE FROM codings WHERE coder = 'human:ana'")
+        with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+            st.conn.execute("UPDATE codings SET code = 'symbolic' WHERE coder = 'human:ana'")
+        st.add_codings(_coding(sid, "rules@0.1.0"), seen=[(sid, "rules@0.1.0")])
+        st.add_codings(_coding(sid, "rules@0.1.0", "symbolic"))
+        assert len(st.codings("human:ana")) == 1
+        assert st.coded_segment_ids("rules@0.1.0") == {sid}
+
+
+def test_a_folder_is_not_a_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="folder"):
+        ProjectStore(tmp_path)
+
+
+def test_a_non_sqlite_file_is_refused(tmp_path: Path) -> None:
+    bogus = tmp_path / "x.rmproj"
+    bogus.write_bytes(b"this is not a database at all, just some words" * 20)
+    with pytest.raises(StoreError, match="not a readable"):
+        ProjectStore(bogus)
