@@ -91,6 +91,40 @@ def synth(
 
 
 @app.command()
+def report(
+    data: Path = typer.Option(..., "--data", help="Folder holding manifest.csv and the files."),
+    output: Path = typer.Option(..., "--output", help="Folder for the appendices, tables, "
+                                "figures, index.html and manifest.json."),
+    cohort: Optional[list[str]] = typer.Option(None, "--cohort", help="Only this cohort "
+                                               "(repeat for several); default: all."),
+    workers: int = typer.Option(2, min=1, help="Cohort notebooks run in parallel."),
+    store: Optional[Path] = typer.Option(None, help="Project store (default: "
+                                         ".rmresearch/<data folder>.rmproj)."),
+    no_pseudonymise: bool = typer.Option(False, "--no-pseudonymise", help="Publish real "
+                                         "names. Off by default; recorded in the manifest."),
+    min_cell: int = typer.Option(5, min=0, help="Suppress counts below this in published "
+                                 "tables (0 turns suppression off)."),
+    seed: int = typer.Option(42, help="Random seed for topic modelling and sampling."),
+    codebook: Optional[Path] = typer.Option(None, help="Codebook YAML (default: the shipped "
+                                            "four-level frame)."),
+) -> None:
+    """Run the report batch: findings per cohort, cohort comparison and emergent themes."""
+    from .report import run_batch
+
+    result = run_batch(data, output, cohorts=cohort, workers=workers, store=store,
+                       pseudonymise=not no_pseudonymise, min_cell=min_cell, seed=seed,
+                       codebook=codebook)
+    for job in result.jobs:
+        line = f"  {job.name}: {job.status} ({job.duration:.0f} s)"
+        typer.echo(line + (f" - {job.error}" if job.error else ""))
+    for leak in result.manifest.get("leaks", []):
+        typer.secho(f"  leak: {leak}", err=True, fg=typer.colors.RED)
+    typer.echo(f"Report written to {output / 'index.html'}")
+    if not result.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def codebook(
     file: Optional[Path] = typer.Argument(None, help="Codebook YAML to check (default: the "
                                           "shipped four-level frame)."),
@@ -129,9 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import RmResearchError
 
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except RmResearchError as exc:
         _echo_error(str(exc))
+        return exc.exit_code
+    except typer.Exit as exc:
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _echo_error("stopped.")
@@ -147,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         _echo_error(f"unexpected {exc.__class__.__name__}: {exc}. This is a bug in rmresearch;"
                     " run again with RMRESEARCH_DEBUG=1 to see the details and report them.")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

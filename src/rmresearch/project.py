@@ -1,0 +1,109 @@
+"""A project: a data folder, its store, and the coded tables the analyses read.
+
+`prepare_project` is idempotent: it ingests what changed and codes only segments the current
+machine coder has not seen, so notebooks can call it whether or not the batch ran first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputError, join_allowed
+
+__all__ = ["Project", "prepare_project", "default_store_path", "find_path"]
+
+
+def find_path(path: str | Path) -> Path:
+    """Resolve a path given relative to the repository root, also from ``notebooks/``."""
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    for base in (Path.cwd().parent, Path.cwd().parent.parent):
+        if (base / path).exists():
+            return base / path
+    return path
+
+
+def default_store_path(data: str | Path) -> Path:
+    """Where a data folder's project store lives unless told otherwise.
+
+    ``.rmresearch/<folder name>.rmproj`` under the current folder: outside ``outputs/``, since
+    the store holds real names.
+    """
+    return Path(".rmresearch") / f"{Path(data).resolve().name}.rmproj"
+
+
+@dataclass
+class Project:
+    """The tables of one project store, read once.
+
+    Attributes
+    ----------
+    documents, segments, codings, responses : DataFrames as `ProjectStore` returns them.
+    coder : the machine coder whose codings the reports use.
+    codebook : the `Codebook` used.
+    """
+
+    store_path: Path
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    codings: pd.DataFrame
+    responses: pd.DataFrame
+    coder: str
+    codebook: Any
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cohorts(self) -> list[str]:
+        """Cohort ids present, sorted."""
+        return sorted(self.documents["cohort"].dropna().unique().tolist())
+
+    def check_cohorts(self, cohorts: list[str] | None) -> list[str]:
+        """Return ``cohorts`` (all when None) or raise naming the unknown ones."""
+        if not cohorts:
+            return self.cohorts
+        unknown = [c for c in cohorts if c not in self.cohorts]
+        if unknown:
+            raise InputError(f"cohort(s) {unknown} are not in the data.",
+                             path=self.store_path, allowed=join_allowed(self.cohorts))
+        return list(cohorts)
+
+    @property
+    def human_coders(self) -> list[str]:
+        """Human coders with codings in the store."""
+        return sorted(c for c in self.codings["coder"].unique() if c.startswith("human:"))
+
+
+def prepare_project(data: str | Path | None = None, store: str | Path | None = None,
+                    codebook: str | Path | None = None, *, progress: bool = False) -> Project:
+    """Ingest ``data`` (if given) into ``store``, code new segments, and load the tables.
+
+    Parameters
+    ----------
+    data : folder with a manifest; None to use the store as it is.
+    store : project store path (default: `default_store_path` of ``data``).
+    codebook : codebook YAML (default: the shipped frame).
+    progress : show progress bars.
+    """
+    from .codebook import load_codebook
+    from .coding import code_store
+    from .ingest import ingest_folder
+    from .store import ProjectStore
+
+    if data is None and store is None:
+        raise InputError("give a data folder or a project store.")
+    store_path = Path(store) if store else default_store_path(find_path(data))
+    cb = load_codebook(codebook)
+    counts: dict[str, Any] = {}
+    with ProjectStore.open(store_path) as st:
+        if data is not None:
+            counts["ingest"] = st.ingest(ingest_folder(find_path(data)),
+                                         params={"data": str(data)})
+        counts["coding"] = code_store(st, codebook=cb, progress=progress)
+        coder = counts["coding"]["coder"]
+        return Project(store_path=store_path, documents=st.documents(), segments=st.segments(),
+                       codings=st.codings(), responses=st.responses(), coder=coder,
+                       codebook=cb, counts=counts)

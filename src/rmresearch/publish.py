@@ -1,0 +1,106 @@
+"""Writing published tables and figures: pseudonymised, small cells suppressed, deterministic.
+
+Every table a report publishes goes through `Publisher.table`, which applies the privacy rules
+(on by default) and writes the same bytes for the same input (CSV and Parquet). Figures go
+through `Publisher.figure` (PNG and SVG without dates).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .atomic import atomic_path
+
+__all__ = ["Publisher", "write_table"]
+
+
+def _flatten(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: "\n".join(map(str, v))
+                                    if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def write_table(df: pd.DataFrame, stem: Path) -> list[Path]:
+    """Write ``df`` as ``stem.csv`` and ``stem.parquet``, byte-identical for identical input.
+
+    Mixed columns (numbers and suppression markers) are written as text in Parquet.
+    """
+    df = _flatten(df).reset_index(drop=True)
+    csv_path, pq_path = stem.with_suffix(".csv"), stem.with_suffix(".parquet")
+    with atomic_path(csv_path) as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+    pq = df.copy()
+    for col in pq.columns:
+        kinds = {type(v) for v in pq[col].dropna()}
+        if len(kinds) > 1 or (kinds and kinds != {str} and object in {pq[col].dtype}):
+            pq[col] = pq[col].map(lambda v: None if v is None or v != v else str(v))
+    with atomic_path(pq_path) as tmp:
+        pq.to_parquet(tmp, index=False, engine="pyarrow", compression="snappy")
+    return [csv_path, pq_path]
+
+
+class Publisher:
+    """Publishes tables and figures for one report into ``output``.
+
+    Parameters
+    ----------
+    output : folder for ``tables/`` and ``figures/``.
+    pseudonymiser : object with ``text(str) -> str`` (None: publish real names; only when the
+        user turned pseudonymisation off explicitly).
+    min_cell : counts below this are suppressed in published tables (0 turns it off).
+    """
+
+    def __init__(self, output: str | Path, *, pseudonymiser: Any = None, min_cell: int = 5) -> None:
+        self.output = Path(output)
+        self.pseudonymiser = pseudonymiser
+        self.min_cell = min_cell
+        self.written: list[Path] = []
+
+    def text(self, value: Any) -> Any:
+        """Pseudonymise one text value (lists element-wise)."""
+        if self.pseudonymiser is None or value is None:
+            return value
+        if isinstance(value, (list, tuple)):
+            return [self.text(v) for v in value]
+        return self.pseudonymiser.text(value) if isinstance(value, str) else value
+
+    def prepare(self, df: pd.DataFrame, *, counts: Sequence[str] = (),
+                texts: Sequence[str] = (), wide: bool = False) -> pd.DataFrame:
+        """Apply pseudonymisation to ``texts`` columns and suppression to ``counts`` columns.
+
+        ``wide=True`` treats every numeric column as a count in a table with totals and applies
+        secondary suppression as well.
+        """
+        from .suppress import suppress_counts, suppress_table
+
+        out = df.copy()
+        for col in texts:
+            if col in out.columns:
+                out[col] = out[col].map(self.text)
+        if self.min_cell > 0:
+            if wide:
+                out = suppress_table(out, threshold=self.min_cell)
+            elif counts:
+                out = suppress_counts(out, [c for c in counts if c in out.columns],
+                                      threshold=self.min_cell)
+        return out
+
+    def table(self, df: pd.DataFrame, name: str, *, counts: Sequence[str] = (),
+              texts: Sequence[str] = (), wide: bool = False) -> pd.DataFrame:
+        """Prepare ``df`` (see `prepare`), write it under ``tables/name``, and return it."""
+        published = self.prepare(df, counts=counts, texts=texts, wide=wide)
+        self.written += write_table(published, self.output / "tables" / name)
+        return published
+
+    def figure(self, fig: Any, name: str) -> list[Path]:
+        """Save a matplotlib figure as PNG and SVG under ``figures/name``."""
+        from .plots import save_figure
+
+        paths = save_figure(fig, self.output / "figures" / name)
+        self.written += paths
+        return paths

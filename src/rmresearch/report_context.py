@@ -1,0 +1,155 @@
+"""What a report notebook needs, in one object: the project's tables, privacy, publishing.
+
+Notebooks stay thin::
+
+    ctx = open_report(data=data, store=store, output=output, pseudonymise=pseudonymise,
+                      key=key, min_cell=min_cell, seed=seed)
+    coded = ctx.coded(cohort)
+    ctx.show(ctx.publish(level_counts(coded), "level_counts", counts=["n"]))
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .project import Project, prepare_project
+from .publish import Publisher
+
+STAGE_ORDER = ("enrolment", "post_training", "midpoint", "end")
+
+__all__ = ["ReportContext", "open_report", "prepare_key", "key_path_for"]
+
+
+def key_path_for(project: Project) -> Path:
+    """The pseudonym key lives beside the project store, never inside published output."""
+    return project.store_path.with_name(project.store_path.name + ".key.json")
+
+
+def prepare_key(project: Project, key: str | Path | None = None) -> Path:
+    """Build (or extend) the project's pseudonym key and save it; return its path."""
+    from .privacy import PseudonymKey, build_key
+
+    path = Path(key) if key else key_path_for(project)
+    existing = PseudonymKey.load(path) if path.exists() else None
+    built = build_key(project.documents, project.segments, existing=existing)
+    if existing is None or built.to_dict() != existing.to_dict():
+        built.save(path)
+    return path
+
+
+@dataclass
+class ReportContext:
+    """A project opened for one report, with its publisher."""
+
+    project: Project
+    publisher: Publisher
+    seed: int
+
+    def segments(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Current segments, optionally of some cohorts."""
+        return _in_cohorts(self.project.segments, cohorts)
+
+    def coded(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """One row per (segment, level) the machine coder assigned, with segment details."""
+        from .analysis import coded_segments
+
+        coded = coded_segments(self.project.segments, self.project.codings, self.project.coder)
+        return _in_cohorts(coded, cohorts)
+
+    def responses(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Evaluation-form responses, optionally of some cohorts."""
+        return _in_cohorts(self.project.responses, cohorts)
+
+    def overview(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """What the selection holds: documents by source, pairs, segments and coded passages.
+
+        Schema: ``measure`` (str), ``value`` (int).
+        """
+        docs = _in_cohorts(self.project.documents, cohorts)
+        segs, coded = self.segments(cohorts), self.coded(cohorts)
+        rows = [("pairs", int(docs["pair_id"].dropna().nunique())),
+                ("documents", len(docs))]
+        rows += [(f"documents: {src}", int(n)) for src, n in
+                 docs["source"].value_counts().sort_index().items()]
+        rows += [("segments (sentences and answers)", len(segs)),
+                 ("segments coded at one or more levels", int(coded["segment_id"].nunique())),
+                 ("coded passages (segment x level)", len(coded))]
+        return pd.DataFrame(rows, columns=["measure", "value"])
+
+    def survey_change(self, responses: pd.DataFrame) -> pd.DataFrame:
+        """Paired change in 1-10 items from the first to the last stage present."""
+        from .analysis import survey_change
+
+        present = [s for s in STAGE_ORDER if s in set(responses["stage"])]
+        others = sorted(set(responses["stage"]) - set(STAGE_ORDER))
+        stages = present + others
+        if len(stages) < 2:
+            return pd.DataFrame({"note": ["fewer than two stages: no change to report"]})
+        return survey_change(responses, stages[0], stages[-1])
+
+    def theme_segments(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Interview passages and free-text answers for topic modelling, in store order."""
+        segs = self.segments(cohorts)
+        keep = segs["source"].isin(["interview", "feedback_form", "journal", "staff_feedback"])
+        return segs[keep & (segs["text"].str.split().str.len() >= 4)].reset_index(drop=True)
+
+    def embed(self, texts: list[str]) -> Any:
+        """Sentence embeddings from the packaged model, cached on disk by text."""
+        from .coding.embeddings import Embedder
+
+        return Embedder().encode(texts)
+
+    def publish(self, df: pd.DataFrame, name: str, **kwargs: Any) -> pd.DataFrame:
+        """Publish a table (see `Publisher.table`) and return the published version."""
+        return self.publisher.table(df, name, **kwargs)
+
+    def figure(self, fig: Any, name: str) -> Any:
+        """Publish a figure (PNG + SVG) and return it for display."""
+        self.publisher.figure(fig, name)
+        return fig
+
+    def text(self, value: Any) -> Any:
+        """Pseudonymise a value for display."""
+        return self.publisher.text(value)
+
+    @staticmethod
+    def show(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60) -> Any:
+        """Display a table without its index, for a reader who is not a programmer."""
+        from IPython.display import HTML
+
+        shown = df.head(max_rows)
+        styler = shown.style.hide(axis="index")
+        if caption:
+            styler = styler.set_caption(caption)
+        more = f"<p><em>{len(df) - max_rows} more rows in the CSV.</em></p>" \
+            if len(df) > max_rows else ""
+        return HTML(styler.to_html() + more)
+
+
+def _in_cohorts(df: pd.DataFrame, cohorts: str | Sequence[str] | None) -> pd.DataFrame:
+    if not cohorts:
+        return df
+    wanted = [c for c in cohorts.split(",") if c] if isinstance(cohorts, str) else list(cohorts)
+    return df[df["cohort"].isin(wanted)].reset_index(drop=True)
+
+
+def open_report(*, data: str = "", store: str = "", output: str, pseudonymise: bool = True,
+                key: str = "", min_cell: int = 5, seed: int = 42, codebook: str = "") -> ReportContext:
+    """Open a project for a report notebook (ingesting and coding first if needed)."""
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    project = prepare_project(data or None, store or None, codebook or None)
+    pseudonymiser = None
+    if pseudonymise:
+        from .privacy import PseudonymKey, Pseudonymiser
+
+        key_path = Path(key) if key and Path(key).exists() else prepare_key(project, key or None)
+        pseudonymiser = Pseudonymiser(PseudonymKey.load(key_path))
+    publisher = Publisher(output, pseudonymiser=pseudonymiser, min_cell=min_cell)
+    return ReportContext(project=project, publisher=publisher, seed=seed)

@@ -1,0 +1,107 @@
+"""The batch's front page (``index.html``) and record (``manifest.json``)."""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .atomic import atomic_write_text
+
+__all__ = ["published_files", "write_manifest", "write_index"]
+
+PUBLISHED_SUFFIXES = {".html", ".csv", ".parquet", ".png", ".svg", ".ipynb", ".json", ".xlsx",
+                      ".docx", ".qdpx", ".qdc", ".txt", ".md"}
+
+
+def published_files(output: Path) -> list[Path]:
+    """Every file under ``output`` that a reader of the report could open, sorted."""
+    return sorted(p for p in Path(output).rglob("*")
+                  if p.is_file() and p.suffix.lower() in PUBLISHED_SUFFIXES
+                  and not p.name.startswith("."))
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: int,
+                   pseudonymise: bool, min_cell: int, cohorts: list[str], leaks: list[str],
+                   started: float) -> dict[str, Any]:
+    """Write ``manifest.json``: versions, codebook hash, input hashes, parameters, statuses."""
+    docs = project.documents.sort_values("doc_id")
+    manifest = {
+        "package": "rmresearch", "version": __version__,
+        "codebook": {"name": project.codebook.name, "hash": project.codebook.hash},
+        "coder": project.coder,
+        "parameters": {"data": str(data) if data else None, "cohorts": cohorts, "seed": seed,
+                       "pseudonymised": pseudonymise, "min_cell": min_cell},
+        "seed": seed,
+        "inputs": [{"doc_id": d.doc_id, "path": d.path, "version": int(d.version),
+                    "sha256": d.sha256} for d in docs.itertuples()],
+        "notebooks": [{"name": j.name, "title": j.title, "status": j.status, "error": j.error,
+                       "duration_s": j.duration, "html": Path(j.html).name,
+                       "executed": f"notebooks/{Path(j.executed).name}",
+                       "parameters": {k: v for k, v in j.parameters.items()
+                                      if k not in ("store", "key", "output", "codebook")}}
+                      for j in jobs],
+        "leak_check": "not run (pseudonymisation off)" if not pseudonymise else
+                      ("failed" if leaks else "passed"),
+        "leaks": leaks,
+        "duration_s": round(time.time() - started, 1),
+    }
+    atomic_write_text(output / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def _links(output: Path, job: Any) -> str:
+    sub = Path(job.parameters["output"])
+    items = []
+    for folder in ("tables", "figures"):
+        files = sorted((sub / folder).glob("*")) if (sub / folder).is_dir() else []
+        names = [f for f in files if f.suffix in (".csv", ".png")]
+        if names:
+            links = ", ".join(f'<a href="{html.escape(str(f.relative_to(output.resolve())))}">'
+                              f"{html.escape(f.stem)}</a>" for f in names)
+            items.append(f"<div class='files'>{folder}: {links}</div>")
+    return "".join(items)
+
+
+def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
+    """Write ``index.html`` linking every appendix, table and figure, with a run summary."""
+    rows = []
+    for job in jobs:
+        ok = job.status == "ok"
+        status = "ok" if ok else f"FAILED: {html.escape(job.error or 'see the notebook')}"
+        link = f'<a href="{html.escape(Path(job.html).name)}">{html.escape(job.title)}</a>' \
+            if Path(job.html).exists() else html.escape(job.title)
+        rows.append(f"<tr class='{'ok' if ok else 'failed'}'><td>{link}</td><td>{status}</td>"
+                    f"<td>{job.duration:.0f} s</td><td><a href='notebooks/"
+                    f"{html.escape(Path(job.executed).name)}'>notebook</a>"
+                    f"{_links(output, job)}</td></tr>")
+    failed = [j for j in jobs if j.status != "ok"]
+    leaks = manifest.get("leaks") or []
+    summary = (f"{len(jobs) - len(failed)} of {len(jobs)} appendices produced"
+               + (f"; <strong>{len(failed)} failed</strong>" if failed else "")
+               + (f"; <strong>leak check failed: {len(leaks)} finding(s)</strong>" if leaks else ""))
+    privacy = ("Names are pseudonymised" if manifest["parameters"]["pseudonymised"]
+               else "<strong>Pseudonymisation was turned OFF for this run</strong>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rmresearch report</title>
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td{{padding:.3em .8em;
+vertical-align:top}}tr.failed{{background:#fdd}}.files{{font-size:.85em}}</style></head><body>
+<h1>Reverse-mentoring findings</h1>
+<p>{summary}. {privacy}; counts under {manifest['parameters']['min_cell']} are suppressed
+in published tables. Codebook {html.escape(manifest['codebook']['name'])}
+(hash {manifest['codebook']['hash']}), coder {html.escape(manifest['coder'])},
+rmresearch {manifest['version']}, seed {manifest['seed']}, {len(manifest['inputs'])} input
+files. Details: <a href="manifest.json">manifest.json</a>.</p>
+{"<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in leaks) + "</ul>" if leaks else ""}
+<table><tr><th>Appendix</th><th>Status</th><th>Time</th><th>Files</th></tr>
+{''.join(rows)}
+</table></body></html>
+"""
+    return atomic_write_text(output / "index.html", page)
