@@ -1,0 +1,33 @@
+"""Analysis layer: pure functions over the segments, codings and responses tables.
+
+Start with `coded_segments` (one coder's findings joined to segment metadata); every table
+function documents the schema it returns. Nothing here reads or writes files.
+
+- frequencies: `level_counts`, `level_distribution`
+- framework matrix: `framework_matrix`, `framework_wide`
+- congruence (said vs done): `congruence`, `congruence_summary`
+- cohort-wide learning: `cohort_learning`
+- evaluation forms: `survey_items`, `survey_change`, `free_text_answers`
+- comparison: `compare_cohorts`, `compare_stages`
+"""
+from __future__ import annotations
+
+from .coded import (DONE_SOURCES, FORM_STAGES, LEVELS, SAID_SOURCES, SOURCES, VALENCES,
+                    category_order, choose_coder, coded_segments, stage_key)
+from .comparison import compare_cohorts, compare_stages
+from .congruence import CONGRUENCE_CATEGORIES, congruence, congruence_summary
+from .framework import framework_matrix, framework_wide
+from .frequencies import level_counts, level_distribution
+from .learning import cohort_learning, evidence_phrases, normalise_phrase
+from .stattests import bh_adjust, contingency_test, cramers_v, mann_whitney, wilcoxon_paired
+from .surveys import free_text_answers, paired_values, survey_change, survey_items
+
+__all__ = [
+    "LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "DONE_SOURCES",
+    "CONGRUENCE_CATEGORIES", "category_order", "stage_key", "choose_coder", "coded_segments",
+    "level_counts", "level_distribution", "framework_matrix", "framework_wide", "congruence",
+    "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",
+    "survey_items", "survey_change", "paired_values", "free_text_answers", "compare_cohorts",
+    "compare_stages", "bh_adjust", "contingency_test", "cramers_v", "mann_whitney",
+    "wilcoxon_paired",
+]

@@ -1,0 +1,111 @@
+"""Figures: every plot draws from the analysis tables and saves byte-identical PNG + SVG."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from rmresearch import plots  # noqa: E402
+from rmresearch.analysis import (congruence, framework_matrix, level_counts,  # noqa: E402
+                                 level_distribution, survey_items)
+
+from .test_analysis import make_coded, make_responses, make_segments  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def all_figures():
+    """One figure of each kind, from the analysis fixture."""
+    coded, segs = make_coded(), make_segments()
+    return {
+        "levels": plots.level_valence_bar(level_counts(coded)),
+        "framework": plots.framework_heatmap(framework_matrix(coded)),
+        "congruence": plots.congruence_chart(congruence(coded, segs)),
+        "survey": plots.survey_plot(survey_items(make_responses())),
+        "cohorts": plots.cohort_comparison_plot(level_distribution(coded, segs)),
+    }
+
+
+def save_all(folder: Path, only: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Save the figures (all, or those named in ``only``); file name -> bytes."""
+    out = {}
+    for name, fig in all_figures().items():
+        if only and name not in only:
+            plt.close(fig)
+            continue
+        for path in plots.save_figure(fig, folder / name):
+            out[path.name] = path.read_bytes()
+    return out
+
+
+def test_save_figure_writes_png_and_svg_and_closes(tmp_path):
+    plt.close("all")
+    fig = plots.level_valence_bar(level_counts(make_coded()))
+    paths = plots.save_figure(fig, tmp_path / "sub" / "fig.levels")
+    assert [p.name for p in paths] == ["fig.levels.png", "fig.levels.svg"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = paths[1].read_text()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert b"Software" not in paths[0].read_bytes()
+    assert plt.get_fignums() == []
+
+
+def test_figures_are_byte_identical_across_runs(tmp_path):
+    """Two runs (this process and a fresh one) write the same bytes for every figure."""
+    here = save_all(tmp_path / "here")
+    assert len(here) == 10
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, %r);"
+            "from tests.test_plots import save_all; save_all(Path(%r))"
+            % (str(REPO), str(tmp_path / "there")))
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
+    for name, data in here.items():
+        assert (tmp_path / "there" / name).read_bytes() == data, name
+    again = save_all(tmp_path / "again", only=("levels",))
+    assert again == {k: v for k, v in here.items() if k.startswith("levels.")}
+
+
+def test_level_colours_and_palette_override():
+    fig = plots.level_valence_bar(level_counts(make_coded()),
+                                  palette={"positive": "#000000"})
+    colours = {tuple(p.get_facecolor()[:3]) for p in fig.axes[0].patches}
+    assert (0.0, 0.0, 0.0) in colours
+    red = matplotlib.colors.to_rgb(plots.VALENCE_COLOURS["attention"])
+    assert tuple(round(c, 6) for c in red) in {tuple(round(c, 6) for c in x) for x in colours}
+    plt.close(fig)
+
+
+def test_heatmap_shows_counts_in_framework_order():
+    fig = plots.framework_heatmap(framework_matrix(make_coded()))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["individual", "departmental",
+                                                           "organisational", "symbolic"]
+    assert "2" in {t.get_text() for t in ax.texts}
+    plt.close(fig)
+
+
+def test_plot_rejects_wrong_table():
+    from rmresearch.errors import InputError
+
+    with pytest.raises(InputError, match="level counts"):
+        plots.level_valence_bar(make_segments())
+
+
+def test_empty_tables_still_draw():
+    coded, segs = make_coded().iloc[0:0], make_segments()
+    responses = make_responses().iloc[0:0]
+    figs = [plots.level_valence_bar(level_counts(coded)),
+            plots.framework_heatmap(framework_matrix(coded)),
+            plots.congruence_chart(congruence(coded, segs)),
+            plots.survey_plot(survey_items(responses)),
+            plots.cohort_comparison_plot(level_distribution(coded, segs))]
+    assert "No pair" in figs[1].axes[0].texts[0].get_text()
+    for fig in figs:
+        plt.close(fig)
