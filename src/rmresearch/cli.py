@@ -145,7 +145,7 @@ def _register_optional() -> None:
     """Add command groups that live in their own modules (each imports lazily)."""
     import importlib
 
-    for module in ("rmresearch.cli_coding",):
+    for module in ("rmresearch.cli_coding", "rmresearch.cli_interchange"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,274 @@
+"""Read a ``.qdpx`` project file from another tool and check it completely.
+
+`read_qdpx` checks everything that depends on the file alone before anything is mapped or
+written: it is a ZIP, holds ``project.qde``, the XML is well formed and valid against
+Project.xsd, every text source's text can be found and decoded, every ``CodeRef`` points at a
+code in the file's codebook, and every selection lies inside its source.
+
+Selections are returned in offsets over the source text with LF newlines. The standard
+counts codepoints of the file's own text, but some tools count over CRLF text even when the
+text they ship has LF newlines; see `counting` for how that is detected.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import InputError
+
+__all__ = ["QCode", "QSelection", "QSource", "QdpxProject", "read_qdpx", "counting", "norm_guid"]
+
+_ALLOWED = ("a REFI-QDA project (.qdpx) exported by NVivo, ATLAS.ti, MAXQDA, QualCoder or "
+            "rmresearch.")
+
+
+@dataclass(frozen=True)
+class QCode:
+    """A code of the file's codebook (``parent`` is the parent code's GUID)."""
+
+    guid: str
+    name: str
+    parent: str | None
+    codable: bool
+
+
+@dataclass
+class QSelection:
+    """A text selection: LF-text offsets, its quote (``name``), and (code GUID, user GUID)."""
+
+    guid: str
+    start: int
+    end: int
+    quote: str
+    codings: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class QSource:
+    """A text source with its LF text, selections and how its offsets were counted."""
+
+    guid: str
+    name: str
+    text: str
+    selections: list[QSelection]
+    counted_over: str = "lf"
+
+
+@dataclass
+class QdpxProject:
+    """A checked ``.qdpx``: users by GUID, codes by GUID, text sources."""
+
+    path: Path
+    users: dict[str, str]
+    codes: dict[str, QCode]
+    sources: list[QSource]
+
+
+def norm_guid(value: str | None) -> str | None:
+    """GUIDs compare case-insensitively, with or without braces."""
+    return value.strip().strip("{}").lower() if value else None
+
+
+def _local(el: Any) -> str:
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+
+def _children(el: Any, name: str) -> list[Any]:
+    return [c for c in el if _local(c) == name]
+
+
+def _load_qde(path: Path) -> tuple[zipfile.ZipFile, Any]:
+    if not path.is_file():
+        raise InputError("file not found.", path=path, allowed=_ALLOWED)
+    if not zipfile.is_zipfile(path):
+        raise InputError("is not a ZIP archive, so it is not a REFI-QDA project file.",
+                         path=path, allowed=_ALLOWED)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"is a damaged ZIP archive ({exc}).", path=path,
+                         allowed=_ALLOWED) from None
+    try:
+        return zf, _parse_qde(zf, path)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _parse_qde(zf: zipfile.ZipFile, path: Path) -> Any:
+    from lxml import etree
+
+    names = {n.lower(): n for n in zf.namelist()}
+    if "project.qde" not in names:
+        listed = ", ".join(sorted(zf.namelist())[:8]) or "nothing"
+        raise InputError(f"has no 'project.qde' at the top of the archive (found: {listed}).",
+                         path=path, allowed=_ALLOWED)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(zf.read(names["project.qde"]), parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"project.qde is not well-formed XML (line {exc.lineno}: {exc.msg}).",
+                         path=path, allowed=_ALLOWED) from None
+    from .qde import schema_errors
+
+    problems = schema_errors(root, "project")
+    if problems:
+        raise InputError("project.qde does not follow the REFI-QDA project schema "
+                         "(Project.xsd): " + "; ".join(problems), path=path,
+                         allowed="a project.qde that validates against REFI-QDA 1.5 "
+                         "Project.xsd.")
+    return root
+
+
+def _codes(root: Any) -> dict[str, QCode]:
+    out: dict[str, QCode] = {}
+
+    def walk(el: Any, parent: str | None) -> None:
+        for code in _children(el, "Code"):
+            gid = norm_guid(code.get("guid"))
+            out[gid] = QCode(gid, code.get("name", ""), parent,
+                             code.get("isCodable", "true").lower() in ("true", "1"))
+            walk(code, gid)
+
+    for book in _children(root, "CodeBook"):
+        for codes in _children(book, "Codes"):
+            walk(codes, None)
+    return out
+
+
+def _read_member(zf: zipfile.ZipFile, qdpx: Path, root: Any, ref: str) -> bytes | None:
+    """Bytes of a plainTextPath: internal://, relative://, absolute:// or a bare path."""
+    names = {n.lower(): n for n in zf.namelist()}
+    scheme, _, rest = ref.partition("://")
+    if not _:
+        scheme, rest = "", ref
+    rest = rest.lstrip("/") if scheme in ("internal", "relative") else rest
+    if scheme in ("internal", ""):
+        for cand in (f"sources/{rest}", rest):
+            if cand.lower() in names:
+                return zf.read(names[cand.lower()])
+    disk: list[Path] = []
+    if scheme == "absolute":
+        disk.append(Path(rest[1:] if rest[:1] == "/" and rest[2:3] == ":" else rest))
+    if scheme in ("relative", ""):
+        disk += [Path(root.get("basePath") or ".") / rest, qdpx.parent / rest]
+    for cand in disk:
+        if cand.is_file():
+            return cand.read_bytes()
+    base = PurePosixPath(rest).name.lower()
+    hits = [n for n in zf.namelist() if PurePosixPath(n).name.lower() == base]
+    return zf.read(hits[0]) if len(hits) == 1 else None
+
+
+def _source_text(zf: zipfile.ZipFile, qdpx: Path, root: Any, src: Any) -> str:
+    name = src.get("name") or src.get("guid")
+    content = _children(src, "PlainTextContent")
+    if content:
+        return content[0].text or ""
+    ref = src.get("plainTextPath")
+    if not ref:
+        raise InputError(f"text source '{name}' has neither plainTextPath nor "
+                         "PlainTextContent, so its text is missing.", path=qdpx,
+                         allowed="every TextSource with a plainTextPath (internal://...txt) "
+                         "or a PlainTextContent element.")
+    try:
+        data = _read_member(zf, qdpx, root, ref)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"text source '{name}' ('{ref}') cannot be read from the archive "
+                         f"({exc}).", path=qdpx, allowed=_ALLOWED) from None
+    if data is None:
+        raise InputError(f"text source '{name}' points at '{ref}', which is not in the "
+                         "archive's sources/ folder (or on disk).", path=qdpx,
+                         allowed="internal:// sources stored under sources/ in the .qdpx.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"text source '{name}' ('{ref}') is not UTF-8 text.", path=qdpx,
+                         allowed="UTF-8 .txt sources, as REFI-QDA requires.") from None
+
+
+def _selections(src: Any, fallback_user: str | None) -> list[QSelection]:
+    out = []
+    src_user = norm_guid(src.get("creatingUser")) or fallback_user
+    for sel in _children(src, "PlainTextSelection"):
+        user = norm_guid(sel.get("creatingUser")) or src_user
+        codings = [(norm_guid(ref.get("targetGUID")), norm_guid(c.get("creatingUser")) or user)
+                   for c in _children(sel, "Coding") for ref in _children(c, "CodeRef")]
+        out.append(QSelection(norm_guid(sel.get("guid")), int(sel.get("startPosition")),
+                              int(sel.get("endPosition")), sel.get("name") or "", codings))
+    return out
+
+
+def _same(quote: str, text: str) -> bool:
+    q, t = " ".join(quote.split()), " ".join(text.split())
+    return bool(q) and (q == t or (len(q) >= 15 and t.startswith(q.rstrip(".\u2026 "))))
+
+
+def counting(raw: str, selections: list[QSelection]) -> str:
+    """How a source's offsets were counted: ``'crlf'`` or ``'lf'``.
+
+    The default is the file's own text: ``'crlf'`` when it has CRLF newlines. Evidence from
+    the selections overrides it: offsets beyond the LF text's length that fit the CRLF text,
+    or selection quotes (their ``name``) that match the text only under one counting.
+    """
+    lf = raw.replace("\r\n", "\n")
+    crlf = lf.replace("\n", "\r\n")
+    if lf == crlf or not selections:
+        return "lf"
+    ends = max(s.end for s in selections)
+    if len(lf) < ends <= len(crlf):
+        return "crlf"
+    votes = {"lf": 0, "crlf": 0}
+    for sel in selections:
+        for kind, text in (("lf", lf), ("crlf", crlf)):
+            votes[kind] += _same(sel.quote, text[sel.start:sel.end])
+    if votes["lf"] != votes["crlf"]:
+        return max(votes, key=votes.get)
+    return "crlf" if "\r\n" in raw else "lf"
+
+
+def _to_lf(raw: str, selections: list[QSelection], kind: str, name: str, path: Path) -> str:
+    lf = raw.replace("\r\n", "\n")
+    counted = lf.replace("\n", "\r\n") if kind == "crlf" else lf
+    crs = [m.start() for m in re.finditer("\r\n", counted)]
+    for sel in selections:
+        if not 0 <= sel.start <= sel.end or sel.end > len(counted):
+            raise InputError(f"in text source '{name}', selection {sel.guid} runs from "
+                             f"{sel.start} to {sel.end} but the source has {len(counted)} "
+                             "characters.", path=path, allowed="selections with 0 <= "
+                             "startPosition <= endPosition <= the source's length in "
+                             "Unicode codepoints.")
+        sel.start -= bisect_left(crs, sel.start)
+        sel.end -= bisect_left(crs, sel.end)
+    return lf
+
+
+def read_qdpx(path: str | Path) -> QdpxProject:
+    """Open and check a ``.qdpx`` file (see module docstring); raise `InputError` if wrong."""
+    path = Path(path)
+    zf, root = _load_qde(path)
+    with zf:
+        users = {norm_guid(u.get("guid")): (u.get("name") or u.get("id") or "")
+                 for us in _children(root, "Users") for u in _children(us, "User")}
+        codes = _codes(root)
+        fallback = norm_guid(root.get("creatingUserGUID"))
+        sources = []
+        for group in _children(root, "Sources"):
+            for src in _children(group, "TextSource"):
+                name = src.get("name") or src.get("guid")
+                raw = _source_text(zf, path, root, src)
+                sels = _selections(src, fallback)
+                kind = counting(raw, sels)
+                text = _to_lf(raw, sels, kind, name, path)
+                sources.append(QSource(norm_guid(src.get("guid")), name, text, sels, kind))
+    unknown = sorted({c for s in sources for sel in s.selections for c, _ in sel.codings
+                      if c not in codes})
+    if unknown:
+        raise InputError(f"codings refer to {len(unknown)} code GUID(s) that are not in the "
+                         f"file's codebook: {', '.join(unknown[:10])}.", path=path,
+                         allowed="CodeRef targetGUIDs that name a Code in the CodeBook.")
+    return QdpxProject(path, users, codes, sources)

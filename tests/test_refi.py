@@ -1,0 +1,343 @@
+"""REFI-QDA: schema-valid codebook and project exports, round trips, files from other tools."""
+from __future__ import annotations
+
+import uuid
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from lxml import etree
+
+from rmresearch.codebook import load_codebook
+from rmresearch.errors import InputError
+from rmresearch.human import import_codings, write_human_codings
+from rmresearch.refi.export import codebook_xml, export_project
+from rmresearch.store import ProjectStore
+from tests.test_human import snapshot, store, template_store  # noqa: F401  (fixtures)
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "src" / "rmresearch" / "refi" / "schemas"
+NS = {"q": "urn:QDA-XML:project:1.0"}
+
+
+def _valid(data: bytes, xsd: str) -> None:
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / xsd)))
+    doc = etree.fromstring(data)
+    assert schema.validate(doc), schema.error_log
+
+
+class FakePseudonymiser:
+    """Stands in for rmresearch.privacy.Pseudonymiser: pseudonyms of other lengths."""
+
+    def text(self, value: str) -> str:
+        return value.replace("Helen", "Leader A").replace("Amara", "Mentor B").replace(
+            "Priya", "P1")
+
+
+def _code(store: Path) -> pd.DataFrame:
+    """Human codings by two coders (with valences) and a machine coder's."""
+    with ProjectStore.open(store) as st:
+        segs = st.segments()
+        sid = segs.set_index("text")["segment_id"]
+        rows = [("I thanked the porters by name in the huddle.", "individual", "human:ana",
+                 "positive"),
+                ("I thanked the porters by name in the huddle.", "departmental", "human:ana",
+                 "attention"),
+                ("Pictures of award winners on the wall \U0001F600 are new.", "symbolic",
+                 "human:ana", None),
+                ("Talked over Priya twice.", "individual", "human:ben", "attention"),
+                ("I felt Helen listened properly this time.", "individual", "human:ben", None)]
+        human = pd.DataFrame([dict(segment_id=sid[t], code=c, coder=w, score=1.0, valence=v,
+                                   evidence="t") for t, c, w, v in rows])
+        write_human_codings(st, human, [], {})
+        st.add_codings(pd.DataFrame([dict(segment_id=sid["Chaired the huddle."],
+                                          code="departmental", coder="ensemble@abc", score=0.8,
+                                          valence="neutral", evidence="m")]))
+        return st.codings()
+
+
+def _codings(store: Path) -> set[tuple]:
+    with ProjectStore.open(store) as st:
+        got = st.codings()
+    got = got[got["coder"].str.startswith("human:")]
+    return set(zip(got["segment_id"], got["code"], got["coder"], got["valence"].fillna("")))
+
+
+def test_codebook_export_is_valid_nested_and_reproducible(tmp_path: Path) -> None:
+    yaml_text = ("name: Test frame\ncodes:\n"
+                 "  - {id: level, name: Level, colour: '#112233', definition: Any level.}\n"
+                 "  - {id: individual, name: Individual, parent: level, colour: '#445566',\n"
+                 "     definition: The leader's own behaviour., include: [language]}\n")
+    (tmp_path / "cb.yaml").write_text(yaml_text, encoding="utf-8")
+    data = codebook_xml(load_codebook(tmp_path / "cb.yaml"))
+    _valid(data, "Codebook.xsd")
+    assert data == codebook_xml(load_codebook(tmp_path / "cb.yaml"))
+    root = etree.fromstring(data)
+    ns = {"c": "urn:QDA-XML:codebook:1.0"}
+    child = root.find("c:Codes/c:Code[@name='Level']/c:Code[@name='Individual']", ns)
+    assert child is not None and child.get("color") == "#445566"
+    assert "Include: language" in child.find("c:Description", ns).text
+    assert root.find("c:Codes/c:Code[@name='Valence']", ns).get("isCodable") == "false"
+    from tests.test_agreement import _cli
+    assert _cli().main(["export", "codebook", "--output", str(tmp_path / "d.qdc")]) == 0
+    _valid((tmp_path / "d.qdc").read_bytes(), "Codebook.xsd")
+    guids = [c.get("guid") for c in etree.fromstring((tmp_path / "d.qdc").read_bytes()).iter(
+        "{urn:QDA-XML:codebook:1.0}Code")]
+    assert len(set(guids)) == len(guids) and all(uuid.UUID(g).version == 5 for g in guids)
+
+
+def test_project_export_is_valid_with_exact_codepoint_offsets(store: Path, tmp_path: Path) -> None:
+    codings = _code(store)
+    info = export_project(store, tmp_path / "p.qdpx")
+    again = export_project(store, tmp_path / "q.qdpx")
+    assert (tmp_path / "p.qdpx").read_bytes() == (tmp_path / "q.qdpx").read_bytes()
+    assert info["users"] == 3 and info["codings"] == len(codings) and info == {**again,
+                                                                              "path": info["path"]}
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
+        qde = zf.read("project.qde")
+        texts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")}
+    _valid(qde, "Project.xsd")
+    root = etree.fromstring(qde)
+    assert {u.get("name") for u in root.iterfind("q:Users/q:User", NS)} == {
+        "human:ana", "human:ben", "ensemble@abc"}
+    assert {c.get("name") for c in root.iterfind("q:Cases/q:Case", NS)} == {"C1-P01", "C2-P01"}
+    assert {v.get("name") for v in root.iterfind("q:Variables/q:Variable", NS)} >= {
+        "cohort", "source", "role"}
+    with ProjectStore.open(store) as st:
+        seg_text = set(st.segments()["text"])
+    selections = list(root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection"))
+    assert len(selections) == 6  # ana's two valences on one segment are two selections
+    for src in root.iterfind("q:Sources/q:TextSource", NS):
+        text = texts["sources/" + src.get("plainTextPath").split("://")[1]]
+        for sel in src.iterfind("q:PlainTextSelection", NS):
+            quote = text[int(sel.get("startPosition")):int(sel.get("endPosition"))]
+            assert quote == sel.get("name") and quote in seg_text
+    assert any("\U0001F600" in s.get("name") for s in selections)
+
+
+def test_round_trip_gives_the_same_codings_coders_and_offsets(store: Path, template_store: Path,
+                                                              tmp_path: Path) -> None:
+    _code(store)
+    export_project(store, tmp_path / "p.qdpx")
+    fresh = tmp_path / "fresh.rmproj"
+    fresh.write_bytes(template_store.read_bytes())
+    result = import_codings(fresh, tmp_path / "p.qdpx")
+    assert _codings(fresh) == _codings(store)
+    assert result["codings"] == {"human:ana": 3, "human:ben": 2}
+    assert "skipped 1 codings by machine coders" in result["notes"][0]
+    with ProjectStore.open(fresh) as st:  # a coder saw every segment of a document they coded
+        assert len(st.coded_segment_ids("human:ben")) == 4 + 3
+
+
+def test_pseudonymised_export_keeps_offsets_and_comes_back(store: Path, template_store: Path,
+                                                           tmp_path: Path) -> None:
+    _code(store)
+    fake = FakePseudonymiser()
+    export_project(store, tmp_path / "p.qdpx", pseudonymiser=fake)
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+        texts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")}
+    assert not any("Helen" in t or "Priya" in t for t in texts.values())
+    with ProjectStore.open(store) as st:
+        pseudo = {fake.text(t) for t in st.segments()["text"]}
+    for src in root.iterfind("q:Sources/q:TextSource", NS):
+        text = texts["sources/" + src.get("plainTextPath").split("://")[1]]
+        for sel in src.iterfind("q:PlainTextSelection", NS):
+            assert text[int(sel.get("startPosition")):int(sel.get("endPosition"))] in pseudo
+    fresh = tmp_path / "fresh.rmproj"
+    fresh.write_bytes(template_store.read_bytes())
+    with pytest.raises(InputError, match="different text"):
+        import_codings(fresh, tmp_path / "p.qdpx")
+    import_codings(fresh, tmp_path / "p.qdpx", pseudonymiser=fake)
+    assert _codings(fresh) == _codings(store)
+
+
+# ------------------------------------------------------------------ files from other tools
+U1, U2 = "AD68FBE7-E1EE-4A82-A279-23CC698C89EB", "{a5de7584-8296-418b-a322-136f77adf87b}"
+C_IND, C_SYM, C_GOOD = ("85D17F60-7BB0-481E-B742-B4861DD669DF",
+                        "0F8A1907-7E42-4739-8610-A676B4D1B69F",
+                        "D2C1E38E-5220-42FA-A442-908471CC7964")
+
+
+def _sel(n: int, start: int, end: int, codes: list[str], user: str = U1, quote: str = "") -> str:
+    codings = "".join(f'<Coding guid="{uuid.uuid4()}" creatingUser="{user}">'
+                      f'<CodeRef targetGUID="{c}"/></Coding>' for c in codes)
+    return (f'<PlainTextSelection guid="{uuid.UUID(int=n)}" name="{quote}" '
+            f'startPosition="{start}" endPosition="{end}" creatingUser="{user}">{codings}'
+            "</PlainTextSelection>")
+
+
+def _qdpx(path: Path, sources: str, files: dict[str, bytes] | None = None,
+          codes: str = "") -> Path:
+    qde = ('<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" '
+           f'name="Other tool" origin="ATLAS.ti 9"><Users><User guid="{U1}" name="Sam Jones"/>'
+           f'<User guid="{U2}" name="human:Lee"/></Users><CodeBook><Codes>'
+           f'<Code guid="{C_IND}" name="INDIVIDUAL" isCodable="true"/>'
+           f'<Code guid="{C_SYM}" name="Levels::symbolic" isCodable="true"/>'
+           f'<Code guid="{C_GOOD}" name="Good practice" isCodable="true"/>{codes}'
+           f"</Codes></CodeBook><Sources>{sources}</Sources></Project>")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        for name, data in (files or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def _doc(store: Path, doc_id: str) -> tuple[str, pd.DataFrame]:
+    with ProjectStore.open(store) as st:
+        docs, segs = st.documents().set_index("doc_id"), st.segments()
+    return docs.loc[doc_id, "text"], segs[segs["doc_id"] == doc_id].reset_index(drop=True)
+
+
+def test_other_tools_sources_crlf_offsets_and_the_half_segment_rule(store: Path,
+                                                                    tmp_path: Path) -> None:
+    interview, iv = _doc(store, "C1/interview1")
+    journal, jn = _doc(store, "C2/journal")
+    obs, ob = _doc(store, "C1/observation")
+    crlf = journal.replace("\n", "\r\n")
+    s2, s3 = iv.loc[2], iv.loc[3]  # 'I thanked ...', 'Our shortlisting ...'
+    half = (s3["end"] - s3["start"] + 1) // 2
+    last = jn.loc[2]  # after a newline: CRLF and LF offsets differ by one
+    at = crlf.index(last["text"])
+    obs_crlf = obs.replace("\n", "\r\n")
+    o3 = ob.loc[3]
+    sources = (
+        f'<TextSource guid="{uuid.UUID(int=101)}" name="interview1.docx" '
+        f'plainTextPath="internal://aa.txt">'
+        + _sel(1, s2["start"], s3["start"] + half, [C_IND, C_GOOD])  # all of s2, half of s3
+        + _sel(2, s3["start"] + half + 1, s3["end"], [C_SYM], user=U2)  # < half of s3
+        + "</TextSource>"
+        f'<TextSource guid="{uuid.UUID(int=102)}" name="Journal" '
+        'plainTextPath="internal://bb.txt">'
+        + _sel(3, at, at + len(last["text"]), [C_SYM], user=U2) + "</TextSource>"
+        f'<TextSource guid="{uuid.UUID(int=103)}" name="Observation notes"><PlainTextContent>'
+        f'{obs}</PlainTextContent>'
+        + _sel(4, obs_crlf.index(o3["text"]), obs_crlf.index(o3["text"]) + len(o3["text"]),
+               [C_SYM], quote=o3["text"]) + "</TextSource>")
+    path = _qdpx(tmp_path / "atlas.qdpx", sources, {"sources/aa.txt": interview.encode("utf-8"),
+                                                    "sources/bb.txt": crlf.encode("utf-8")})
+    from rmresearch.refi.read import read_qdpx
+    counted = {s.name: s.counted_over for s in read_qdpx(path).sources}
+    assert counted == {"interview1.docx": "lf", "Journal": "crlf", "Observation notes": "crlf"}
+    result = import_codings(store, path)
+    assert result["codings"] == {"human:sam-jones": 3, "human:lee": 1}
+    with ProjectStore.open(store) as st:
+        got = st.codings()
+    assert set(zip(got["segment_id"], got["code"], got["coder"], got["valence"].fillna(""))) == {
+        (s2["segment_id"], "individual", "human:sam-jones", "positive"),
+        (s3["segment_id"], "individual", "human:sam-jones", "positive"),  # exactly half
+        (last["segment_id"], "symbolic", "human:lee", ""),
+        (o3["segment_id"], "symbolic", "human:sam-jones", "")}
+
+
+def _source(text_ref: str, sel: str) -> str:
+    return (f'<TextSource guid="{uuid.UUID(int=7)}" name="C1/interview1" {text_ref}>{sel}'
+            "</TextSource>")
+
+
+def _bad_cases(store: Path, tmp: Path) -> dict[str, tuple[Path, list[str]]]:
+    interview, _ = _doc(store, "C1/interview1")
+    files = {"sources/a.txt": interview.encode("utf-8")}
+    ok_ref = 'plainTextPath="internal://a.txt"'
+    (tmp / "notzip.qdpx").write_bytes(b"PK? no, just text")
+    with zipfile.ZipFile(tmp / "noqde.qdpx", "w") as zf:
+        zf.writestr("Project.xml", "<x/>")
+    return {
+        "not a zip": (tmp / "notzip.qdpx", ["not a ZIP archive", "Allowed: a REFI-QDA"]),
+        "no project.qde": (tmp / "noqde.qdpx", ["no 'project.qde'", "Project.xml"]),
+        "schema": (_qdpx(tmp / "schema.qdpx", '<TextSource name="x"/>'),
+                   ["REFI-QDA project schema", "guid", "line"]),
+        "missing source": (_qdpx(tmp / "missing.qdpx", _source(
+            'plainTextPath="internal://gone.txt"', _sel(1, 0, 5, [C_IND])), files),
+            ["'C1/interview1' points at 'internal://gone.txt'", "sources/"]),
+        "beyond length": (_qdpx(tmp / "long.qdpx", _source(ok_ref, _sel(
+            1, 10, len(interview) + 40, [C_IND])), files), ["runs from 10", "characters"]),
+        "unknown code guid": (_qdpx(tmp / "guid.qdpx", _source(ok_ref, _sel(
+            1, 0, 20, ["11111111-2222-3333-4444-555555555555"])), files),
+            ["11111111-2222-3333-4444-555555555555", "not in the file's codebook"]),
+        "code not in codebook": (_qdpx(tmp / "name.qdpx", _source(ok_ref, _sel(
+            1, 0, 20, ["99999999-2222-3333-4444-555555555555"])), files,
+            codes='<Code guid="99999999-2222-3333-4444-555555555555" name="Leadership" '
+                  'isCodable="true"/>'), ["['Leadership']", "'departmental'"]),
+        "no codings": (_qdpx(tmp / "none.qdpx", _source(ok_ref, _sel(1, 0, 3, [C_IND])),
+                             files), ["no human codings", "half"]),
+        "no document": (_qdpx(tmp / "nodoc.qdpx", _source(ok_ref, _sel(1, 0, 20, [C_IND])),
+                              {"sources/a.txt": b"Entirely different words here."}),
+                        ["'C1/interview1' has the name of document", "different text"]),
+    }
+
+
+def test_bad_qdpx_files_exit_2_with_clear_messages_and_leave_the_store_unchanged(
+        store: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from tests.test_agreement import _cli
+
+    cli = _cli()
+    before = snapshot(store)
+    for label, (path, expected) in _bad_cases(store, tmp_path).items():
+        code = cli.main(["import-codings", "--store", str(store), "--input", str(path),
+                         "--format", "qdpx"])
+        err = capsys.readouterr().err
+        assert code == 2, (label, err)
+        for part in [path.name] + expected:
+            assert part in err, (label, part, err)
+        assert snapshot(store) == before, label
+
+
+def test_export_project_command_refuses_a_missing_store(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    from tests.test_agreement import _cli
+
+    code = _cli().main(["export", "project", "--store", str(tmp_path / "none.rmproj"),
+                        "--output", str(tmp_path / "p.qdpx"), "--no-pseudonymise"])
+    assert code == 2 and "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "none.rmproj").exists()
+
+
+def test_codings_without_a_user_need_a_coder_name(store: Path, tmp_path: Path) -> None:
+    interview, iv = _doc(store, "C1/interview1")
+    sel = (f'<PlainTextSelection guid="{uuid.UUID(int=5)}" startPosition="{iv.loc[2, "start"]}" '
+           f'endPosition="{iv.loc[2, "end"]}"><Coding guid="{uuid.UUID(int=6)}"><CodeRef '
+           f'targetGUID="{C_IND}"/></Coding></PlainTextSelection>')
+    path = _qdpx(tmp_path / "nouser.qdpx", _source('plainTextPath="internal://a.txt"', sel),
+                 {"sources/a.txt": interview.encode("utf-8")})
+    with pytest.raises(InputError, match="no user.*--coder NAME"):
+        import_codings(store, path)
+    assert import_codings(store, path, coder="Kim")["codings"] == {"human:kim": 1}
+
+
+def test_real_pseudonymiser_round_trip(store: Path, template_store: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture) -> None:
+    privacy = pytest.importorskip("rmresearch.privacy")
+    if not hasattr(privacy, "Pseudonymiser"):
+        pytest.skip("rmresearch.privacy has no Pseudonymiser yet")
+    from tests.test_agreement import _cli
+
+    _code(store)
+    cli, out = _cli(), tmp_path / "p.qdpx"
+    assert cli.main(["export", "project", "--store", str(store), "--output", str(out)]) == 0
+    assert "pseudonymised" in capsys.readouterr().out
+    key = store.with_name(store.name + ".key.json")
+    assert key.exists()
+    with zipfile.ZipFile(out) as zf:
+        texts = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")]
+    assert not any("Helen" in t for t in texts)
+    fresh = tmp_path / "fresh.rmproj"
+    fresh.write_bytes(template_store.read_bytes())
+    assert cli.main(["import-codings", "--store", str(fresh), "--input", str(out),
+                     "--key", str(key)]) == 0
+    assert _codings(fresh) == _codings(store)
+
+
+def test_crlf_counting_is_detected_from_lengths_and_quotes() -> None:
+    from rmresearch.refi.read import QSelection, counting
+
+    lf = "First line.\nSecond line.\nThird line here.\n"
+    crlf = lf.replace("\n", "\r\n")
+    third = crlf.index("Third")
+    beyond = QSelection("g", third, third + 16 + 1, "")  # ends past the LF text
+    assert counting(lf, [beyond]) == "crlf"
+    quoted = QSelection("g", crlf.index("Second"), crlf.index("Second") + 12, "Second line.")
+    assert counting(lf, [quoted]) == "crlf"
+    plain = QSelection("g", lf.index("Second"), lf.index("Second") + 12, "Second line.")
+    assert counting(lf, [plain]) == "lf" and counting(crlf, [plain]) == "lf"
+    assert counting(crlf, [QSelection("g", 0, 5, "label")]) == "crlf"  # the file's own text
