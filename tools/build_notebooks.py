@@ -74,7 +74,8 @@ attention, with up to three pseudonymised quotes per cell.
 """),
         code('matrix = analysis.framework_matrix(coded, quotes=3)\n'
              'published = ctx.publish(matrix, "framework_matrix", '
-             'counts=["n", "n_positive", "n_attention"], texts=["quotes"])\nctx.show(published)'),
+             'counts=["n", "n_positive", "n_attention", "n_neutral"], texts=["quotes"])\n'
+             'ctx.show(analysis.framework_wide(published))'),
         code('ctx.figure(plots.framework_heatmap(matrix), "framework_matrix")'),
         md("""
 ## Congruence: said and done
@@ -82,7 +83,8 @@ Does what a leader says in private interviews show in how they act in public? Fo
 and level: evidence in interview only, in observation or inspection only, or both.
 """),
         code('cong = analysis.congruence(coded, segments)\n'
-             'ctx.show(ctx.publish(cong, "congruence", counts=["n_interview", "n_observed"]))'),
+             'ctx.show(ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", "n_said_attention", '
+             '"n_done", "n_done_positive", "n_done_attention"]))'),
         code('ctx.figure(plots.congruence_chart(cong), "congruence")'),
         md("""
 ## Cohort-wide learning
@@ -169,6 +171,32 @@ mostly outside any level show what the frame misses.
     ]
 
 
+def agreement() -> list:
+    return [
+        md("""
+# Inter-coder agreement
+
+How far coders agree, per code and overall, with the machine coder counted as one more coder:
+percent agreement, Cohen's kappa (two coders), Krippendorff's alpha (any number of coders,
+missing judgements allowed) and Gwet's AC1, each with a bootstrap 95% confidence interval.
+Codes whose machine-vs-human alpha clears the threshold are marked **auto** (trusted);
+the others are marked **review**.
+"""),
+        params(SOURCE, 'cohorts: str = ""  # not used: agreement covers every coded segment',
+               'output: str = "outputs/agreement"  # folder for tables and figures',
+               'coders: str = ""  # comma-separated coders (empty: every human coder and the machine)',
+               'threshold: float = 0.67  # alpha a code needs for the machine to be trusted on it',
+               COMMON),
+        code(OPEN + "\nchosen, table, gates = ctx.agreement(coders, threshold=threshold)\n"
+             "print('Coders compared:', ', '.join(chosen))"),
+        md("## Agreement per code"),
+        code('ctx.show(ctx.publish(table, "agreement", counts=["n_units"]))'),
+        code('ctx.figure(plots.agreement_heatmap(table), "agreement")'),
+        md("## Which codes the machine can be trusted on"),
+        code('ctx.show(ctx.publish(gates, "gating", counts=["n"]))'),
+    ]
+
+
 def write(name: str, cells: list) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -184,3 +212,4 @@ if __name__ == "__main__":
     write("cohort_findings", cohort_findings())
     write("cohort_comparison", cohort_comparison())
     write("emergent_themes", emergent_themes())
+    write("agreement", agreement())

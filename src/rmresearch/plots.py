@@ -228,3 +228,22 @@ def save_figure(fig: Figure, stem: str | Path, dpi: int = DPI) -> list[Path]:
     finally:
         plt.close(fig)
     return [png, svg]
+
+
+def agreement_heatmap(table: "pd.DataFrame", palette: Mapping[str, str] | None = None,
+                      title: str | None = None) -> Figure:
+    """Heatmap of agreement statistics (rows: codes; columns: agreement, kappa, alpha, AC1)."""
+    stats = [c for c in ("percent_agreement", "kappa", "alpha", "ac1") if c in table.columns]
+    data = table.set_index("code")[stats].apply(pd.to_numeric, errors="coerce")
+    fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(data) + 1.5))
+    if data.empty:
+        ax.text(0.5, 0.5, "nothing to show", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    sns.heatmap(data, annot=True, fmt=".2f", vmin=-0.2, vmax=1.0, cmap="RdYlGn", ax=ax,
+                cbar_kws={"label": "agreement"})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title or "Agreement by code")
+    fig.tight_layout()
+    return fig

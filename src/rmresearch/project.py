@@ -78,7 +78,8 @@ class Project:
 
 
 def prepare_project(data: str | Path | None = None, store: str | Path | None = None,
-                    codebook: str | Path | None = None, *, progress: bool = False) -> Project:
+                    codebook: str | Path | None = None, *, code: bool | None = None,
+                    progress: bool = False) -> Project:
     """Ingest ``data`` (if given) into ``store``, code new segments, and load the tables.
 
     Parameters
@@ -86,10 +87,11 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
     data : folder with a manifest; None to use the store as it is.
     store : project store path (default: `default_store_path` of ``data``).
     codebook : codebook YAML (default: the shipped frame).
+    code : run the machine coder on segments it has not seen (default: when ``data`` is
+        given, or when the store has no machine codings yet).
     progress : show progress bars.
     """
     from .codebook import load_codebook
-    from .coding import code_store
     from .ingest import ingest_folder
     from .store import ProjectStore
 
@@ -98,12 +100,30 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
     store_path = Path(store) if store else default_store_path(find_path(data))
     cb = load_codebook(codebook)
     counts: dict[str, Any] = {}
-    with ProjectStore.open(store_path) as st:
-        if data is not None:
+    if data is not None:
+        with ProjectStore.open(store_path) as st:
             counts["ingest"] = st.ingest(ingest_folder(find_path(data)),
                                          params={"data": str(data)})
-        counts["coding"] = code_store(st, codebook=cb, progress=progress)
+    if code is None:
+        code = data is not None
+    coder = None if code else _latest_machine_coder(store_path)
+    if code or coder is None:
+        from .coding import code_store
+
+        counts["coding"] = code_store(store_path, cb, progress=progress)
         coder = counts["coding"]["coder"]
+    with ProjectStore.open(store_path) as st:
         return Project(store_path=store_path, documents=st.documents(), segments=st.segments(),
                        codings=st.codings(), responses=st.responses(), coder=coder,
                        codebook=cb, counts=counts)
+
+
+def _latest_machine_coder(store_path: Path) -> str | None:
+    """The ensemble coder of the store's latest coding run, or None if nothing was coded."""
+    from .store import ProjectStore
+
+    with ProjectStore.open(store_path) as st:
+        row = st.conn.execute(
+            "SELECT c.coder FROM coded c JOIN runs r ON r.run_id = c.run_id "
+            "WHERE c.coder LIKE 'ensemble@%' ORDER BY r.run_id DESC LIMIT 1").fetchone()
+    return row[0] if row else None

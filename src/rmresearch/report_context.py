@@ -97,6 +97,23 @@ class ReportContext:
         keep = segs["source"].isin(["interview", "feedback_form", "journal", "staff_feedback"])
         return segs[keep & (segs["text"].str.split().str.len() >= 4)].reset_index(drop=True)
 
+    def agreement(self, coders: str = "", threshold: float = 0.67) -> tuple:
+        """Agreement among ``coders`` (default: every human coder and the machine coder).
+
+        Returns the coders compared, the agreement table and the gating table.
+        """
+        from .agreement import agreement_report
+
+        names = [c for c in coders.split(",") if c] or \
+            self.project.human_coders + [self.project.coder]
+        if len(names) < 2:
+            note = pd.DataFrame({"note": ["Agreement needs at least two coders; this project "
+                                          "has no human codings yet (rmresearch import-codings)."]})
+            return names, note, note
+        return agreement_report(str(self.project.store_path), names,
+                                codebook=self.project.codebook, seed=self.seed,
+                                threshold=threshold)
+
     def embed(self, texts: list[str]) -> Any:
         """Sentence embeddings from the packaged model, cached on disk by text."""
         from .coding.embeddings import Embedder
@@ -121,6 +138,9 @@ class ReportContext:
         """Display a table without its index, for a reader who is not a programmer."""
         from IPython.display import HTML
 
+        if not isinstance(df.index, pd.RangeIndex):
+            df = df.reset_index()
+        df.columns = [str(c) for c in df.columns]
         shown = df.head(max_rows)
         styler = shown.style.hide(axis="index")
         if caption:
