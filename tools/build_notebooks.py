@@ -64,7 +64,7 @@ requiring attention, and where they came from (interview, observation, inspectio
 evaluation form).
 """),
         code('counts = ctx.publish(analysis.level_counts(coded), "level_valence_source", '
-             'counts=["n"])\nctx.show(counts)'),
+             'counts=["n", "n_segments"])\nctx.show(counts)'),
         code('ctx.figure(plots.level_valence_bar(analysis.level_counts(coded, by=("code", '
              '"valence"))), "level_valence")'),
         md("""
@@ -106,7 +106,7 @@ and what their free-text answers said, coded into the levels.
         code('ctx.figure(plots.survey_plot(items), "survey_items")'),
         code('form_coded = coded[coded["source"] == "feedback_form"]\n'
              'ctx.show(ctx.publish(analysis.level_counts(form_coded, by=("code", "valence")), '
-             '"free_text_levels", counts=["n"]))'),
+             '"free_text_levels", counts=["n", "n_segments"]))'),
     ]
 
 
@@ -125,7 +125,7 @@ between programme stages.
         code(OPEN + "\ncoded = ctx.coded(cohorts)\nsegments = ctx.segments(cohorts)"),
         md("## Level and valence distributions by cohort"),
         code('dist = analysis.level_distribution(coded, segments, by="cohort")\n'
-             'ctx.show(ctx.publish(dist, "level_distribution", counts=["n"]))'),
+             'ctx.show(ctx.publish(dist, "level_distribution", counts=["n", "n_segments"]))'),
         code('ctx.figure(plots.cohort_comparison_plot(dist), "level_distribution")'),
         md("""
 ## Tests

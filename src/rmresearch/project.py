@@ -108,7 +108,7 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
         code = data is not None
     coder = None if code else _latest_machine_coder(store_path)
     if code or coder is None:
-        from .coding import code_store
+        from .coding.store_mode import code_store
 
         counts["coding"] = code_store(store_path, cb, progress=progress)
         coder = counts["coding"]["coder"]

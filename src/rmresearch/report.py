@@ -25,10 +25,19 @@ NOTEBOOKS = {"cohort": "cohort_findings.ipynb", "comparison": "cohort_comparison
 
 
 def notebook_dir() -> Path:
-    """The folder of the parameterised notebooks (repository ``notebooks/``)."""
-    from .project import find_path
+    """The folder of the parameterised notebooks: ``RMRESEARCH_NOTEBOOKS`` if set, else the
+    repository's ``notebooks/`` (beside ``src/``), else ``./notebooks``."""
+    import os
 
-    return find_path("notebooks").resolve()
+    from .errors import RmResearchError
+
+    candidates = [os.environ.get("RMRESEARCH_NOTEBOOKS"),
+                  Path(__file__).resolve().parents[2] / "notebooks", Path("notebooks")]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / NOTEBOOKS["cohort"]).is_file():
+            return Path(candidate).resolve()
+    raise RmResearchError("cannot find the report notebooks; set RMRESEARCH_NOTEBOOKS to the "
+                          "repository's notebooks/ folder.")
 
 
 @dataclass

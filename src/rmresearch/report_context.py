@@ -125,9 +125,11 @@ class ReportContext:
         return self.publisher.table(df, name, **kwargs)
 
     def figure(self, fig: Any, name: str) -> Any:
-        """Publish a figure (PNG + SVG) and return it for display."""
-        self.publisher.figure(fig, name)
-        return fig
+        """Publish a figure (PNG + SVG) and return the PNG for display."""
+        from IPython.display import Image
+
+        paths = self.publisher.figure(fig, name)
+        return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
 
     def text(self, value: Any) -> Any:
         """Pseudonymise a value for display."""

@@ -104,13 +104,19 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+# Geometry such as SVG path data ("M 3122 3366 L ...") holds only numbers and path commands:
+# no name can hide there, and runs of numbers would look like NHS numbers.
+_GEOMETRY = re.compile(r"[-+\d\s.,eEMLHVCSQTAZmlhvcsqtaz]+")
+
+
 def _markup(text: str) -> Iterator[tuple[str, str, bool]]:
     text = _DATA_URI.sub(" ", text)
     stripped = _TAG.sub(lambda m: "\n" * m.group().count("\n") + " ", text)
     yield "", html.unescape(stripped), True
     for m in _ATTR.finditer(text):
         value = m.group(1) if m.group(1) is not None else m.group(2)
-        if value and not value.startswith(("http", "#", "data:")):
+        if value and not value.startswith(("http", "#", "data:")) \
+                and not (_GEOMETRY.fullmatch(value) and len(re.findall(r"\d+", value)) >= 4):
             line = text.count("\n", 0, m.start()) + 1
             yield f"line {line}, attribute", html.unescape(value), False
 
