@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# One embedding cache per test session, shared with notebook kernels and batch workers.
+os.environ.setdefault("RMRESEARCH_CACHE_DIR", tempfile.mkdtemp(prefix="rmresearch-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -17,13 +17,14 @@ __all__ = ["Project", "prepare_project", "default_store_path", "find_path"]
 
 
 def find_path(path: str | Path) -> Path:
-    """Resolve a path given relative to the repository root, also from ``notebooks/``."""
+    """Resolve a path given relative to the repository root, also when run from ``notebooks/``
+    (as JupyterLab and nbval do); paths that do not exist yet resolve the same way."""
     path = Path(path)
     if path.is_absolute() or path.exists():
         return path
-    for base in (Path.cwd().parent, Path.cwd().parent.parent):
-        if (base / path).exists():
-            return base / path
+    cwd = Path.cwd()
+    if cwd.name == "notebooks" and (cwd.parent / "pyproject.toml").is_file():
+        return cwd.parent / path
     return path
 
 
@@ -33,7 +34,7 @@ def default_store_path(data: str | Path) -> Path:
     ``.rmresearch/<folder name>.rmproj`` under the current folder: outside ``outputs/``, since
     the store holds real names.
     """
-    return Path(".rmresearch") / f"{Path(data).resolve().name}.rmproj"
+    return find_path(".rmresearch") / f"{Path(data).resolve().name}.rmproj"
 
 
 @dataclass
@@ -97,7 +98,7 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
 
     if data is None and store is None:
         raise InputError("give a data folder or a project store.")
-    store_path = Path(store) if store else default_store_path(find_path(data))
+    store_path = find_path(store) if store else default_store_path(find_path(data))
     cb = load_codebook(codebook)
     counts: dict[str, Any] = {}
     if data is not None:

@@ -6,6 +6,7 @@ through `Publisher.figure` (PNG and SVG without dates).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,6 +15,8 @@ import pandas as pd
 from .atomic import atomic_path
 
 __all__ = ["Publisher", "write_table"]
+
+_COUNT_NAME = re.compile(r"n|n_\w+|size")
 
 
 def _flatten(df: pd.DataFrame) -> pd.DataFrame:
@@ -71,9 +74,10 @@ class Publisher:
 
     def prepare(self, df: pd.DataFrame, *, counts: Sequence[str] = (),
                 texts: Sequence[str] = (), wide: bool = False) -> pd.DataFrame:
-        """Apply pseudonymisation to ``texts`` columns and suppression to ``counts`` columns.
+        """Apply pseudonymisation to ``texts`` columns and suppression to count columns.
 
-        ``wide=True`` treats every numeric column as a count in a table with totals and applies
+        Count columns are those named in ``counts`` plus every whole-number column named
+        ``n``, ``n_...`` or ``size`` (counts of passages, pairs or people). ``wide=True`` treats every numeric column as a count in a table with totals and applies
         secondary suppression as well.
         """
         from .suppress import suppress_counts, suppress_table
@@ -85,9 +89,11 @@ class Publisher:
         if self.min_cell > 0:
             if wide:
                 out = suppress_table(out, threshold=self.min_cell)
-            elif counts:
-                out = suppress_counts(out, [c for c in counts if c in out.columns],
-                                      threshold=self.min_cell)
+            else:
+                cols = [c for c in out.columns if c in counts or (
+                    _COUNT_NAME.fullmatch(str(c)) and pd.api.types.is_integer_dtype(out[c]))]
+                if cols:
+                    out = suppress_counts(out, cols, threshold=self.min_cell)
         return out
 
     def table(self, df: pd.DataFrame, name: str, *, counts: Sequence[str] = (),

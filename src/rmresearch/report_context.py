@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .project import Project, prepare_project
+from .project import Project, find_path, prepare_project
 from .publish import Publisher
 
 STAGE_ORDER = ("enrolment", "post_training", "midpoint", "end")
@@ -144,7 +144,7 @@ class ReportContext:
             df = df.reset_index()
         df.columns = [str(c) for c in df.columns]
         shown = df.head(max_rows)
-        styler = shown.style.hide(axis="index")
+        styler = shown.style.hide(axis="index").set_uuid("t")
         if caption:
             styler = styler.set_caption(caption)
         more = f"<p><em>{len(df) - max_rows} more rows in the CSV.</em></p>" \
@@ -173,5 +173,5 @@ def open_report(*, data: str = "", store: str = "", output: str, pseudonymise: b
 
         key_path = Path(key) if key and Path(key).exists() else prepare_key(project, key or None)
         pseudonymiser = Pseudonymiser(PseudonymKey.load(key_path))
-    publisher = Publisher(output, pseudonymiser=pseudonymiser, min_cell=min_cell)
+    publisher = Publisher(find_path(output), pseudonymiser=pseudonymiser, min_cell=min_cell)
     return ReportContext(project=project, publisher=publisher, seed=seed)
