@@ -42,9 +42,7 @@ ensure_env
 cmd=${1:-help}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  report) # until the report batch lands: ingest and code the synthetic cohorts
-          .venv/bin/rmresearch ingest --data data/synthetic --store outputs/synthetic.rmproj
-          exec .venv/bin/rmresearch code --store outputs/synthetic.rmproj "$@" ;;
+  report) exec .venv/bin/rmresearch report --data data/synthetic --output outputs "$@" ;;
   test)   exec .venv/bin/python -m pytest "$@" ;;
   lab)    exec .venv/bin/jupyter lab notebooks "$@" ;;
   bench)  exec .venv/bin/python bench/run_all.py "$@" ;;

@@ -39,7 +39,8 @@ def test_batch_writes_every_appendix_and_a_manifest(batches, small_data: Path) -
     first, _ = batches
     out = first.output
     assert first.ok, [(j.name, j.error) for j in first.jobs]
-    assert [j.name for j in first.jobs] == ["cohort_C1", "cohort_C2", "comparison", "themes"]
+    assert [j.name for j in first.jobs] == ["cohort_C1", "cohort_C2", "comparison", "themes",
+                                           "agreement"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     inputs = pd.read_csv(small_data / "manifest.csv")
     assert len(manifest["inputs"]) == len(inputs)
@@ -67,7 +68,7 @@ def test_appendices_are_readable_reports_without_code(batches) -> None:
 
 def test_tables_and_figures_come_in_both_formats(batches) -> None:
     out = batches[0].output
-    for folder in ("cohorts/C1", "cohorts/C2", "comparison", "themes"):
+    for folder in ("cohorts/C1", "cohorts/C2", "comparison", "themes", "agreement"):
         csvs = sorted((out / folder / "tables").glob("*.csv"))
         assert csvs, folder
         for csv in csvs:
@@ -147,7 +148,7 @@ def test_one_failing_cohort_does_not_stop_the_others(
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     status = {n["name"]: n["status"] for n in manifest["notebooks"]}
     assert status == {"cohort_C1": "ok", "cohort_C2": "failed", "comparison": "ok",
-                      "themes": "ok"}
+                      "themes": "ok", "agreement": "ok"}
 
 
 def test_unknown_cohort_is_refused(batches, small_data: Path, tmp_path: Path, capsys) -> None:

@@ -198,7 +198,22 @@ def test_regenerating_replaces_the_previous_set(tmp_path: Path) -> None:
     manifest = generate(tmp_path, seed=3, cohorts=1, pairs=1, sessions=1)
     files = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert files == set(manifest["file"]) | {"manifest.csv", "truth/findings.csv",
-                                             "truth/people.csv"}
+                                             "truth/people.csv", "codings/coder_a.csv",
+                                             "codings/coder_b.csv"}
+
+
+def test_simulated_coders_code_a_sample_close_to_the_truth(tmp_path: Path) -> None:
+    import pandas as pd
+
+    generate(tmp_path, seed=3, cohorts=1, pairs=2, sessions=2, human_sample=60)
+    a = pd.read_csv(tmp_path / "codings" / "coder_a.csv")
+    b = pd.read_csv(tmp_path / "codings" / "coder_b.csv")
+    assert list(a.columns) == ["segment_id", "individual", "departmental", "organisational",
+                               "symbolic", "valence"]
+    assert a["segment_id"].tolist() == b["segment_id"].tolist() and len(a) == 60
+    levels = ["individual", "departmental", "organisational", "symbolic"]
+    agreement = (a[levels].to_numpy() == b[levels].to_numpy()).mean()
+    assert 0.8 < agreement < 1.0
 
 
 # --------------------------------------------------------------------------- committed set

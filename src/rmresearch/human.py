@@ -226,8 +226,11 @@ def _open_existing(store_path: str | Path) -> Any:
 
 def import_codings(store_path: str | Path, path: str | Path, *, coder: str | None = None,
                    fmt: str | None = None, codebook: Codebook | None = None,
-                   pseudonymiser: Any = None) -> dict[str, Any]:
+                   pseudonymiser: Any = None, extra_params: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
     """Import human codings from a sheet or a ``.qdpx`` into the store.
+
+    ``extra_params`` are recorded with the run (e.g. the file's sha256).
 
     Returns ``{"run_id", "codings": {coder: n}, "seen", "notes"}``.
     """
@@ -247,7 +250,8 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
             every = set(store.segments(current_only=False)["segment_id"])
             codings, seen = parse_table(path, store.segments(), coder=coder, fmt=fmt,
                                         codebook=codebook, known_ids=every)
-        params = {"input": str(path), "format": fmt or "table", "coder": coder}
+        params = {"input": str(path), "format": fmt or "table", "coder": coder,
+                  **(extra_params or {})}
         run_id = write_human_codings(store, codings, seen, params, codebook.hash)
     counts = codings.groupby("coder").size().to_dict()
     return {"run_id": run_id, "codings": counts, "seen": len(seen), "notes": notes}

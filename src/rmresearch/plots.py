@@ -234,7 +234,8 @@ def agreement_heatmap(table: "pd.DataFrame", palette: Mapping[str, str] | None =
                       title: str | None = None) -> Figure:
     """Heatmap of agreement statistics (rows: codes; columns: agreement, kappa, alpha, AC1)."""
     stats = [c for c in ("percent_agreement", "kappa", "alpha", "ac1") if c in table.columns]
-    data = table.set_index("code")[stats].apply(pd.to_numeric, errors="coerce")
+    data = (table.set_index("code")[stats].apply(pd.to_numeric, errors="coerce")
+            if "code" in table.columns else pd.DataFrame())
     fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(data) + 1.5))
     if data.empty:
         ax.text(0.5, 0.5, "nothing to show", ha="center", va="center")

@@ -105,6 +105,7 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
         with ProjectStore.open(store_path) as st:
             counts["ingest"] = st.ingest(ingest_folder(find_path(data)),
                                          params={"data": str(data)})
+        counts["human"] = import_human_sheets(store_path, find_path(data) / "codings", cb)
     if code is None:
         code = data is not None
     coder = None if code else _latest_machine_coder(store_path)
@@ -117,6 +118,37 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
         return Project(store_path=store_path, documents=st.documents(), segments=st.segments(),
                        codings=st.codings(), responses=st.responses(), coder=coder,
                        codebook=cb, counts=counts)
+
+
+def import_human_sheets(store_path: Path, folder: Path, codebook: Any) -> list[str]:
+    """Import each coding sheet in ``folder`` (``.csv``/``.xlsx`` wide or long, ``.qdpx``)
+    not imported before (by content hash); a wide sheet's coder is named after the file.
+
+    Returns the names of the files imported now.
+    """
+    import hashlib
+    import json
+
+    from .human import import_codings
+    from .store import ProjectStore
+
+    sheets = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx", ".qdpx")
+                    ) if folder.is_dir() else []
+    if not sheets:
+        return []
+    with ProjectStore.open(store_path) as st:
+        done = {json.loads(p or "{}").get("sha256") for (p,) in
+                st.conn.execute("SELECT params FROM runs WHERE kind = 'human'").fetchall()}
+    imported = []
+    for sheet in sheets:
+        sha = hashlib.sha256(sheet.read_bytes()).hexdigest()
+        if sha in done:
+            continue
+        coder = None if sheet.suffix.lower() == ".qdpx" else sheet.stem
+        import_codings(store_path, sheet, coder=coder, codebook=codebook,
+                       extra_params={"sha256": sha})
+        imported.append(sheet.name)
+    return imported
 
 
 def _latest_machine_coder(store_path: Path) -> str | None:

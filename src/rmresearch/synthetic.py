@@ -71,7 +71,7 @@ class Doc:
 
 
 def generate(output: str | Path, *, seed: int = 7, cohorts: int = 3, pairs: int = 8,
-             sessions: int = 3) -> pd.DataFrame:
+             sessions: int = 3, human_sample: int = 240) -> pd.DataFrame:
     """Write a synthetic data folder and return the manifest DataFrame.
 
     Parameters
@@ -82,6 +82,8 @@ def generate(output: str | Path, *, seed: int = 7, cohorts: int = 3, pairs: int 
         Random seed; the same seed gives byte-identical files.
     cohorts, pairs, sessions : int
         Number of cohorts, mentoring pairs per cohort and sessions per pair.
+    human_sample : int
+        Segments coded by two simulated human coders into ``codings/`` (0: none).
 
     Returns
     -------
@@ -105,7 +107,12 @@ def generate(output: str | Path, *, seed: int = 7, cohorts: int = 3, pairs: int 
         form_rng = random.Random(f"{seed}:{cohort.cid}:forms")
         docs += _form_documents(out, cohort, contexts, form_rng, sessions)
         people += _people_rows(cohort, contexts)
-    return _write_tables(out, docs, people)
+    manifest = _write_tables(out, docs, people)
+    if human_sample:
+        from .synthetic_coders import write_simulated_coders
+
+        write_simulated_coders(out, seed=seed, sample=human_sample)
+    return manifest
 
 
 # --------------------------------------------------------------------------- set-up
@@ -119,6 +126,7 @@ def _prepare(out: Path) -> None:
         for rel in old.get("file", []):
             (out / rel).unlink(missing_ok=True)
         shutil.rmtree(out / "truth")
+        shutil.rmtree(out / "codings", ignore_errors=True)
         (out / "manifest.csv").unlink()
         for folder in sorted(out.glob("C*"), reverse=True):
             if folder.is_dir():
