@@ -3,18 +3,26 @@
 Rules (English, applied to lemmas):
 
 * **Cues** are the codebook's valence patterns: a positive cue ("inclusive", "praise") counts
-  +1, an attention cue ("dismissive", "all white") counts -1.
+  +1, an attention cue ("dismissive", "all white") counts -1; general evaluative words
+  (`EVALUATIVE`: "impressive", "warm" / "rude", "patronising") count +-0.5.
 * **Negation** flips a cue when a negator (not, n't, never, no, without, hardly, fail, lack
   ...) stands up to three tokens before it in the same clause: "did not use inclusive
   language" -> attention; "never dismissive" -> positive. A negator that flips nothing counts
   -0.5 on its own ("she has never attended").
 * **Contrast**: the clause after a contrast word decides. "X, but Y" / "X. However, Y" /
   "X, although Y": Y decides. "Although X, Y" / "Despite X, Y" / "Y despite X": Y decides.
-  Cues in the conceded clause X count -0.5 times their sign (what is conceded leans the
-  other way): "Although she says she supports the network, she has never attended" ->
-  attention.
+  A positive cue in the conceded clause X counts -0.5 (what is conceded leans the other
+  way; a conceded attention cue counts nothing), and a reporting verb in it ("says",
+  "claims", "insists") counts -0.5 (what is said is not what is done): "Although she says
+  she supports the network, she has never attended" -> attention.
+* **Double negation**: a negated existential with a second negator later in the sentence
+  counts +1 ("there wasn't a meeting where she didn't ask the quieter staff first").
+  Negators followed by "before" / "first time" are novelty, not absence ("which nobody had
+  done before"); "not only", "but also", "up from none" are not negation.
 
-`combine_valence` adds ``weight * polarity`` to the log of the model's valence probabilities.
+`combine_valence` adds ``weight * polarity + negation_weight * flipped`` to the log of the
+model's valence probabilities (``flipped``: negated cues and double negations, which
+classifiers barely see).
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "comb
            "marker_patterns", "NEGATION_WINDOW"]
 
 NEGATION_WINDOW = 3
+BARE_NEGATION = 0.5  # weight of a negator that flips no cue ("she has never attended")
 _NEGATORS = ["not", "never", "no", "nobody", "none", "nothing", "neither", "nor", "without",
              "hardly", "rarely", "seldom", "barely", "fail", "lack", "refuse", "unable",
              "cannot", "nowhere"]
@@ -41,10 +50,37 @@ _DESPITE = [["despite"], ["in", "spite", "of"], ["notwithstanding"]]
 _BOUNDARY = [".", "!", "?", ";", ":"]
 
 
+# General evaluative words (lemmas), weaker than the codebook's cues (`LEXICON_WEIGHT`):
+# they carry judgement in any writer's style. Topic words ("racism", "bias") are left out:
+# naming a problem is not the same as having it ("she challenged racism").
+LEXICON_WEIGHT = 0.5
+EVALUATIVE: dict[str, list[str]] = {
+    "positive": """good great excellent impressive impressed well better best improve improved
+        improvement progress positive proactive supportive helpful warm warmly kind respectful
+        respect fair fairly openly honest genuine genuinely thoughtful considerate attentive
+        approachable inclusive welcoming encouraging empower inspire inspiring valued
+        appreciate appreciative grateful commend exemplary proud pleased delighted glad nice
+        lovely brilliant fantastic amazing committed commitment engaged actively transparent
+        consistent effective successful willing keen curious humble reflective listen
+        listened listens insightful confident confidently courageous brave constructive
+        generous fairer visible visibly""".split(),
+    "attention": """bad poor poorly worse worst failure problem problematic concern concerning
+        worrying worry unfair unfairly inappropriate offensive rude hostile cold curt abrupt
+        patronising condescending awkward reluctant resistant resist dismissive dismiss
+        ignore ignored exclude excluded exclusion lacking absent missing tokenism superficial
+        lip unanswered frustrated frustrating disappointing disappointed disappointingly
+        sadly unfortunately shame blame snap snapped sigh sighed shrug shrugged favouritism
+        favourite clique unwilling vague evasive blank deflect deflected resentful hurtful
+        belittle belittling mock mocked sarcastic nervous uneasy inconsistent""".split(),
+}
+
+
 def marker_patterns() -> dict[str, list[list[dict]]]:
     """spaCy `Matcher` token patterns (lower-cased lemmas) for negators, contrast, boundaries."""
     lem = lambda words: [{"LEMMA": w} for w in words]  # noqa: E731
     return {
+        "lex:positive": [[{"LEMMA": {"IN": EVALUATIVE["positive"]}}]],
+        "lex:attention": [[{"LEMMA": {"IN": EVALUATIVE["attention"]}}]],
         "mk:neg": [[{"LEMMA": {"IN": _NEGATORS}}]],
         "mk:post": [[{"LEMMA": {"IN": _POST}}]] + [lem(m) for m in _POST_MULTI],
         "mk:sub": [[{"LEMMA": {"IN": _SUB}}]] + [lem(m) for m in _SUB_MULTI],
@@ -54,7 +90,16 @@ def marker_patterns() -> dict[str, list[list[dict]]]:
         "mk:only": [[{"LEMMA": "not"}, {"LEMMA": {"IN": ["only", "just"]}}],
                     [{"LEMMA": "but"}, {"LEMMA": {"IN": ["also", "too"]}}],
                     [{"LEMMA": {"IN": ["not", "n't"]}}, {"LEMMA": "yet"}],
-                    [{"LEMMA": "no"}, {"LEMMA": {"IN": ["doubt", "matter"]}}]],
+                    [{"LEMMA": "no"}, {"LEMMA": {"IN": ["doubt", "matter"]}}],
+                    [{"LEMMA": {"IN": ["from", "on"]}}, {"LEMMA": {"IN": ["none", "nothing"]}}]],
+        # "there isn't a ... who doesn't", "not a single ... where she didn't": double negation
+        "mk:exist": [[{"LEMMA": "there"}, {"LEMMA": "be"}, {"LEMMA": {"IN": ["not", "no", "never"]}}],
+                     [{"LEMMA": {"IN": ["not", "never"]}}, {"LEMMA": {"IN": ["a", "one"]}},
+                      {"LEMMA": "single", "OP": "?"}]],
+        "mk:say": [[{"LEMMA": {"IN": ["say", "claim", "insist", "tell", "describe",
+                                      "promise", "assure"]}}]],
+        # "which nobody had done before", "never before": novelty, not absence
+        "mk:before": [[{"LEMMA": "before"}], [{"LEMMA": "first"}, {"LEMMA": "time"}]],
     }
 
 
@@ -65,7 +110,7 @@ class Marker:
     kind: str
     start: int
     end: int
-    polarity: int = 0
+    polarity: float = 0.0
     text: str = ""
 
 
@@ -80,6 +125,9 @@ class ValenceEvidence:
     bare_negations: int = 0
     contrast: bool = False
     phrases: tuple[str, ...] = field(default=())
+    conceded_span: tuple[int, int] = (0, 0)
+    negated_tokens: frozenset[int] = frozenset()
+    flipped: float = 0.0  # signed sum of negated cues and double negations in the main clause
 
     def features(self) -> list[float]:
         """Numeric features for a classifier (same order every time)."""
@@ -141,32 +189,117 @@ def analyse_valence(n_tokens: int, markers: dict[str, list[Marker]]) -> ValenceE
         Matches by kind: ``"cue:positive"``, ``"cue:attention"`` and the `marker_patterns`
         kinds, each a list of `Marker`.
     """
-    skip = {(x.start, x.end) for x in markers.get("mk:only", [])}
-    negs = [x for x in markers.get("mk:neg", []) if not any(s <= x.start < e for s, e in skip)]
     stops = [x.start for k in ("mk:boundary", "mk:comma", "mk:post") for x in markers.get(k, [])]
-    cues = markers.get("cue:positive", []) + markers.get("cue:attention", [])
+    negs, neutral, double = _negators(markers)
+    cues = [c for c in markers.get("cue:positive", []) + markers.get("cue:attention", [])
+            if not any(c.start <= p < c.end for p in neutral)]
+    cues += [w for w in markers.get("lex:positive", []) + markers.get("lex:attention", [])
+             if not any(c.start <= w.start < c.end for c in cues)
+             and not any(w.start <= p < w.end for p in neutral)]
     regions = _regions(n_tokens, markers)
     main, conceded = regions if regions else ((0, n_tokens), (0, 0))
+    neg_pos = {x.start for x in negs}
+    plain = [c for c in cues if not any(c.start <= p < c.end for p in neg_pos)]
+    with_neg = [c for c in cues if c not in plain]
     used: set[int] = set()
-    pos = att = con = 0.0
-    phrases = []
-    for cue in sorted(cues, key=lambda c: (c.start, c.end)):
+    signed: list[tuple[Marker, float, bool]] = []
+    for cue in plain:
         neg = _negated(cue, negs, stops)
-        sign = -cue.polarity if neg is not None else cue.polarity
         if neg is not None:
             used.add(neg.start)
-        phrases.append(("not " if neg is not None else "") + cue.text)
+        signed.append((cue, -cue.polarity if neg is not None else cue.polarity, neg is not None))
+    for cue in with_neg:  # "never", "not once", "fail to": count unless used to flip a cue
+        inside = {p for p in neg_pos if cue.start <= p < cue.end}
+        if not inside <= used:
+            used |= inside
+            signed.append((cue, cue.polarity, False))
+    pos = att = con = 0.0
+    flips = float(double)
+    phrases = []
+    for cue, sign, flipped in sorted(signed, key=lambda x: (x[0].start, x[0].end)):
+        phrases.append(("not " if flipped else "") + cue.text)
         if conceded[0] <= cue.start < conceded[1]:
-            con += sign
-        elif sign > 0:
-            pos += 1
+            con += max(sign, 0.0)  # a conceded good point leans the other way
+            continue
+        flips += sign if flipped else 0
+        if sign > 0:
+            pos += sign
         else:
-            att += 1
+            att -= sign
     bare = sum(1 for x in negs if x.start not in used and main[0] <= x.start < main[1])
-    polarity = pos - att - 0.5 * con - 0.5 * min(bare, 2)
-    return ValenceEvidence(polarity=polarity, positive=pos, attention=att, conceded=con,
-                           bare_negations=bare, contrast=regions is not None,
-                           phrases=tuple(phrases))
+    said = any(conceded[0] <= x.start < conceded[1] for x in markers.get("mk:say", []))
+    con += 1.0 if said else 0.0  # "although he says X, ...": what is said is not done
+    polarity = pos - att - 0.5 * con - BARE_NEGATION * min(bare, 2) + double
+    return ValenceEvidence(polarity=polarity, positive=pos + double, attention=att,
+                           conceded=con, bare_negations=bare, contrast=regions is not None,
+                           phrases=tuple(phrases), conceded_span=conceded,
+                           negated_tokens=_scopes(negs, stops, n_tokens), flipped=flips)
+
+
+def _negators(markers: dict[str, list[Marker]]) -> tuple[list[Marker], set[int], int]:
+    """Negators that count, token positions neutralised, and double negations found.
+
+    Not negators: "not only", "but also", "up from none"; a negator followed in the same
+    sentence by "before" or "first time" (novelty: "which nobody had done before"). A
+    negated existential followed by a second negator in the same sentence ("there wasn't a
+    meeting where she didn't ask") is a double negation: both are dropped and it counts +1.
+    """
+    skip = [(x.start, x.end) for x in markers.get("mk:only", [])]
+    bounds = sorted(x.start for x in markers.get("mk:boundary", []))
+    sentence = lambda pos: sum(1 for b in bounds if b < pos)  # noqa: E731
+    before = [x.start for x in markers.get("mk:before", [])]
+    negs, neutral = [], set()
+    for x in markers.get("mk:neg", []):
+        novelty = any(x.start < b <= x.start + 8 and sentence(b) == sentence(x.start)
+                      for b in before)
+        if novelty or any(s <= x.start < e for s, e in skip):
+            neutral.add(x.start)
+        else:
+            negs.append(x)
+    double = 0
+    for ex in markers.get("mk:exist", []):
+        first = [n for n in negs if ex.start <= n.start < ex.end]
+        later = [n for n in negs if n.start >= ex.end and sentence(n.start) == sentence(ex.start)]
+        if first and later:
+            double += 1
+            for n in (first[0], later[0]):
+                neutral.add(n.start)
+            negs = [n for n in negs if n.start not in neutral]
+    return negs, neutral, double
+
+
+def _scopes(negs: Sequence[Marker], stops: Sequence[int], n_tokens: int) -> frozenset[int]:
+    """Token positions in the scope of a negator: up to `NEGATION_WINDOW` tokens after it,
+    stopping at punctuation or a contrast word."""
+    out: set[int] = set()
+    for neg in negs:
+        for pos in range(neg.end, min(n_tokens, neg.end + NEGATION_WINDOW)):
+            if pos in stops:
+                break
+            out.add(pos)
+    return frozenset(out)
+
+
+def valence_view(lemmas: Sequence[str], keep: Sequence[bool], evidence: ValenceEvidence,
+                 ) -> str:
+    """The text as lemmas marked for the valence classifier.
+
+    Lemmas in a negator's scope get ``not_``, lemmas in a conceded clause get ``con_`` (so
+    "never dismissive" and "dismissive" are different features, and what a contrast concedes
+    does not count like what it concludes). Tokens with ``keep`` False (punctuation) are left
+    out.
+    """
+    c0, c1 = evidence.conceded_span
+    out = []
+    for i, (lemma, k) in enumerate(zip(lemmas, keep)):
+        if not k:
+            continue
+        if c0 <= i < c1:
+            lemma = "con_" + lemma
+        elif i in evidence.negated_tokens:
+            lemma = "not_" + lemma
+        out.append(lemma)
+    return " ".join(out)
 
 
 def rule_valence(evidence: ValenceEvidence) -> str:
@@ -179,7 +312,8 @@ def rule_valence(evidence: ValenceEvidence) -> str:
 
 
 def combine_valence(proba: np.ndarray, evidences: Sequence[ValenceEvidence],
-                    weight: float = 1.0, classes: Sequence[str] = VALENCES) -> list[str]:
+                    weight: float = 1.0, negation_weight: float = 1.0,
+                    classes: Sequence[str] = VALENCES) -> list[str]:
     """Choose a valence per text from model probabilities and cue evidence.
 
     Parameters
@@ -189,23 +323,31 @@ def combine_valence(proba: np.ndarray, evidences: Sequence[ValenceEvidence],
     evidences : sequence of ValenceEvidence
         One per row of ``proba``.
     weight : float
-        Strength of the cue rules relative to the model's log-probabilities.
+        Strength of the cue rules' polarity relative to the model's log-probabilities.
+    negation_weight : float
+        Extra strength of negated cues and double negations (``ValenceEvidence.flipped``):
+        classifiers on embeddings or words barely see negation, so when the rules find a
+        negated cue ("never dismissive") they get the larger say.
 
     Returns
     -------
     list of str
         One valence per text.
     """
-    scores = combine_scores(proba, evidences, weight, classes)
+    scores = combine_scores(proba, evidences, weight, negation_weight, classes)
     return [classes[i] for i in scores.argmax(axis=1)]
 
 
 def combine_scores(proba: np.ndarray, evidences: Sequence[ValenceEvidence],
-                   weight: float = 1.0, classes: Sequence[str] = VALENCES) -> np.ndarray:
-    """Log-probabilities shifted by ``weight * polarity`` (clipped to [-2, 2])."""
+                   weight: float = 1.0, negation_weight: float = 1.0,
+                   classes: Sequence[str] = VALENCES) -> np.ndarray:
+    """Log-probabilities shifted by ``weight * polarity + negation_weight * flipped``
+    (each clipped to [-2, 2])."""
     pol = np.clip(np.array([e.polarity for e in evidences], dtype=float), -2.0, 2.0)
+    flip = np.clip(np.array([e.flipped for e in evidences], dtype=float), -2.0, 2.0)
+    pol = weight * pol + negation_weight * flip
     shift = {"positive": pol, "attention": -pol, "neutral": -np.abs(pol)}
     scores = np.log(np.clip(np.asarray(proba, dtype=float), 1e-6, 1.0))
     for j, cls in enumerate(classes):
-        scores[:, j] += weight * shift[cls]
+        scores[:, j] += shift[cls]
     return scores

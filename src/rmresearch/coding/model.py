@@ -1,0 +1,318 @@
+"""Model coder: sentence embeddings + one-vs-rest logistic regression.
+
+Multi-label over the codebook's levels plus ``none`` (not codable): one balanced logistic
+regression per level and one for ``none``, on L2-normalised all-MiniLM-L6-v2 embeddings, and a
+multinomial logistic regression for valence. A level is assigned when its probability reaches
+its threshold (`decide`). Follows scikit-learn conventions: the constructor stores its
+arguments untouched, learned state ends in ``_``, `fit` returns self, predicting before
+fitting raises `NotFittedError`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+
+from ..codebook import VALENCES, Codebook, default_codebook
+from ..errors import CodingError, NotFittedError
+from .embeddings import Embedder
+from .training import (TrainingItem, TrainingSet, build_training_set, codebook_items,
+                       training_file_items)
+
+__all__ = ["ModelCoder", "LevelClassifier", "decide", "items_from_frame", "NONE"]
+
+NONE = "none"
+
+
+def decide(P: np.ndarray, thresholds: Sequence[float], p_none: np.ndarray | None = None,
+           none_threshold: float = 1.0, fallback: float = 1.0) -> np.ndarray:
+    """Turn level probabilities into 0/1 assignments.
+
+    A level is assigned when its probability reaches its threshold. When ``p_none`` reaches
+    ``none_threshold`` the segment gets no level; when no level reaches its threshold but the
+    best one reaches ``fallback`` (and ``p_none`` is below its threshold), the best is kept.
+    """
+    P = np.asarray(P, dtype=float)
+    out = (P >= np.asarray(thresholds, dtype=float)[None, :]).astype(int)
+    if P.shape[0] == 0:
+        return out
+    best = P.argmax(axis=1)
+    lonely = (out.sum(axis=1) == 0) & (P.max(axis=1) >= fallback)
+    if p_none is not None:
+        lonely &= p_none < none_threshold
+        out[np.asarray(p_none) >= none_threshold] = 0
+    out[np.where(lonely)[0], best[lonely]] = 1
+    return out
+
+
+def items_from_frame(frame: Any) -> list[TrainingItem]:
+    """Training items from a DataFrame with ``text``, ``levels`` (";"-joined or ``none``) and
+    optionally ``valence`` columns (the gold-file format)."""
+    if isinstance(frame, list):
+        return frame
+    missing = [c for c in ("text", "levels") if c not in frame.columns]
+    if missing:
+        raise CodingError(f"extra training segments need columns 'text' and 'levels'; missing "
+                          f"{missing}; found {list(frame.columns)}")
+    vals = frame["valence"] if "valence" in frame.columns else [None] * len(frame)
+    items = []
+    for text, levels, val in zip(frame["text"], frame["levels"], vals):
+        lv = levels if isinstance(levels, (list, tuple)) else str(levels).split(";")
+        lv = tuple(x.strip() for x in lv if x and x.strip() and x.strip() != NONE)
+        val = val if isinstance(val, str) and val in VALENCES else None
+        items.append(TrainingItem(str(text), lv, val, "human"))
+    return items
+
+
+def _fit_binary(F: np.ndarray, y: np.ndarray, C: float, random_state: int) -> Any:
+    if y.min() == y.max():  # no positives (or only positives): constant
+        return float(y.max())
+    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000,
+                             random_state=random_state)
+    return clf.fit(F, y)
+
+
+def _proba_binary(clf: Any, F: np.ndarray) -> np.ndarray:
+    if isinstance(clf, float):
+        return np.full(F.shape[0], clf)
+    return clf.predict_proba(F)[:, 1]
+
+
+class LevelClassifier:
+    """One-vs-rest balanced logistic regressions for the levels, ``none`` and valence."""
+
+    def __init__(self, C: float, valence_C: float, random_state: int) -> None:
+        self.C, self.valence_C, self.random_state = C, valence_C, random_state
+
+    def fit(self, F: np.ndarray, Y: np.ndarray, valences: Sequence[str | None],
+            V: np.ndarray | None = None) -> "LevelClassifier":
+        """Fit on features ``F``, labels ``Y`` (n, n_codes) and valences (features ``V``)."""
+        none = (Y.sum(axis=1) == 0).astype(int)
+        self.levels_ = [_fit_binary(F, Y[:, j], self.C, self.random_state)
+                        for j in range(Y.shape[1])]
+        self.none_ = _fit_binary(F, none, self.C, self.random_state)
+        V = F if V is None else V
+        # valence is only reported for coded segments: learn it from coded texts
+        idx = [i for i, v in enumerate(valences) if v is not None and Y[i].any()]
+        labels = np.array([valences[i] for i in idx])
+        self.valence_classes_ = [v for v in VALENCES if v in set(labels)]
+        if len(self.valence_classes_) >= 2:
+            self.valence_ = LogisticRegression(C=self.valence_C, max_iter=2000,
+                                               random_state=self.random_state)
+            self.valence_.fit(V[idx], labels)
+        else:
+            self.valence_ = None
+        return self
+
+    def proba(self, F: np.ndarray) -> np.ndarray:
+        """(n, n_codes + 1) probabilities: levels then ``none``."""
+        cols = [_proba_binary(c, F) for c in self.levels_] + [_proba_binary(self.none_, F)]
+        return np.column_stack(cols)
+
+    def valence_proba(self, V: np.ndarray) -> np.ndarray:
+        """(n, 3) valence probabilities in `VALENCES` order."""
+        out = np.zeros((V.shape[0], len(VALENCES)))
+        if self.valence_ is None:
+            fill = self.valence_classes_[0] if self.valence_classes_ else "neutral"
+            out[:, VALENCES.index(fill)] = 1.0
+            return out
+        proba = self.valence_.predict_proba(V)
+        for j, cls in enumerate(self.valence_.classes_):
+            out[:, VALENCES.index(cls)] = proba[:, j]
+        return out
+
+
+class ModelCoder(BaseEstimator):
+    """Sentence embeddings + logistic regression, multi-label over levels plus ``none``.
+
+    Parameters
+    ----------
+    codebook : Codebook or None
+        The coding frame (None: the shipped EDI levels); gives the level order.
+    random_state : int
+        Seed of the classifiers.
+    C : float
+        Inverse regularisation of the level classifiers.
+    valence_C : float
+        Inverse regularisation of the valence classifier.
+    thresholds : mapping or None
+        Probability a level needs to be assigned; None uses 0.5 for every level.
+    none_threshold : float
+        ``none`` probability at which a segment gets no level.
+    batch_size : int
+        Encoder batch size (fixed, 64).
+    embedder : Embedder or None
+        Custom embedder (cache folder, model); None builds the default one.
+    """
+
+    def __init__(self, codebook: Codebook | None = None, random_state: int = 0, C: float = 4.0,
+                 valence_C: float = 4.0, thresholds: Mapping[str, float] | None = None,
+                 none_threshold: float = 1.0, batch_size: int = 64,
+                 embedder: Embedder | None = None) -> None:
+        self.codebook = codebook
+        self.random_state = random_state
+        self.C = C
+        self.valence_C = valence_C
+        self.thresholds = thresholds
+        self.none_threshold = none_threshold
+        self.batch_size = batch_size
+        self.embedder = embedder
+
+    _kind = "model"
+
+    # ----------------------------------------------------------------- fitting
+    def _embedder(self) -> Embedder:
+        if getattr(self, "embedder_", None) is None:
+            self.embedder_ = self.embedder or Embedder(batch_size=self.batch_size)
+        return self.embedder_
+
+    def _codes(self) -> list[str]:
+        return (self.codebook or default_codebook()).ids
+
+    def _targets(self, Y: Any) -> np.ndarray:
+        codes = self._codes()
+        if isinstance(Y, np.ndarray) and Y.ndim == 2:
+            if Y.shape[1] != len(codes):
+                raise CodingError(f"Y has {Y.shape[1]} columns; the codebook has {len(codes)} "
+                                  f"levels ({', '.join(codes)})")
+            return Y.astype(int)
+        out = np.zeros((len(Y), len(codes)), dtype=int)
+        for i, labels in enumerate(Y):
+            labels = [labels] if isinstance(labels, str) else list(labels)
+            for lv in labels:
+                if lv == NONE:
+                    continue
+                if lv not in codes:
+                    raise CodingError(f"row {i + 1} of Y: unknown level '{lv}'; known: "
+                                      f"{', '.join(codes)} or 'none'")
+                out[i, codes.index(lv)] = 1
+        return out
+
+    def fit(self, X: Sequence[str], Y: Any, valence: Sequence[str | None] | None = None,
+            ) -> "ModelCoder":
+        """Fit on texts ``X`` and labels ``Y`` (0/1 matrix or lists of level ids).
+
+        ``valence`` (optional) gives each text's valence (None where unknown).
+        """
+        texts = [str(t) for t in X]
+        Y = self._targets(Y)
+        if len(texts) != len(Y):
+            raise CodingError(f"X has {len(texts)} texts but Y has {len(Y)} rows")
+        valence = list(valence) if valence is not None else [None] * len(texts)
+        codebook = self.codebook or default_codebook()
+        self.training_ = TrainingSet(texts, Y, valence, ["fit"] * len(texts), codebook.ids)
+        self.codes_ = codebook.ids
+        self.codebook_hash_ = codebook.hash
+        F, V, self.train_emb_ = self._train_features(texts)
+        self.clf_ = LevelClassifier(self.C, self.valence_C, self.random_state).fit(
+            F, Y, valence, V)
+        self.hash_ = self._hash()
+        return self
+
+    def fit_codebook(self, codebook: Codebook | None = None, extra_segments: Any = None,
+                     ) -> "ModelCoder":
+        """Fit on the codebook's examples, its not-codable examples, the shipped training
+        file and optional human-coded segments (DataFrame ``text, levels[, valence]``)."""
+        if codebook is not None:
+            self.codebook = codebook
+        cb = self.codebook or default_codebook()
+        items = codebook_items(cb) + training_file_items(cb)
+        if extra_segments is not None:
+            items += items_from_frame(extra_segments)
+        ts = build_training_set(cb, items)
+        if not ts.texts:
+            raise CodingError(f"Codebook {cb.name} has no examples to learn from; add "
+                              "examples to its codes")
+        return self.fit(ts.texts, ts.Y, ts.valences)
+
+    def _train_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Level features, valence features and embeddings of the training texts."""
+        E = self._embedder().encode(texts)
+        return E, E, E
+
+    def _hash(self) -> str:
+        params = {k: v for k, v in self.get_params().items()
+                  if k not in ("codebook", "embedder")}
+        payload = json.dumps([self._kind, self.codebook_hash_, self._embedder().key,
+                              params, self.training_.hash], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:10]
+
+    # ----------------------------------------------------------------- predicting
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "clf_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call "
+                                 "fit(texts, labels) or fit_codebook() before predicting.")
+
+    @property
+    def coder_label(self) -> str:
+        """``model@<hash>`` of codebook, model, parameters and training data."""
+        self._check_fitted()
+        return f"{self._kind}@{self.hash_}"
+
+    def _thresholds(self) -> list[float]:
+        given = dict(self.thresholds or {})
+        return [float(given.get(c, 0.5)) for c in self.codes_]
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Probabilities of shape (n, n_levels + 1): levels in codebook order, then none."""
+        self._check_fitted()
+        return self.clf_.proba(self._embedder().encode([str(t) for t in X]))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """0/1 array of shape (n, n_levels)."""
+        P = self.predict_proba(X)
+        return decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold)
+
+    def predict_valence_proba(self, X: Sequence[str]) -> np.ndarray:
+        """(n, 3) valence probabilities (positive, attention, neutral)."""
+        self._check_fitted()
+        return self.clf_.valence_proba(self._embedder().encode([str(t) for t in X]))
+
+    def nearest_examples(self, E: np.ndarray, code_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Index into the training texts and cosine of the nearest example of a level."""
+        mask = self.training_.Y[:, code_index] == 1
+        if not mask.any():
+            return np.full(len(E), -1), np.zeros(len(E))
+        idx = np.where(mask)[0]
+        sims = E @ self.train_emb_[idx].T
+        best = sims.argmax(axis=1)
+        return idx[best], sims[np.arange(len(E)), best]
+
+    def code(self, segments: Any, progress: bool = False) -> Any:
+        """Codings table for a segments table (``segment_id``, ``text``)."""
+        from .frames import codings_frame, iter_chunks
+
+        self._check_fitted()
+        rows: list[tuple] = []
+        for chunk in iter_chunks(segments, progress=progress):
+            texts = [str(t) for t in chunk["text"]]
+            E = self._embedder().encode(texts)
+            P = self.clf_.proba(E)
+            A = decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold)
+            V = self.clf_.valence_proba(E)
+            vals = [VALENCES[i] for i in V.argmax(axis=1)]
+            rows += self._rows(list(chunk["segment_id"]), E, P, A, vals, None)
+        return codings_frame(rows)
+
+    def _rows(self, ids: list, E: np.ndarray, P: np.ndarray, A: np.ndarray, vals: list[str],
+              hits: list[dict[str, tuple[str, ...]]] | None) -> list[tuple]:
+        rows = []
+        label = self.coder_label
+        nearest = {j: self.nearest_examples(E, j) for j in range(len(self.codes_))
+                   if A[:, j].any()}
+        for i, sid in enumerate(ids):
+            for j, code in enumerate(self.codes_):
+                if not A[i, j]:
+                    continue
+                found = hits[i].get(code) if hits else None
+                if found:
+                    evidence = "; ".join(found)
+                else:
+                    k = nearest[j][0][i]
+                    evidence = f'example: "{self.training_.texts[k]}"' if k >= 0 else ""
+                rows.append((str(sid), code, label, float(P[i, j]), vals[i], evidence))
+        return rows

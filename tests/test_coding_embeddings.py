@@ -1,0 +1,60 @@
+"""Embedding cache: keyed by model and text hash; a re-run over unchanged text skips the model."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rmresearch.coding.embeddings import Embedder, default_cache_dir, model_key, text_sha
+from rmresearch.errors import CodingError
+
+
+def test_cache_hit_skips_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["She thanked the porters by name.", "The panel was all white.",
+             "She thanked the porters by name."]
+    first = Embedder(cache_dir=tmp_path).encode(texts)
+    assert first.shape == (3, 384) and first.dtype == np.float32
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(first[0], first[2])
+    assert (tmp_path / "embeddings.sqlite").is_file()
+
+    def boom(self, texts):  # the model must not be called again
+        raise AssertionError(f"model called for {texts}")
+
+    monkeypatch.setattr(Embedder, "_encode_model", boom)
+    again = Embedder(cache_dir=tmp_path)
+    assert np.array_equal(again.encode(texts), first)
+    assert again.n_encoded == 0
+    with pytest.raises(AssertionError, match="Something new"):
+        again.encode(["Something new."])
+
+
+def test_only_new_texts_are_encoded(tmp_path: Path) -> None:
+    emb = Embedder(cache_dir=tmp_path)
+    emb.encode(["one text", "two text"])
+    assert emb.n_encoded == 2
+    emb.encode(["two text", "three text", "one text"])
+    assert emb.n_encoded == 3
+
+
+def test_env_var_sets_the_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RMRESEARCH_CACHE_DIR", str(tmp_path / "c"))
+    assert default_cache_dir() == tmp_path / "c"
+    Embedder().encode(["cached where the variable says"])
+    assert (tmp_path / "c" / "embeddings.sqlite").is_file()
+
+
+def test_cache_off_and_keys(tmp_path: Path) -> None:
+    emb = Embedder(use_cache=False)
+    emb.encode(["a", "a"])
+    assert emb.n_encoded == 1  # de-duplicated within a call
+    assert model_key().startswith("all-MiniLM-L6-v2:") and len(text_sha("a")) == 64
+    assert Embedder().encode([]).shape == (0, 384)
+
+
+def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(CodingError, match="RMRESEARCH_CACHE_DIR"):
+        Embedder(cache_dir=blocker / "sub").encode(["x"])

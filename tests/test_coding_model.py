@@ -1,0 +1,175 @@
+"""Model and ensemble coders: estimator conventions, behaviour on real sentences, the API."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from rmresearch.coding import EnsembleCoder, ModelCoder, code_segments
+from rmresearch.coding.api import default_coder
+from rmresearch.errors import CodingError, NotFittedError
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("RMRESEARCH_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rm-cache"))
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def coder() -> EnsembleCoder:
+    return default_coder()
+
+
+def _segments(texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"segment_id": [f"s{i:02d}" for i in range(len(texts))], "text": texts})
+
+
+def _levels(codings: pd.DataFrame, sid: str) -> list[str]:
+    return codings.loc[codings["segment_id"] == sid, "code"].tolist()
+
+
+# ------------------------------------------------------------------ estimator conventions
+def test_predict_before_fit_raises_not_fitted() -> None:
+    for cls in (ModelCoder, EnsembleCoder):
+        with pytest.raises(NotFittedError, match="not fitted yet.*fit"):
+            cls().predict(["text"])
+        with pytest.raises(NotFittedError):
+            cls().code(_segments(["text"]))
+
+
+def test_constructor_stores_arguments_untouched() -> None:
+    thresholds = {"individual": 0.6}
+    coder = EnsembleCoder(random_state=3, C=2.0, thresholds=thresholds, rule_weight=0.0)
+    params = coder.get_params()
+    assert params["thresholds"] is thresholds and params["random_state"] == 3
+    assert params["codebook"] is None and params["embedder"] is None
+    assert clone(coder).get_params()["C"] == 2.0
+    assert not [k for k in vars(coder) if k.endswith("_")]
+
+
+def test_fit_returns_self_and_learns_state() -> None:
+    texts = ["She thanked the porters by name in the huddle.",
+             "He talked over the Black nurses at handover.",
+             "The interview panels are all white.",
+             "Acting-up posts are now advertised to the whole team.",
+             "He chairs the race equality staff network.",
+             "She never attends the disability network.",
+             "Photos of BME award winners are on the department wall.",
+             "Every face on the senior team photo is white.",
+             "Shall we book the next session for March?",
+             "We talked about holidays."]
+    Y = [["individual"], ["individual"], ["departmental"], ["departmental"],
+         ["organisational"], ["organisational"], ["symbolic"], ["symbolic"], [], ["none"]]
+    val = ["positive", "attention", "attention", "positive", "positive", "attention",
+           "positive", "attention", None, None]
+    model = ModelCoder(random_state=0)
+    assert model.fit(texts, Y, val) is model
+    assert model.coder_label.startswith("model@") and model.codes_[0] == "individual"
+    P = model.predict_proba(["The shortlisting panel was all white."])
+    assert P.shape == (1, 5) and np.all((P >= 0) & (P <= 1))
+    assert model.predict_valence_proba(["x"]).shape == (1, 3)
+    assert model.predict(texts).shape == (10, 4)
+    with pytest.raises(CodingError, match="unknown level 'team'"):
+        ModelCoder().fit(["a"], [["team"]])
+
+
+def test_coder_label_is_a_deterministic_hash(coder: EnsembleCoder) -> None:
+    other = EnsembleCoder().fit_codebook()
+    assert coder.coder_label == other.coder_label
+    assert coder.coder_label.startswith("ensemble@") and len(coder.coder_label) == 19
+    assert EnsembleCoder(C=1.0).fit_codebook().coder_label != coder.coder_label
+
+
+# ------------------------------------------------------------------ behaviour
+def test_process_talk_gets_no_level(coder: EnsembleCoder) -> None:
+    talk = ["Shall we book the next session for March?",
+            "We agreed the ground rules: what is said here stays here.",
+            "We had a good chat about our families, which helped build rapport.",
+            "Can we move Thursday's meeting to the afternoon?"]
+    assert code_segments(_segments(talk), coder=coder).empty
+
+
+def test_each_level_and_evidence(coder: EnsembleCoder) -> None:
+    texts = ["She thanked the porters by name in the huddle.",
+             "The interview panel for the band 7 post was all white.",
+             "He argued at board for the trust's target on BME representation.",
+             "Photos of BME award winners are up on the department wall.",
+             "He listens carefully to the quieter staff and asks them to speak first."]
+    out = code_segments(_segments(texts), coder=coder)
+    assert [_levels(out, f"s{i:02d}") for i in range(4)] == [
+        ["individual"], ["departmental"], ["organisational"], ["symbolic"]]
+    assert out.loc[0, "evidence"] == "by name"
+    assert "individual" in _levels(out, "s04")
+    row = out[out["segment_id"] == "s04"].iloc[0]
+    assert row["evidence"].startswith('example: "') or row["evidence"]
+
+
+def test_multi_level_sentence(coder: EnsembleCoder) -> None:
+    text = ("She nominated Grace for the trust's inclusion award and had her photo put up on "
+            "the ward wall when she won.")
+    out = code_segments(_segments([text]), coder=coder)
+    assert out["code"].tolist() == ["organisational", "symbolic"]
+    assert set(out["valence"]) == {"positive"}
+
+
+@pytest.mark.parametrize("text, valence", [
+    ("He did not use inclusive language with the overseas nurses.", "attention"),
+    ("He uses inclusive language with the overseas nurses.", "positive"),
+    ("Although she says she supports the staff network, she has never attended.",
+     "attention"),
+    ("She was never dismissive of the junior staff.", "positive"),
+    ("She was dismissive of the junior staff.", "attention"),
+])
+def test_negation_and_contrast_decide_valence(coder: EnsembleCoder, text: str,
+                                              valence: str) -> None:
+    out = code_segments(_segments([text]), coder=coder)
+    assert len(out) >= 1 and set(out["valence"]) == {valence}
+
+
+def test_output_is_sorted_and_byte_identical(coder: EnsembleCoder) -> None:
+    texts = ["Photos of BME award winners are up on the department wall.",
+             "We booked the next session.",
+             "She nominated Grace for the trust's inclusion award and had her photo put up.",
+             "He talked over the Black nurse twice in the huddle."]
+    seg = _segments(texts).iloc[::-1].reset_index(drop=True)
+    first = code_segments(seg, coder=coder)
+    order = list(seg["segment_id"])
+    assert first["segment_id"].map(order.index).is_monotonic_increasing
+    again = code_segments(seg.copy(), coder=EnsembleCoder().fit_codebook())
+    assert first.to_csv(index=False).encode() == again.to_csv(index=False).encode()
+    assert first["score"].between(0, 1).all()
+    assert set(first["valence"]) <= {"positive", "attention", "neutral"}
+
+
+# ------------------------------------------------------------------ input validation
+@pytest.mark.parametrize("frame, message", [
+    (pd.DataFrame({"id": ["a"], "text": ["x"]}), "no column.*'segment_id'.*found: id, text"),
+    (pd.DataFrame({"segment_id": ["a"], "body": ["x"]}), "'text'"),
+    (pd.DataFrame({"segment_id": ["a", "b", "a"], "text": ["x", "y", "z"]}),
+     "duplicate segment_id.*'a'"),
+    (pd.DataFrame({"segment_id": ["a", "b"], "text": ["x", 3.5]}),
+     "text must be a string.*row 2 \\(segment_id 'b'\\)"),
+    ("not a frame", "must be a pandas DataFrame"),
+])
+def test_bad_segments_raise_coding_error(coder: EnsembleCoder, frame, message: str) -> None:
+    with pytest.raises(CodingError, match=message):
+        code_segments(frame, coder=coder)
+
+
+def test_empty_input_gives_empty_table(coder: EnsembleCoder) -> None:
+    out = code_segments(pd.DataFrame({"segment_id": [], "text": []}), coder=coder)
+    assert out.empty and list(out.columns) == ["segment_id", "code", "coder", "score",
+                                               "valence", "evidence"]
+
+
+def test_human_segments_are_extra_training(coder: EnsembleCoder) -> None:
+    extra = pd.DataFrame({"text": ["The rota gives Eid off to nobody.", "Tea and biscuits."],
+                          "levels": ["departmental", "none"],
+                          "valence": ["attention", "neutral"]})
+    fitted = EnsembleCoder().fit_codebook(extra_segments=extra)
+    assert fitted.coder_label != coder.coder_label
+    assert "The rota gives Eid off to nobody." in fitted.training_.texts
