@@ -22,6 +22,14 @@ python_bin() {
   return 1
 }
 
+quiet_pip() {
+  # pip's per-package notes about unreachable local index folders are noise here.
+  local status=0
+  .venv/bin/python -m pip "$@" > .venv/pip.log 2>&1 || status=$?
+  grep -v "is ignored: it is neither a file nor a directory" .venv/pip.log || true
+  return "$status"
+}
+
 ensure_env() {
   if [ ! -x .venv/bin/python ]; then
     echo "Creating .venv ..." >&2
@@ -32,8 +40,8 @@ ensure_env() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing pinned dependencies into .venv (first run takes a few minutes) ..." >&2
     # torch first, on its own, so the CPU build is used rather than a CUDA one.
-    .venv/bin/python -m pip install -q -c requirements/constraints.txt torch==2.13.0
-    .venv/bin/python -m pip install -q -c requirements/constraints.txt -e ".[test]"
+    quiet_pip install -q -c requirements/constraints.txt torch==2.13.0
+    quiet_pip install -q -c requirements/constraints.txt -e ".[test]"
     echo "$want" > "$stamp"
   fi
 }
