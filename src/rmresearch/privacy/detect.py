@@ -202,10 +202,15 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
 def _entity_names(text: str, doc: Any) -> Iterator[str]:
     for ent in doc.ents:
         start, end = _widen(text, ent.start_char, ent.end_char)
-        span = text[start:end]
         if ent.label_ == "PERSON":
-            yield span, False
-        elif ent.label_ in _OTHER_LABELS:
+            # An entity can run across a speaker label ("Delroy Campbell: Right"): each side
+            # of a colon or line break is a candidate of its own.
+            for part in re.split(r"[:\n]", text[start:end]):
+                if part.strip():
+                    yield part.strip(), False
+            continue
+        span = text[start:end]
+        if ent.label_ in _OTHER_LABELS:
             after = text[end:end + 40]
             words = [normalise(t) for t in span.split()]
             person_context = bool(_POSS_RE.match(after) or _VERB_RE.match(after))

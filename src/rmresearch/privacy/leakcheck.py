@@ -109,8 +109,16 @@ def _decode(data: bytes) -> str:
 _GEOMETRY = re.compile(r"[-+\d\s.,eEMLHVCSQTAZmlhvcsqtaz]+")
 
 
+_STYLE_SCRIPT = re.compile(r"(<(style|script)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re.I)
+
+
+def _blank_code(match: re.Match) -> str:
+    """Keep a style/script block's line count but drop its content (no names live there)."""
+    return match.group(1) + "\n" * match.group(3).count("\n") + match.group(4)
+
+
 def _markup(text: str) -> Iterator[tuple[str, str, bool]]:
-    text = _DATA_URI.sub(" ", text)
+    text = _STYLE_SCRIPT.sub(_blank_code, _DATA_URI.sub(" ", text))
     stripped = _TAG.sub(lambda m: "\n" * m.group().count("\n") + " ", text)
     yield "", html.unescape(stripped), True
     for m in _ATTR.finditer(text):
