@@ -79,10 +79,18 @@ class LeakError(RmResearchError):
             f"publishing:\n{lines}{more}")
 
 
+_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{10,}(?![0-9A-Za-z])")
+
+
 def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None
               ) -> Iterator[tuple[int, str, str]]:
-    """Yield ``(offset, pseudonym, kind)`` for each real name or identifier in ``text``."""
+    """Yield ``(offset, pseudonym, kind)`` for each real name or identifier in ``text``.
+
+    Hex digests (content hashes, segment ids) are blanked first: "...3ade0aada..." holds
+    no name even when a name such as "Ade" can be read in it.
+    """
     matcher = matcher or NameMatcher(key)
+    text = _HEX_RUN.sub(lambda m: " " * len(m.group()), text)
     ids = find_identifiers(text, key.staff_id_pattern)
     for hit in ids:
         found = key.identifier(hit.kind, hit.value, add=False)
