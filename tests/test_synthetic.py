@@ -20,7 +20,8 @@ from rmresearch.synthetic import (FINDINGS_COLUMNS, MANIFEST_COLUMNS, PEOPLE_COL
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "synthetic"
 LEVELS = ("individual", "departmental", "organisational", "symbolic")
-SOURCES = {"interview", "observation", "inspection", "journal", "feedback_form"}
+SOURCES = {"interview", "observation", "inspection", "journal", "feedback_form",
+           "staff_feedback"}
 FORM_STAGES = {"enrolment", "post_training", "midpoint", "end"}
 
 
@@ -92,7 +93,7 @@ def test_manifest_columns_and_values(small: Path) -> None:
     assert manifest["doc_id"].is_unique
     assert set(manifest["source"]) == SOURCES
     assert set(manifest["cohort"]) == {"C1", "C2"}
-    assert set(manifest["author_role"]) <= {"mentor", "mentee", "programme"}
+    assert set(manifest["author_role"]) <= {"mentor", "mentee", "programme", "staff"}
     for row in manifest.itertuples():
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.date) and date.fromisoformat(row.date)
         assert "\\" not in row.file and not row.file.startswith("/")
@@ -106,9 +107,14 @@ def test_manifest_columns_and_values(small: Path) -> None:
             assert re.fullmatch(r"C\d+-P\d{2,}", row.pair_id) and row.pair_id.startswith(row.cohort)
             assert row.file.startswith(row.pair_id.replace("-", "/") + "/")
             assert re.fullmatch(r"session_[123]", row.stage)
-            assert row.mentor and row.mentee and row.author_role in {"mentor", "mentee"}
-            if row.source != "journal":
+            assert row.mentor and row.mentee
+            if row.source == "staff_feedback":
+                assert row.author_role == "staff"
+                assert row.pair_id.endswith(("02", "05", "08"))
+            elif row.source != "journal":
                 assert row.author_role == "mentor"
+            else:
+                assert row.author_role in {"mentor", "mentee"}
     forms = manifest[manifest["source"] == "feedback_form"]
     for cohort, group in forms.groupby("cohort"):
         assert {"enrolment", "end"} <= set(group["stage"]), cohort

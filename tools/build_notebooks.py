@@ -197,6 +197,101 @@ the others are marked **review**.
     ]
 
 
+def mentor_feedback() -> list:
+    return [
+        md("""
+# Mentor's feedback for one leader
+
+The workings behind the feedback sheet a mentor hands to the senior leader they mentor: the
+leader's profile across the four **levels of operation** (individual, departmental,
+organisational, symbolic); good practice and areas requiring attention at each level, with
+the passages that support them and where they came from (interview, observation, inspection,
+journal); **congruence** (what was said in private interviews and whether it was seen in
+public); what changed across the sessions; the gaps to explore next; and, when staff who
+work under the leader sent feedback, their view beside the mentor's (the **360-degree
+view**).
+
+The sheet itself is written at the end as a web page and a Word document, in plain language.
+Everyone is pseudonymised; only the leader it is addressed to may be named, if the mentor
+chooses. Counts here are of passages in one pair's notes, not of people, and the sheet is a
+private document for one leader, so small counts are not suppressed by default (`min_cell`
+0); the report batch keeps its own setting. Staff are quoted word for word only when enough
+of them wrote (`staff_min`).
+"""),
+        params(SOURCE,
+               'pair: str = "C1-P02"  # the mentoring pair this sheet is for, e.g. C1-P02',
+               'output: str = "outputs/feedback/C1-P02"  # folder for the sheet, its tables and figures',
+               'reveal_leader: bool = False  # put the leader\'s real name on the sheet (nobody else is ever named)',
+               'quotes: int = 3  # most quotes per level and kind of finding',
+               'staff_min: int = 3  # fewest staff notes before staff are quoted word for word',
+               'pseudonymise: bool = True  # replace names with pseudonyms in everything published',
+               'key: str = ""  # pseudonym key file (empty: beside the project store; never inside outputs)',
+               'min_cell: int = 0  # counts below this are suppressed (0 turns it off; a private sheet for one leader)',
+               'seed: int = 42  # random seed',
+               'codebook: str = ""  # codebook YAML (empty: the shipped four-level frame)'),
+        code(OPEN + "\nfrom rmresearch import feedback, feedback_sheet\n\n"
+             "fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, "
+             "ctx.project.documents, pair,\n"
+             "                            quotes=quotes, staff_min=staff_min).map_text(ctx.text)\n"
+             "published = feedback_sheet.publish_feedback(ctx, fb)\n"
+             "ctx.show(fb.overview, f\"What pair {pair}'s folder holds ({fb.period['text']})\")"),
+        md("""
+## Profile across the four levels
+Passages from the mentoring notes (interviews, observations, inspections, journals) at each
+level, by valence and by the kind of evidence: said in interview, seen in public, written in a
+journal. Questions the mentor asked in interviews are not counted.
+"""),
+        code('ctx.show(published.profile)'),
+        code('feedback_sheet.show_figure(ctx, fb, "profile")'),
+        md("""
+## Good practice and areas requiring attention
+For each level, how much evidence there is of each and where it came from, then the quotes
+that support each finding: strong passages first, taking turns between what was seen, what was
+said and what was written in journals.
+"""),
+        code('ctx.show(published.summary)'),
+        code('ctx.show(published.quotes[["code", "valence", "rank", "quote", "where"]])'),
+        md("""
+## Congruence: said in private, seen in public
+For each level and valence: was it said in interview, seen in an observation or inspection,
+or both? Something only said is weaker evidence; something only seen is worth raising.
+"""),
+        code('ctx.show(published.congruence)'),
+        md("""
+## Change across the sessions
+Good practice and areas requiring attention in each session, and what changed at each level
+between the first and the last session with evidence.
+"""),
+        code('ctx.show(published.change_summary)'),
+        code('feedback_sheet.show_figure(ctx, fb, "change")'),
+        md("""
+## Gaps: prompts for the next session
+Levels with no evidence yet, levels not seen in public or not discussed in interview, and
+sources not used yet, each with a prompt for what to ask or look at next.
+"""),
+        code('ctx.show(published.gaps)'),
+        md("""
+## The 360-degree view
+Feedback from staff who work under the leader (documents with source `staff_feedback` in the
+pair's folder), coded into the same levels and set beside the mentoring notes. Empty when the
+pair's folder holds none.
+"""),
+        code('print(f"Staff notes received: {fb.n_staff_notes}; quoted word for word: "\n'
+             '      f"{\'yes\' if fb.staff_quoted else \'no\'}")\n'
+             'ctx.show(published.staff)'),
+        code('ctx.show(published.staff_quotes[["code", "valence", "quote"]])'),
+        md("""
+## The feedback sheet
+The sheet for the leader, as a web page and a Word document. Read it through before handing
+it over: the passages were sorted into levels by the coding tool, and every quote should be
+one the mentor is content to share.
+"""),
+        code('sheet = feedback_sheet.write_for(ctx, published, reveal_leader=reveal_leader)\n'
+             'for kind, path in sheet.items():\n'
+             '    print(f"{kind}: {path}")'),
+    ]
+
+
 def write(name: str, cells: list) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -213,3 +308,4 @@ if __name__ == "__main__":
     write("cohort_comparison", cohort_comparison())
     write("emergent_themes", emergent_themes())
     write("agreement", agreement())
+    write("mentor_feedback", mentor_feedback())

@@ -107,13 +107,15 @@ def report(
     seed: int = typer.Option(42, help="Random seed for topic modelling and sampling."),
     codebook: Optional[Path] = typer.Option(None, help="Codebook YAML (default: the shipped "
                                             "four-level frame)."),
+    feedback: bool = typer.Option(False, "--feedback", help="Also write a mentor's feedback "
+                                  "sheet for every pair (leaders stay pseudonymised)."),
 ) -> None:
     """Run the report batch: findings per cohort, cohort comparison and emergent themes."""
     from .report import run_batch
 
     result = run_batch(data, output, cohorts=cohort, workers=workers, store=store,
                        pseudonymise=not no_pseudonymise, min_cell=min_cell, seed=seed,
-                       codebook=codebook)
+                       codebook=codebook, feedback=feedback)
     for job in result.jobs:
         line = f"  {job.name}: {job.status} ({job.duration:.0f} s)"
         typer.echo(line + (f" - {job.error}" if job.error else ""))
@@ -145,7 +147,8 @@ def _register_optional() -> None:
     """Add command groups that live in their own modules (each imports lazily)."""
     import importlib
 
-    for module in ("rmresearch.cli_coding", "rmresearch.cli_interchange"):
+    for module in ("rmresearch.cli_coding", "rmresearch.cli_interchange",
+                   "rmresearch.cli_feedback"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

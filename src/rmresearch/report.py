@@ -130,8 +130,9 @@ def _run_jobs(jobs: list[Job], workers: int, progress: bool) -> None:
     from tqdm.auto import tqdm
 
     by_name = {j.name: j for j in jobs}
-    cohort_jobs = [j for j in jobs if j.name.startswith("cohort_")]
-    later = [j for j in jobs if not j.name.startswith("cohort_")]
+    first = ("cohort_", "feedback_")
+    cohort_jobs = [j for j in jobs if j.name.startswith(first)]
+    later = [j for j in jobs if not j.name.startswith(first)]
     bar = tqdm(total=len(jobs), unit="notebook", desc="report", disable=not progress)
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn")) as pool:
         for group in (cohort_jobs, later):
@@ -148,7 +149,7 @@ def _run_jobs(jobs: list[Job], workers: int, progress: bool) -> None:
 def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str] | None = None,
               workers: int = 2, store: str | Path | None = None, pseudonymise: bool = True,
               min_cell: int = 5, seed: int = 42, codebook: str | Path | None = None,
-              progress: bool = True) -> BatchResult:
+              feedback: bool = False, progress: bool = True) -> BatchResult:
     """Run the whole report batch and return what it produced (see module docstring)."""
     from .project import prepare_project
     from .report_index import published_files, write_index, write_manifest
@@ -164,6 +165,10 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
               "min_cell": min_cell, "seed": seed,
               "codebook": str(Path(codebook).resolve()) if codebook else ""}
     result = BatchResult(output=output, jobs=_jobs(project, output, chosen, common))
+    if feedback:
+        from .feedback_sheet import feedback_jobs
+
+        result.jobs += feedback_jobs(project, output, common, cohorts=chosen)
     (output / "notebooks").mkdir(parents=True, exist_ok=True)
     _run_jobs(result.jobs, workers, progress)
     leaks = _leak_check(output, key_path) if key_path else []

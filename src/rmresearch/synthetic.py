@@ -2,9 +2,11 @@
 
 ``generate("data/synthetic", seed=7)`` writes a folder that looks like what a programme
 actually collects - interview transcripts (.vtt, .docx, .txt), observation and inspection
-notes (.txt, .md), reflective journals (.txt, .docx) and evaluation forms (.xlsx, .csv) in a
-mix of encodings and line endings - plus ``manifest.csv`` and the ground truth in
-``truth/`` (every inserted sentence with its levels and valence, and every person named).
+notes (.txt, .md), reflective journals (.txt, .docx), anonymous notes from staff under the
+leader for every third pair (``staff_feedback``, the 360-degree view; see `synthetic_staff`)
+and evaluation forms (.xlsx, .csv) in a mix of encodings and line endings - plus
+``manifest.csv`` and the ground truth in ``truth/`` (every inserted sentence with its levels
+and valence, and every person named).
 
 The same seed gives byte-identical files: all randomness comes from ``random.Random``
 instances derived from the seed, and the timestamps that Office formats embed are fixed.
@@ -24,6 +26,7 @@ import pandas as pd
 from . import synthetic_banks as B
 from . import synthetic_files
 from .errors import InputError
+from .synthetic_staff import has_staff_feedback, staff_documents
 from .synthetic_text import LEVEL_ORDER, Composer, PairContext, Person, Sentence, Voice
 
 __all__ = ["generate", "MANIFEST_COLUMNS", "FINDINGS_COLUMNS", "PEOPLE_COLUMNS"]
@@ -46,6 +49,7 @@ _AFFINITY = {
     "inspection": (0.0, 0.4, 0.5, 2.0),
     "mentor_journal": (1.0, 1.0, 1.0, 1.0),
     "mentee_journal": (1.0, 1.0, 1.0, 0.6),
+    "staff_feedback": (1.2, 1.2, 0.8, 0.8),
 }
 
 
@@ -104,6 +108,8 @@ def generate(output: str | Path, *, seed: int = 7, cohorts: int = 3, pairs: int 
             pair_id = f"{cohort.cid}-P{number:02d}"
             rng = random.Random(f"{seed}:{pair_id}")
             docs += _pair_documents(out, cohort, pair_id, ctx, rng, sessions)
+            if has_staff_feedback(number):
+                docs += _staff_feedback(out, cohort, pair_id, ctx, seed, sessions)
         form_rng = random.Random(f"{seed}:{cohort.cid}:forms")
         docs += _form_documents(out, cohort, contexts, form_rng, sessions)
         people += _people_rows(cohort, contexts)
@@ -267,6 +273,21 @@ def _write_pair_doc(folder: Path, name: str, row: dict[str, str], composer: Comp
         synthetic_files.write_journal(path, paragraphs, style, when, session, rng)
     row["file"] = path.relative_to(folder.parents[1]).as_posix()
     return Doc(row, sentences)
+
+
+def _staff_feedback(out: Path, cohort: Cohort, pair_id: str, ctx: PairContext, seed: int,
+                    sessions: int) -> list[Doc]:
+    """Anonymous notes from staff under the leader (the 360-degree view), from their own
+    random stream so that the pair's other documents do not change."""
+    rng = random.Random(f"{seed}:{pair_id}:staff")
+    folder = out / cohort.cid / pair_id.split("-")[1]
+    docs = []
+    for row, sentences in staff_documents(folder, pair_id, ctx, rng, sessions, cohort.start,
+                                          _sampler(rng, cohort)):
+        path = row.pop("path")
+        row.update(cohort=cohort.cid, file=path.relative_to(out).as_posix())
+        docs.append(Doc(row, sentences))
+    return docs
 
 
 # --------------------------------------------------------------------------- forms

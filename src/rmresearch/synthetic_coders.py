@@ -51,6 +51,9 @@ def write_simulated_coders(folder: str | Path, *, seed: int = 7, sample: int = 2
 
     folder = Path(folder)
     segments = ingest_folder(folder).segments
+    # The simulated coders code the mentors' documents; staff notes (the 360-degree view,
+    # added later) are left out so that adding them does not change the sample.
+    segments = segments[segments["source"] != "staff_feedback"]
     truth = _truth_for_segments(folder, segments)
     rng = random.Random(f"{seed}:human-sample")
     chosen = truth.iloc[sorted(rng.sample(range(len(truth)), min(sample, len(truth))))]

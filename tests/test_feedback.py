@@ -1,0 +1,323 @@
+"""The mentor's feedback sheet: one pair, run once through the CLI and its notebook."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import docx
+import pandas as pd
+import pytest
+
+from rmresearch import feedback, feedback_sheet
+from rmresearch.cli import app, main
+from rmresearch.errors import InputError
+from rmresearch.feedback_sheet import SECTIONS
+from rmresearch.synthetic import generate
+
+PAIR = "C1-P02"  # the generator gives every third pair (P02, P05 ...) staff feedback
+
+
+def _register() -> None:
+    names = {c.name for c in app.registered_commands}
+    if "feedback" not in names:
+        from rmresearch import cli_feedback
+
+        cli_feedback.register(app)
+
+
+@pytest.fixture(scope="session")
+def fb_data(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("feedback") / "data"
+    generate(root, seed=3, cohorts=1, pairs=3, sessions=3, human_sample=0)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fb_run(fb_data: Path, tmp_path_factory) -> SimpleNamespace:
+    """``rmresearch feedback`` once (papermill runs the notebook and writes the sheet).
+
+    The store is ingested and coded here first, in this process, so that the notebook kernel
+    does not load and fit the coder a second time: fitting dominates the run time.
+    """
+    from rmresearch.project import prepare_project
+
+    _register()
+    base = tmp_path_factory.mktemp("feedback_run")
+    store, out = base / "project.rmproj", base / "out"
+    prepare_project(fb_data, store)
+    code = main(["feedback", "--store", str(store), "--pair", PAIR, "--output", str(out)])
+    assert code == 0
+    return SimpleNamespace(store=store, out=out, key=store.with_name(store.name + ".key.json"),
+                           html=out / f"feedback_{PAIR}.html", docx=out / f"feedback_{PAIR}.docx")
+
+
+@pytest.fixture(scope="session")
+def store_tables(fb_run) -> SimpleNamespace:
+    from rmresearch.privacy import PseudonymKey, Pseudonymiser
+    from rmresearch.store import ProjectStore
+
+    with ProjectStore.open(fb_run.store) as st:
+        docs = st.documents()
+    ps = Pseudonymiser(PseudonymKey.load(fb_run.key), add_identifiers=False)
+    docs = docs.assign(pseudo=[ps.text(t) for t in docs["text"]])
+    return SimpleNamespace(docs=docs, ps=ps)
+
+
+def _quotes_in_html(text: str) -> list[str]:
+    return [html.unescape(q) for q in
+            re.findall(r"<blockquote><p>\u201c(.*?)\u201d</p>", text, flags=re.S)]
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def _people(data: Path) -> pd.DataFrame:
+    return pd.read_csv(data / "truth" / "people.csv", dtype=str)
+
+
+# --------------------------------------------------------------------------- the sheet
+def test_sheet_has_every_section(fb_run) -> None:
+    page = fb_run.html.read_text(encoding="utf-8")
+    for title in SECTIONS.values():
+        assert html.escape(title) in page, title
+    assert "<script" not in page and "open_report" not in page and "Traceback" not in page
+    assert page.count("<blockquote>") >= 8 and page.count("data:image/png;base64,") == 2
+    tables = sorted(p.name for p in (fb_run.out / "tables").glob("*.csv"))
+    assert {"profile.csv", "quotes.csv", "congruence.csv", "change.csv", "gaps.csv",
+            "staff.csv"} <= set(tables)
+    assert (fb_run.out / "notebook" / "mentor_feedback.html").is_file()
+
+
+def test_docx_opens_with_the_headings(fb_run) -> None:
+    document = docx.Document(str(fb_run.docx))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading",
+                                                                                "Title"))]
+    assert headings[0].startswith("Reverse mentoring feedback for Leader ")
+    for title in SECTIONS.values():
+        assert title in headings, title
+    assert document.tables and document.inline_shapes
+    page_quotes = _quotes_in_html(fb_run.html.read_text(encoding="utf-8"))
+    assert all(q in _docx_text(fb_run.docx) for q in page_quotes)
+
+
+def test_every_quote_comes_from_the_pairs_documents(fb_run, store_tables) -> None:
+    docs = store_tables.docs
+    own = docs[docs["pair_id"] == PAIR]
+    others = docs[(docs["pair_id"] != PAIR) & docs["pair_id"].notna()]
+    quotes = _quotes_in_html(fb_run.html.read_text(encoding="utf-8"))
+    assert len(quotes) >= 8
+    def table(name: str) -> pd.DataFrame:
+        return pd.read_csv(fb_run.out / "tables" / f"{name}.csv", dtype=str,
+                           keep_default_na=False)
+
+    cong = table("congruence")
+    provenance = pd.concat([table("quotes")[["quote", "doc_id"]],
+                            table("staff_quotes")[["quote", "doc_id"]]]
+                           + [cong[[f"{s}_quote", f"{s}_doc_id"]].set_axis(["quote", "doc_id"],
+                                                                         axis=1)
+                              for s in ("said", "seen")])
+    provenance = provenance[provenance["quote"] != ""]
+    by_doc = own.set_index("doc_id")["pseudo"]
+    assert set(provenance["doc_id"]) <= set(by_doc.index)  # every source is this pair's
+    for row in provenance.itertuples():
+        assert row.quote in by_doc[row.doc_id], row.quote
+    shared = 0
+    for quote in quotes:
+        assert any(quote in text for text in own["pseudo"]), quote
+        assert quote in set(provenance["quote"]), quote
+        # the same sentence may also occur word for word in another pair's notes (the
+        # generator reuses templates); the quote still comes from this pair's document
+        shared += any(quote in t for t in others["pseudo"])
+    assert shared < len(quotes) / 2
+    sources = own.set_index("doc_id")["source"]
+    assert (sources[table("staff_quotes")["doc_id"]] == "staff_feedback").all()
+
+
+def test_no_real_name_on_the_sheet(fb_run, fb_data: Path) -> None:
+    people = _people(fb_data)
+    texts = {"html": fb_run.html.read_text(encoding="utf-8"), "docx": _docx_text(fb_run.docx)}
+    texts.update({p.name: p.read_text(encoding="utf-8") for p in
+                  (fb_run.out / "tables").glob("*.csv")})
+    texts["notebook"] = (fb_run.out / "notebook" / "mentor_feedback.ipynb").read_text(
+        encoding="utf-8")
+    pair = people[people["pair_id"] == PAIR]
+    words = {w for name in pair.loc[pair["role"].isin(["mentor", "mentee"]), "name"]
+             for w in name.replace("-", " ").split() if len(w) > 3}
+    for where, text in texts.items():
+        assert not [n for n in people["name"] if n in text], where
+        assert not [w for w in words if re.search(rf"\b{re.escape(w)}\b", text)], where
+    from rmresearch.privacy import PseudonymKey, leak_check
+    from rmresearch.report_index import published_files
+
+    assert [str(leak) for leak in leak_check(published_files(fb_run.out),
+                                             PseudonymKey.load(fb_run.key))] == []
+
+
+# --------------------------------------------------------------------------- in process
+@pytest.fixture(scope="session")
+def ctx(fb_run, tmp_path_factory):
+    from rmresearch.report_context import open_report
+
+    out = tmp_path_factory.mktemp("feedback_ctx")
+    return open_report(store=str(fb_run.store), output=str(out), min_cell=0)
+
+
+def test_revealing_names_the_leader_and_nobody_else(ctx, fb_data: Path) -> None:
+    fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, ctx.project.documents,
+                                PAIR).map_text(ctx.text)
+    published = feedback_sheet.publish_feedback(ctx, fb)
+    paths = feedback_sheet.write_for(ctx, published, reveal_leader=True)
+    people = _people(fb_data)
+    leader = people[(people["pair_id"] == PAIR) & (people["role"] == "mentee")]["name"].iloc[0]
+    hidden = feedback_sheet.sheet_names(ctx, PAIR, reveal_leader=False)
+    shown = feedback_sheet.sheet_names(ctx, PAIR, reveal_leader=True)
+    assert re.fullmatch(r"Leader [A-Z]", hidden.leader) and not hidden.revealed
+    assert shown.leader == leader and shown.revealed and shown.mentor == hidden.mentor
+    for text in (paths["html"].read_text(encoding="utf-8"), _docx_text(paths["docx"])):
+        assert f"Reverse mentoring feedback for {leader}" in text
+        assert not [n for n in people["name"] if n != leader and n in text]
+        assert not re.search(rf"{hidden.leader}(?![A-Za-z])", text)
+        assert f"From {hidden.mentor} " in text
+
+
+def test_a_pair_without_staff_feedback_has_no_360_section(ctx, tmp_path: Path) -> None:
+    fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, ctx.project.documents,
+                                "C1-P01").map_text(ctx.text)
+    assert not fb.has_staff and fb.staff_quotes.empty
+    assert fb.gaps["gap"].str.contains("360-degree").any()
+    paths = feedback_sheet.write_sheet(fb, tmp_path, feedback_sheet.sheet_names(ctx, "C1-P01"))
+    page = paths["html"].read_text(encoding="utf-8")
+    assert SECTIONS["staff"] not in page and SECTIONS["gaps"] in page
+    again = feedback_sheet.write_sheet(fb, tmp_path / "again",
+                                       feedback_sheet.sheet_names(ctx, "C1-P01"))
+    assert again["docx"].read_bytes() == paths["docx"].read_bytes()
+
+
+def test_suppressed_counts_leave_the_figures_off(fb_run, tmp_path: Path) -> None:
+    from rmresearch.report_context import open_report
+
+    strict = open_report(store=str(fb_run.store), output=str(tmp_path), min_cell=5)
+    fb = feedback.pair_feedback(strict.coded(), strict.project.segments,
+                                strict.project.documents, PAIR).map_text(strict.text)
+    published = feedback_sheet.publish_feedback(strict, fb)
+    assert "<5" in set(published.profile["n_said"].astype(str)) | set(
+        published.change["n_positive"].astype(str))
+    feedback_sheet.show_figure(strict, fb, "profile")
+    assert not (tmp_path / "figures").exists()
+    page = feedback_sheet.write_for(strict, published)["html"].read_text(encoding="utf-8")
+    assert "&lt;5" in page and "data:image/png" not in page
+    assert "shown as &lt;5" in page
+
+
+def test_few_staff_notes_are_counted_but_not_quoted(ctx) -> None:
+    fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, ctx.project.documents,
+                                PAIR, staff_min=99)
+    assert fb.has_staff and not fb.staff_quoted and fb.staff_quotes.empty
+    assert fb.staff[["n_staff_positive", "n_staff_attention"]].to_numpy().sum() > 0
+    blocks = feedback_sheet.sheet_blocks(fb, feedback_sheet.SheetNames("Leader B", "Mentor B"))
+    texts = " ".join(b.text for b in blocks)
+    assert SECTIONS["staff"] in texts and "not quoted word for word" in texts
+
+
+# --------------------------------------------------------------------------- bad input
+def test_cli_unknown_pair_names_the_known_pairs(fb_data: Path, tmp_path: Path, capsys) -> None:
+    _register()
+    code = main(["feedback", "--data", str(fb_data), "--pair", "C1-P09", "--output",
+                 str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "C1-P09" in err and "'C1-P01', 'C1-P02' or 'C1-P03'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_pair_and_batch_jobs(tmp_path: Path) -> None:
+    documents = pd.DataFrame({"doc_id": ["a", "b", "f"], "cohort": ["C1", "C2", "C1"],
+                              "pair_id": ["C1-P01", "C2-P01", None]})
+    with pytest.raises(InputError, match="'C1-P01' or 'C2-P01'"):
+        feedback.check_pair(documents, "C3-P01")
+    common = {"data": "", "store": "s.rmproj", "pseudonymise": True, "key": "k.json",
+              "min_cell": 5, "seed": 42, "codebook": ""}
+    jobs = feedback_sheet.feedback_jobs(SimpleNamespace(documents=documents), tmp_path, common,
+                                        cohorts=["C1"])
+    assert [j.name for j in jobs] == ["feedback_C1-P01"]
+    params = jobs[0].parameters
+    assert params["pair"] == "C1-P01" and params["reveal_leader"] is False
+    assert params["min_cell"] == 5 and params["output"].endswith("feedback/C1-P01")
+    assert jobs[0].template.endswith("mentor_feedback.ipynb")
+    with pytest.raises(InputError):
+        feedback_sheet.feedback_jobs(SimpleNamespace(documents=documents), tmp_path, common,
+                                     pairs=["C9-P01"])
+
+
+# --------------------------------------------------------------------------- pure functions
+def _evidence_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    docs = pd.DataFrame([
+        ("P-int-1", "interview", "mentor", "session_1", "2024-01-10"),
+        ("P-obs-1", "observation", "mentor", "session_1", "2024-01-12"),
+        ("P-int-2", "interview", "mentor", "session_2", "2024-02-10"),
+        ("P-jnl-2", "journal", "mentee", "session_2", "2024-02-11"),
+        ("P-staff-1", "staff_feedback", "staff", "session_2", "2024-02-15"),
+    ], columns=["doc_id", "source", "author_role", "stage", "date"]).assign(
+        cohort="C1", pair_id="P", version=1)
+    rows = [  # segment, doc, speaker_role, code, valence, score, text
+        ("s1", "P-int-1", "mentee", "individual", "attention", 0.9,
+         "I probably talk over junior staff in meetings."),
+        ("s1q", "P-int-1", "mentor", "individual", "positive", 0.9,
+         "How do you thank staff after a shift?"),
+        ("s2", "P-obs-1", "mentor", "individual", "attention", 0.8,
+         "She talked over the healthcare assistant twice."),
+        ("s3", "P-int-2", "mentee", "departmental", "positive", 0.95,
+         "Our interview panels now always include a BME member."),
+        ("s4", "P-int-2", "mentee", "individual", "positive", 0.9,
+         "I now ask the quieter staff for their views first."),
+        ("s5", "P-jnl-2", "mentee", "individual", "positive", 0.85,
+         "I made a point of thanking the porters by name."),
+        ("s6", "P-staff-1", "staff", "individual", "attention", 0.8,
+         "She still talks over junior staff in the huddle."),
+    ]
+    coded = pd.DataFrame(rows, columns=["segment_id", "doc_id", "speaker_role", "code",
+                                        "valence", "score", "text"])
+    coded = coded.merge(docs[["doc_id", "source", "stage", "cohort", "pair_id"]], on="doc_id")
+    coded = coded.assign(start=range(len(coded)))
+    return coded, docs
+
+
+def test_pair_evidence_kinds_and_provenance() -> None:
+    coded, docs = _evidence_tables()
+    ev = feedback.pair_evidence(coded, docs, "P")
+    assert "s1q" not in set(ev["segment_id"])  # the mentor's question is not evidence
+    kinds = dict(zip(ev["segment_id"], ev["kind"]))
+    assert kinds == {"s1": "said", "s2": "seen", "s3": "said", "s4": "said", "s5": "journal",
+                     "s6": "staff"}
+    where = dict(zip(ev["segment_id"], ev["where"]))
+    assert where["s5"] == "leader's journal, session 2, 11 Feb 2024"
+
+
+def test_congruence_change_gaps_and_staff_view() -> None:
+    coded, docs = _evidence_tables()
+    fb = feedback.pair_feedback(coded, None, docs, "P")
+    cong = fb.congruence.set_index(["code", "valence"])
+    assert cong.loc[("individual", "attention"), "status"] == "said and seen"
+    assert cong.loc[("departmental", "positive"), "status"] == "said in private only"
+    assert cong.loc[("departmental", "positive"), "said_quote"].startswith("Our interview")
+    assert cong.loc[("symbolic", "positive"), "status"] == "no evidence"
+    trend = fb.change_summary.set_index("code")["trend"]
+    assert trend["individual"] == "more good practice"
+    assert trend["departmental"] == "one session only"
+    assert trend["symbolic"] == "no evidence yet"
+    gaps = " ".join(fb.gaps["gap"])
+    assert "Nothing seen in public yet at departmental level" in gaps
+    assert "No evidence yet at organisational level" in gaps
+    assert "No visual inspection" in gaps and "360-degree" not in gaps
+    profile = fb.profile.set_index("code")
+    assert profile.loc["individual", "n"] == 4 and profile.loc["individual", "n_said"] == 2
+    staff = fb.staff.set_index("code")
+    assert staff.loc["individual", "n_staff_attention"] == 1
+    assert fb.n_staff_notes == 1 and not fb.staff_quoted and fb.staff_quotes.empty
+    assert fb.period["text"] == "2 sessions, January 2024 to February 2024"
