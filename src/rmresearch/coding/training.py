@@ -103,23 +103,31 @@ def _parse_items(data: Any, codebook: Codebook, where: str) -> list[TrainingItem
     return items
 
 
-def human_items(codings: Any, segments: Any) -> list[TrainingItem]:
+def human_items(codings: Any, segments: Any, codes: Sequence[str] | None = None,
+                ) -> list[TrainingItem]:
     """Training items from human codings (``coder`` starting ``human:``) of known segments.
 
-    Segments with a human row of code ``none`` (or listed with no level) are not used: a
-    human who saw a segment and coded nothing leaves no row, so absence is not evidence.
+    A segment's levels are its human codes that are among ``codes`` (all codes when None).
+    A segment whose human codes are all outside ``codes`` is left out (it was coded with
+    another frame), unless one of them is ``none`` (explicitly not codable). Absence of a
+    row is never taken as "not codable".
     """
     if codings is None or len(codings) == 0:
         return []
     human = codings[codings["coder"].astype(str).str.startswith("human:")]
-    texts = dict(zip(segments["segment_id"].astype(str), segments["text"].astype(str)))
+    texts = dict(zip(segments["segment_id"].astype(str), segments["text"]))
     items = []
     for sid, group in human.groupby(human["segment_id"].astype(str), sort=True):
-        if sid not in texts:
+        text = texts.get(sid)
+        if not isinstance(text, str) or not text.strip():
             continue
-        levels = tuple(sorted(set(group["code"].astype(str)) - {"none"}))
+        found = set(group["code"].astype(str))
+        levels = tuple(sorted(c for c in found if codes is None or c in codes))
+        levels = tuple(c for c in levels if c != "none")
+        if not levels and "none" not in found:
+            continue
         vals = [v for v in group.get("valence", []) if v in VALENCES]
-        items.append(TrainingItem(texts[sid], levels, vals[0] if vals else None, "human"))
+        items.append(TrainingItem(text, levels, vals[0] if vals else None, "human"))
     return items
 
 

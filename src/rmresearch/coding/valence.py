@@ -32,77 +32,14 @@ from typing import Sequence
 import numpy as np
 
 from ..codebook import VALENCES
+from .cues import EVALUATIVE, LEXICON_WEIGHT, marker_patterns
 
 __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "combine_valence",
-           "marker_patterns", "NEGATION_WINDOW"]
+           "combine_scores", "valence_view", "marker_patterns", "EVALUATIVE", "LEXICON_WEIGHT",
+           "NEGATION_WINDOW", "BARE_NEGATION"]
 
 NEGATION_WINDOW = 3
 BARE_NEGATION = 0.5  # weight of a negator that flips no cue ("she has never attended")
-_NEGATORS = ["not", "never", "no", "nobody", "none", "nothing", "neither", "nor", "without",
-             "hardly", "rarely", "seldom", "barely", "fail", "lack", "refuse", "unable",
-             "cannot", "nowhere"]
-_POST = ["but", "however", "yet", "nevertheless", "nonetheless"]
-_POST_MULTI = [["even", "so"], ["that", "said"], ["on", "the", "other", "hand"],
-               ["having", "said", "that"]]
-_SUB = ["although", "though", "whereas", "while", "whilst"]
-_SUB_MULTI = [["even", "though"], ["even", "if"]]
-_DESPITE = [["despite"], ["in", "spite", "of"], ["notwithstanding"]]
-_BOUNDARY = [".", "!", "?", ";", ":"]
-
-
-# General evaluative words (lemmas), weaker than the codebook's cues (`LEXICON_WEIGHT`):
-# they carry judgement in any writer's style. Topic words ("racism", "bias") are left out:
-# naming a problem is not the same as having it ("she challenged racism").
-LEXICON_WEIGHT = 0.5
-EVALUATIVE: dict[str, list[str]] = {
-    "positive": """good great excellent impressive impressed well better best improve improved
-        improvement progress positive proactive supportive helpful warm warmly kind respectful
-        respect fair fairly openly honest genuine genuinely thoughtful considerate attentive
-        approachable inclusive welcoming encouraging empower inspire inspiring valued
-        appreciate appreciative grateful commend exemplary proud pleased delighted glad nice
-        lovely brilliant fantastic amazing committed commitment engaged actively transparent
-        consistent effective successful willing keen curious humble reflective listen
-        listened listens insightful confident confidently courageous brave constructive
-        generous fairer visible visibly""".split(),
-    "attention": """bad poor poorly worse worst failure problem problematic concern concerning
-        worrying worry unfair unfairly inappropriate offensive rude hostile cold curt abrupt
-        patronising condescending awkward reluctant resistant resist dismissive dismiss
-        ignore ignored exclude excluded exclusion lacking absent missing tokenism superficial
-        lip unanswered frustrated frustrating disappointing disappointed disappointingly
-        sadly unfortunately shame blame snap snapped sigh sighed shrug shrugged favouritism
-        favourite clique unwilling vague evasive blank deflect deflected resentful hurtful
-        belittle belittling mock mocked sarcastic nervous uneasy inconsistent""".split(),
-}
-
-
-def marker_patterns() -> dict[str, list[list[dict]]]:
-    """spaCy `Matcher` token patterns (lower-cased lemmas) for negators, contrast, boundaries."""
-    lem = lambda words: [{"LEMMA": w} for w in words]  # noqa: E731
-    return {
-        "lex:positive": [[{"LEMMA": {"IN": EVALUATIVE["positive"]}}]],
-        "lex:attention": [[{"LEMMA": {"IN": EVALUATIVE["attention"]}}]],
-        "mk:neg": [[{"LEMMA": {"IN": _NEGATORS}}]],
-        "mk:post": [[{"LEMMA": {"IN": _POST}}]] + [lem(m) for m in _POST_MULTI],
-        "mk:sub": [[{"LEMMA": {"IN": _SUB}}]] + [lem(m) for m in _SUB_MULTI],
-        "mk:despite": [lem(m) for m in _DESPITE],
-        "mk:boundary": [[{"ORTH": {"IN": _BOUNDARY}}]],
-        "mk:comma": [[{"ORTH": {"IN": [",", "—", "–"]}}]],
-        "mk:only": [[{"LEMMA": "not"}, {"LEMMA": {"IN": ["only", "just"]}}],
-                    [{"LEMMA": "but"}, {"LEMMA": {"IN": ["also", "too"]}}],
-                    [{"LEMMA": {"IN": ["not", "n't"]}}, {"LEMMA": "yet"}],
-                    [{"LEMMA": "no"}, {"LEMMA": {"IN": ["doubt", "matter"]}}],
-                    [{"LEMMA": {"IN": ["from", "on"]}}, {"LEMMA": {"IN": ["none", "nothing"]}}]],
-        # "there isn't a ... who doesn't", "not a single ... where she didn't": double negation
-        "mk:exist": [[{"LEMMA": "there"}, {"LEMMA": "be"}, {"LEMMA": {"IN": ["not", "no", "never"]}}],
-                     [{"LEMMA": {"IN": ["not", "never"]}}, {"LEMMA": {"IN": ["a", "one"]}},
-                      {"LEMMA": "single", "OP": "?"}]],
-        "mk:say": [[{"LEMMA": {"IN": ["say", "claim", "insist", "tell", "describe",
-                                      "promise", "assure"]}}]],
-        # "which nobody had done before", "never before": novelty, not absence
-        "mk:before": [[{"LEMMA": "before"}], [{"LEMMA": "first"}, {"LEMMA": "time"}]],
-    }
-
-
 @dataclass(frozen=True)
 class Marker:
     """A matched marker or cue: kind, token span and (for cues) polarity and text."""
