@@ -23,14 +23,6 @@ g7,He did not use inclusive language with the overseas nurses.,individual,indivi
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("RMRESEARCH_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rm-cache"))
-    yield
-    mp.undo()
-
-
 @pytest.fixture()
 def gold(tmp_path: Path) -> Path:
     path = tmp_path / "gold.csv"

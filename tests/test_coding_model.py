@@ -11,14 +11,6 @@ from rmresearch.coding.api import default_coder
 from rmresearch.errors import CodingError, NotFittedError
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("RMRESEARCH_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rm-cache"))
-    yield
-    mp.undo()
-
-
 @pytest.fixture(scope="module")
 def coder() -> EnsembleCoder:
     return default_coder()

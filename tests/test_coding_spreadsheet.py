@@ -18,14 +18,6 @@ ROWS = [("r1", "She thanked the porters by name in the huddle."),
         ("r4", "The interview panel for the band 7 post was all white.")]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("RMRESEARCH_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rm-cache"))
-    yield
-    mp.undo()
-
-
 def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
     import openpyxl
 
