@@ -148,7 +148,7 @@ def _register_optional() -> None:
     import importlib
 
     for module in ("rmresearch.cli_coding", "rmresearch.cli_interchange",
-                   "rmresearch.cli_feedback"):
+                   "rmresearch.cli_feedback", "rmresearch.cli_scale"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,423 @@
+"""Scale-out coding on Dask: the same codings as `code_segments`, computed on a cluster.
+
+`code_segments_dask` writes the segments to Parquet partitions, reads them back with
+``dask.dataframe.read_parquet`` and codes each partition with ``map_partitions`` on the
+workers of a ``dask.distributed`` cluster: a `LocalCluster` (one single-threaded process per
+core, at most 8) created and closed inside the call by default, or any running scheduler by
+address (``scheduler="tcp://host:8786"``).
+
+The coder is fitted once (`default_coder`, on the first worker, so the client never loads
+torch) or given, pickled, and installed once per worker process by a worker plugin; each
+worker loads the sentence model once and runs torch with ``torch_threads`` threads (1 when
+the workers share the cores).
+
+Identical results
+    Codings are concatenated in partition order, so rows come out in `code_segments` order,
+    with the same dtypes: the CSV is byte-identical to the single-process one. Embeddings
+    depend in the 7th decimal on which texts share an encoder batch, so partitions are
+    aligned to the coder's chunks (`rmresearch.coding.frames.CHUNK_SIZE`): keep
+    ``partition_rows`` a multiple of it (a warning says when it is not). Inputs partitioned
+    otherwise (a Parquet folder, a dask DataFrame) are re-cut into aligned partitions.
+
+Workers need the same rmresearch version installed (checked) and their own embedding cache
+(``RMRESEARCH_CACHE_DIR`` on each worker; SQLite, not for network file systems).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+import uuid
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import CodingError
+
+__all__ = ["code_segments_dask", "code_store_dask", "DaskCoder", "DEFAULT_PARTITION_ROWS",
+           "MAX_LOCAL_WORKERS"]
+
+DEFAULT_PARTITION_ROWS = 2048  # one coder chunk (coding.frames.CHUNK_SIZE)
+MAX_LOCAL_WORKERS = 8  # each worker holds torch and the model (about 0.6 GB)
+_COLUMNS = ["segment_id", "text"]
+
+# Per worker process: fitted coders installed by the plugin, and the torch threads pinned.
+_CODERS: dict[str, Any] = {}
+_PINNED: dict[int, int] = {}
+_CODE_LOCK = threading.Lock()  # one partition at a time per process (coders share state)
+
+
+# ------------------------------------------------------------------ worker side
+def _pin_threads(threads: int) -> int:
+    """Load the sentence model once and pin torch and BLAS to ``threads`` in this thread."""
+    key = threading.get_ident()  # OpenMP thread counts are per calling thread
+    if _PINNED.get(key) != threads:
+        import torch
+        from threadpoolctl import threadpool_limits
+
+        from .coding.embeddings import load_sentence_model
+
+        load_sentence_model()  # sets torch threads itself, so pin after it
+        torch.set_num_threads(threads)
+        threadpool_limits(threads)
+        _PINNED[key] = threads
+    return os.getpid()
+
+
+def _code_partition(part: Any, token: str, threads: int) -> Any:
+    """Code one partition with this worker's coder (installed by the plugin)."""
+    coder = _CODERS.get(token)
+    if coder is None:
+        raise CodingError(f"This Dask worker (process {os.getpid()}) has no rmresearch coder "
+                          f"{token!r}: the worker plugin did not run on it.")
+    _pin_threads(threads)
+    from .coding.api import code_segments
+
+    with _CODE_LOCK:
+        return code_segments(part[_COLUMNS], coder=coder)
+
+
+@lru_cache(maxsize=1)
+def _plugin_class() -> type:
+    """The worker plugin class, built on first use so importing this module stays light."""
+    from distributed import WorkerPlugin
+
+    class _CoderPlugin(WorkerPlugin):
+        """Install a pickled fitted coder in each worker process, remove it on teardown."""
+
+        def __init__(self, token: str, payload: bytes, version: str) -> None:
+            self.token, self.payload, self.version = token, payload, version
+
+        def setup(self, worker: Any) -> None:
+            from . import __version__
+
+            if __version__ != self.version:
+                raise CodingError(f"Dask worker {worker.address} has rmresearch {__version__}; "
+                                  f"the client has {self.version}. Install the same version "
+                                  "on every worker.")
+            _CODERS[self.token] = pickle.loads(self.payload)
+
+        def teardown(self, worker: Any) -> None:
+            _CODERS.pop(self.token, None)
+
+    _CoderPlugin.__module__ = __name__
+    _CoderPlugin.__qualname__ = "_CoderPlugin"
+    return _CoderPlugin
+
+
+def __getattr__(name: str) -> Any:
+    """Expose the lazily built plugin class so pickle finds it on the workers."""
+    if name == "_CoderPlugin":
+        return _plugin_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ------------------------------------------------------------------ client side
+@contextlib.contextmanager
+def _client(scheduler: Any, n_workers: int | None, timeout: float) -> Iterator[tuple[Any, bool]]:
+    """Yield ``(client, local)``: a new LocalCluster (closed after) or a running scheduler."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        yield scheduler, False
+        return
+    if scheduler in (None, "", "local"):
+        n = n_workers or max(1, min(os.cpu_count() or 1, MAX_LOCAL_WORKERS))
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
+            yield client, True
+        return
+    address = str(scheduler)
+    try:
+        client = Client(address, timeout=timeout)
+    except (OSError, ValueError, TypeError) as exc:
+        raise CodingError(
+            f"Cannot reach the Dask scheduler at {address!r} ({exc}). Give an address such as "
+            "tcp://host:8786 of a running scheduler ('dask scheduler', then 'dask worker "
+            "tcp://host:8786 --nthreads 1' on each machine), or leave the scheduler out to use "
+            "a local cluster.") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise CodingError(f"The Dask scheduler at {address} has no workers (waited "
+                              f"{timeout:g} s); start some with 'dask worker {address} "
+                              "--nthreads 1'.") from None
+        yield client, False
+    finally:
+        client.close()
+
+
+def _check_rows(partition_rows: int) -> int:
+    from .coding.frames import CHUNK_SIZE
+
+    rows = int(partition_rows)
+    if rows < 1:
+        raise CodingError(f"partition_rows must be at least 1; got {partition_rows}")
+    if rows % CHUNK_SIZE:
+        warnings.warn(f"partition_rows={rows} is not a multiple of the coder's chunk size "
+                      f"({CHUNK_SIZE}): scores may differ from code_segments in the 4th decimal"
+                      " for texts not yet in the embedding cache.", stacklevel=3)
+    return rows
+
+
+def _write_parquet(segments: Any, rows: int, folder: Path) -> None:
+    """Write ``segments`` as ``part.00000.parquet``, ... of ``rows`` rows each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.glob("*.parquet")):
+        raise CodingError(f"{folder} already holds Parquet files; give an empty folder.")
+    for i, start in enumerate(range(0, max(len(segments), 1), rows)):
+        segments.iloc[start:start + rows].to_parquet(folder / f"part.{i:05d}.parquet",
+                                                     index=False)
+
+
+def _take(*pieces: tuple[Any, int, int]) -> Any:
+    import pandas as pd
+
+    frames = [part.iloc[a:b] for part, a, b in pieces]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _aligned(ddf: Any, lengths: list[int], rows: int) -> Any:
+    """Re-cut a dask DataFrame into partitions of exactly ``rows`` rows (the last shorter)."""
+    import dask.dataframe as dd
+    from dask import delayed
+
+    if not lengths or (all(n == rows for n in lengths[:-1]) and lengths[-1] <= rows):
+        return ddf
+    parts, offsets, total = ddf.to_delayed(), [0], sum(lengths)
+    for n in lengths:
+        offsets.append(offsets[-1] + n)
+    out = []
+    for start in range(0, max(total, 1), rows):
+        stop = min(start + rows, total)
+        pieces = [(parts[j], max(start, offsets[j]) - offsets[j],
+                   min(stop, offsets[j + 1]) - offsets[j])
+                  for j in range(len(parts)) if offsets[j] < stop and offsets[j + 1] > start]
+        out.append(delayed(_take)(*pieces) if pieces else parts[0])
+    return dd.from_delayed(out, meta=ddf._meta, verify_meta=False)
+
+
+def _frame(segments: Any, client: Any, rows: int, folder: Path | None) -> tuple[Any, list[int]]:
+    """Segments as an aligned dask DataFrame of ``segment_id, text``, and its lengths."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    if isinstance(segments, pd.DataFrame):
+        from .coding.frames import validate_segments
+
+        segments = validate_segments(segments)[_COLUMNS]
+        if folder is None:  # a remote cluster cannot read our files: ship in the graph
+            ddf = dd.from_pandas(segments, chunksize=rows, sort=False)
+        else:
+            _write_parquet(segments, rows, folder)
+            ddf = dd.read_parquet(str(folder))
+    elif isinstance(segments, (str, os.PathLike)):
+        ddf = dd.read_parquet(str(segments))
+    elif hasattr(segments, "map_partitions"):
+        ddf = segments
+    else:
+        raise CodingError("segments must be a pandas DataFrame, a Parquet file or folder, or a "
+                          f"dask DataFrame; got {type(segments).__name__}")
+    missing = [c for c in _COLUMNS if c not in ddf.columns]
+    if missing:
+        raise CodingError(f"segments have no column(s) {', '.join(map(repr, missing))}; columns "
+                          f"found: {', '.join(map(str, ddf.columns)) or 'none'}")
+    ddf = client.persist(ddf[_COLUMNS])
+    lengths = list(client.compute(ddf.map_partitions(len)).result())
+    if not isinstance(segments, pd.DataFrame):
+        _check_unique(client, ddf)
+    aligned = _aligned(ddf, lengths, rows)
+    if aligned is not ddf:  # persist while ddf still holds the parts it is cut from
+        aligned = client.persist(aligned)
+    return aligned, lengths
+
+
+def _check_unique(client: Any, ddf: Any) -> None:
+    counts = ddf["segment_id"].astype(str).value_counts()
+    dup = client.compute(counts[counts > 1]).result()
+    if len(dup):
+        shown = ", ".join(repr(d) for d in sorted(dup.index)[:10])
+        raise CodingError(f"segments: duplicate segment_id(s) {shown}"
+                          f"{' ...' if len(dup) > 10 else ''}; each segment needs its own id")
+
+
+def _empty_codings() -> Any:
+    import pandas as pd
+
+    from .coding.frames import CODINGS_COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype=float if c == "score" else str)
+                         for c in CODINGS_COLUMNS})
+
+
+def _gather(client: Any, out: Any, sizes: list[int], progress: bool) -> Any:
+    """Compute the coded partitions (with a progress bar) and concatenate them in order."""
+    import pandas as pd
+    from distributed import as_completed
+
+    futures = client.compute(out.to_delayed())
+    index = {f.key: i for i, f in enumerate(futures)}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=sum(sizes), unit="segment", desc="coding (dask)")
+    for future in as_completed(futures):
+        if future.status == "error":
+            future.result()  # raises the worker's error here
+        if bar is not None:
+            bar.update(sizes[index[future.key]] if index[future.key] < len(sizes) else 0)
+    if bar is not None:
+        bar.close()
+    frames = [f for f in client.gather(futures) if len(f)]
+    if not frames:
+        return _empty_codings()
+    result = pd.concat(frames, ignore_index=True)
+    return result.astype({c: (float if c == "score" else str) for c in result.columns})
+
+
+def _fit_payload(codebook: Any, threads: int) -> bytes:
+    """Fit `default_coder` for ``codebook`` on a worker and return it pickled (worker task)."""
+    from .coding.api import default_coder
+
+    _pin_threads(threads)
+    return pickle.dumps(default_coder(codebook))
+
+
+def _payload(client: Any, coder: Any, codebook: Any, worker: str, threads: int) -> bytes:
+    """The pickled coder: the one given, or `default_coder` fitted on ``worker`` (so the
+    client never loads torch, and no worker refits)."""
+    if coder is not None:
+        return pickle.dumps(coder)
+    return client.submit(_fit_payload, codebook, threads, workers=[worker],
+                         allow_other_workers=False, pure=False).result()
+
+
+def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None,
+                       scheduler: Any = None, n_workers: int | None = None,
+                       partition_rows: int = DEFAULT_PARTITION_ROWS,
+                       parquet_dir: str | Path | None = None, torch_threads: int | None = None,
+                       progress: bool = False, connect_timeout: float = 10.0) -> Any:
+    """Code segments on Dask; the same table, row for row and byte for byte, as `code_segments`.
+
+    Parameters
+    ----------
+    segments : DataFrame, str, Path or dask DataFrame
+        A segments table (``segment_id``, ``text``), a Parquet file or folder holding those
+        columns, or a dask DataFrame.
+    codebook : Codebook or None
+        The coding frame; None is the shipped four-level EDI codebook.
+    coder : fitted coder or None
+        None fits `default_coder` for ``codebook`` once, on the first worker (the same fit
+        as `code_segments` makes), and ships it to the others.
+    scheduler : str, distributed.Client or None
+        None (or "local"): a `LocalCluster` created and closed here; an address such as
+        ``tcp://host:8786``: a running cluster; a Client: used as is, left open.
+    n_workers : int or None
+        Local cluster only: worker processes (default: one per core, at most 8).
+    partition_rows : int
+        Rows per partition; keep it a multiple of ``CHUNK_SIZE`` (2048).
+    parquet_dir : str, Path or None
+        Where a DataFrame's partitions are written (an empty folder every worker can read).
+        None: a temporary folder for a local cluster; for a remote cluster the rows travel
+        with the task graph instead.
+    torch_threads : int or None
+        Torch threads per worker; None: on a local cluster the cores shared among the
+        workers that get a partition (1 each when all are busy), else 1.
+    progress : bool
+        Show a progress bar (segments coded).
+    connect_timeout : float
+        Seconds to wait for a remote scheduler and its first worker.
+
+    Raises
+    ------
+    CodingError
+        Bad segments (as `code_segments`), an unreachable scheduler or one without workers.
+    """
+    rows = _check_rows(partition_rows)
+    with contextlib.ExitStack() as stack:
+        client, local = stack.enter_context(_client(scheduler, n_workers, connect_timeout))
+        folder = parquet_dir
+        if folder is None and local:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="rm-dask-"))
+        ddf, sizes = _frame(segments, client, rows, None if folder is None else Path(folder))
+        workers = list(client.scheduler_info(n_workers=-1).get("workers", {}))
+        busy = max(1, min(len(workers), -(-sum(sizes) // rows)))  # workers that get work
+        threads = torch_threads or (max(1, (os.cpu_count() or 1) // busy) if local else 1)
+        # every worker loads torch and the model; the first one then fits the coder
+        warm = [client.submit(_pin_threads, threads, workers=[w], allow_other_workers=False,
+                              pure=False) for w in workers]
+        payload = _payload(client, coder, codebook, workers[0], threads)
+        token = f"rmresearch-coder-{uuid.uuid4().hex[:12]}"
+        from . import __version__
+
+        client.register_plugin(_plugin_class()(token, payload, __version__), name=token)
+        if not local:  # leave a shared cluster as we found it
+            stack.callback(_quietly, client.unregister_worker_plugin, token)
+        out = ddf.map_partitions(_code_partition, token, threads, meta=_empty_codings())
+        total = sum(sizes)
+        result = _gather(client, out, [min(rows, max(0, total - i * rows))
+                                       for i in range(out.npartitions)], progress)
+        del warm  # kept alive until here: a released future may be cancelled
+        return result
+
+
+def _quietly(function: Any, *args: Any) -> None:
+    with contextlib.suppress(Exception):
+        function(*args)
+
+
+class DaskCoder:
+    """A fitted coder whose ``code`` runs on Dask: for `code_segments` and `code_store`.
+
+    ``DaskCoder(coder, scheduler=..., ...)`` takes the keyword arguments of
+    `code_segments_dask`; ``coder_label`` and ``codes_`` are the wrapped coder's.
+    """
+
+    def __init__(self, coder: Any, **options: Any) -> None:
+        self.coder = coder
+        self.options = options
+
+    @property
+    def coder_label(self) -> str:
+        return self.coder.coder_label
+
+    @property
+    def codes_(self) -> Any:
+        return getattr(self.coder, "codes_", None)
+
+    def code(self, segments: Any, progress: bool = False) -> Any:
+        """Codings for a segments table, computed on Dask."""
+        return code_segments_dask(segments, coder=self.coder, progress=progress, **self.options)
+
+
+def code_store_dask(path: str | Path, codebook: Any = None, *, use_human: bool = True,
+                    progress: bool = False, **options: Any) -> dict[str, Any]:
+    """`code_store` with the coding step on Dask (``options`` as for `code_segments_dask`)."""
+    from .codebook import default_codebook
+    from .coding.api import default_coder
+    from .coding.store_mode import HUMAN_PREFIX, code_store
+    from .coding.training import human_items
+    from .errors import StoreError
+    from .store import ProjectStore
+
+    if not Path(path).is_file():
+        raise StoreError(f"{path} does not exist; create it with 'rmresearch ingest --data "
+                         f"FOLDER --store {path}'.")
+    cb = codebook or default_codebook()
+    human = []
+    if use_human:  # the same training data as code_store(coder=None)
+        with ProjectStore.open(path) as st:
+            codings = st.codings()
+            human = human_items(codings[codings["coder"].astype(str)
+                                        .str.startswith(HUMAN_PREFIX)], st.segments())
+    coder = default_coder(cb, extra_segments=human or None)
+    result = code_store(path, cb, coder=DaskCoder(coder, **options), progress=progress)
+    result["human_examples"] = len(human)
+    return result

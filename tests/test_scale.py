@@ -1,0 +1,171 @@
+"""Scale-out coding on Dask gives exactly the single-process codings; start-up stays light."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rmresearch.errors import CodingError
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("torch", "spacy", "sentence_transformers", "bertopic", "dask", "distributed",
+         "sklearn", "umap")
+
+
+def _segments(n: int = 200) -> pd.DataFrame:
+    """``n`` realistic segments spread over the bundled synthetic findings."""
+    truth = pd.read_csv(REPO / "data" / "synthetic" / "truth" / "findings.csv")
+    rows = truth.iloc[:: max(1, len(truth) // n)].head(n)
+    return pd.DataFrame({"segment_id": [f"t{i:04d}" for i in range(len(rows))],
+                         "text": rows["text"].astype(str).tolist()})
+
+
+@pytest.fixture(scope="module")
+def worker_cache(tmp_path_factory) -> Path:
+    """A cache for the workers holding the coder's training embeddings but no segments."""
+    import sqlite3
+
+    from rmresearch.coding.api import default_coder
+    from rmresearch.coding.embeddings import default_cache_dir
+
+    default_coder()  # training texts now embedded in the client's cache
+    folder = tmp_path_factory.mktemp("worker-cache")
+    source = default_cache_dir() / "embeddings.sqlite"
+    if source.exists():  # else the workers embed the training texts too (slower, same result)
+        with sqlite3.connect(source) as src, sqlite3.connect(folder / source.name) as dst:
+            src.backup(dst)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cluster(worker_cache):
+    """A LocalCluster of 2 single-threaded worker processes with their own cache; the
+    workers start loading the model at once."""
+    distributed = pytest.importorskip("distributed")
+    from rmresearch.scale import _pin_threads
+
+    old = os.environ.get("RMRESEARCH_CACHE_DIR")
+    os.environ["RMRESEARCH_CACHE_DIR"] = str(worker_cache)
+    try:  # workers inherit the environment when they are spawned
+        local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=40)
+    finally:
+        if old is None:
+            os.environ.pop("RMRESEARCH_CACHE_DIR")
+        else:
+            os.environ["RMRESEARCH_CACHE_DIR"] = old
+    with local, distributed.Client(local) as client:
+        warm = [client.submit(_pin_threads, 1, workers=[w], pure=False)
+                for w in client.scheduler_info(n_workers=-1)["workers"]]
+        yield local
+        del warm
+
+
+@pytest.fixture(scope="module")
+def single(cluster):
+    """Segments and their codings from the single-process path (client-side cache)."""
+    from rmresearch.coding import code_segments
+
+    segments = _segments()
+    return segments, code_segments(segments)
+
+
+@pytest.mark.slow
+def test_dask_codings_identical_to_single_process(cluster, single):
+    from rmresearch.scale import code_segments_dask
+
+    segments, expected = single
+    got = code_segments_dask(segments, scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.to_csv(index=False) == expected.to_csv(index=False)
+    assert len(got) > 50 and got["code"].nunique() >= 3
+
+
+@pytest.mark.slow
+def test_parquet_input_recut_into_partitions_in_order(cluster, single, tmp_path):
+    from rmresearch.scale import code_segments_dask
+
+    segments, expected = single
+    folder = tmp_path / "segments"
+    folder.mkdir()
+    for i, start in enumerate(range(0, len(segments), 70)):  # 70, 70, 60: not aligned
+        segments.iloc[start:start + 70].to_parquet(folder / f"part.{i}.parquet", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 64 rows per partition: warned, cache is warm
+        got = code_segments_dask(folder, scheduler=cluster.scheduler_address,
+                                 partition_rows=64)
+    assert got.to_csv(index=False) == expected.to_csv(index=False)
+
+
+@pytest.mark.slow
+def test_duplicate_ids_across_partitions_named(cluster, tmp_path):
+    from rmresearch.scale import code_segments_dask
+
+    segments = _segments(20)
+    pd.concat([segments, segments.head(2)]).to_parquet(tmp_path / "dup.parquet", index=False)
+    with pytest.raises(CodingError, match="duplicate segment_id.*'t0000'"):
+        code_segments_dask(tmp_path / "dup.parquet", scheduler=cluster.scheduler_address)
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    from rmresearch.scale import code_segments_dask
+
+    with pytest.raises(CodingError, match=r"Cannot reach the Dask scheduler at "
+                                          r"'tcp://127\.0\.0\.1:9'.*tcp://host:8786"):
+        code_segments_dask(_segments(5), scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+
+
+def test_partitions_recut_to_exact_sizes():
+    import dask
+    import dask.dataframe as dd
+
+    from rmresearch.scale import _aligned
+
+    frame = pd.DataFrame({"segment_id": [f"s{i}" for i in range(230)], "text": "x"})
+    parts = [frame.iloc[a:b] for a, b in ((0, 70), (70, 70), (70, 200), (200, 230))]
+    ddf = dd.from_delayed([dask.delayed(p) for p in parts], meta=frame.iloc[:0])
+    out = _aligned(ddf, [len(p) for p in parts], 64)
+    with dask.config.set(scheduler="sync"):
+        assert out.map_partitions(len).compute().tolist() == [64, 64, 64, 38]
+        pd.testing.assert_frame_equal(out.compute().reset_index(drop=True), frame)
+
+
+def test_partition_rows_not_multiple_of_chunk_warns():
+    from rmresearch.scale import _check_rows
+
+    with pytest.warns(UserWarning, match="multiple of the coder's chunk size"):
+        _check_rows(1000)
+    with pytest.raises(CodingError, match="at least 1"):
+        _check_rows(0)
+
+
+def _modules_after(code: str) -> list[str]:
+    probe = (f"import json, sys\n{code}\n"
+             f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & "
+             f"set({list(HEAVY)!r}))))")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_import_and_help_load_no_heavy_library():
+    assert _modules_after("import rmresearch") == []
+    assert _modules_after("import rmresearch.scale, rmresearch.cli_scale") == []
+    help_run = ("from rmresearch.cli import main\nimport contextlib, io\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                "    assert main(['--help']) == 0\n")
+    assert _modules_after(help_run) == []
+    own_help = ("import contextlib, io, typer\nfrom rmresearch import cli_scale\n"
+                "app = typer.Typer()\napp.callback()(lambda: None)\ncli_scale.register(app)\n"
+                "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+                "    app(['code-dask', '--help'], standalone_mode=False)\n"
+                "assert '--scheduler' in out.getvalue()")
+    assert _modules_after(own_help) == []
