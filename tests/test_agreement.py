@@ -163,8 +163,9 @@ def test_agree_command_prints_table_gates_and_writes_csv(store: Path, tmp_path: 
     out = tmp_path / "agreement.csv"
     code = cli.main(["agree", "--store", str(store), "--coders", "human:ana,ben,ensemble",
                      "--output", str(out), "--bootstrap", "50"])
-    printed = capsys.readouterr().out
-    assert code == 0, printed
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert code == 0, captured.err
     assert "Agreement among human:ana, human:ben, ensemble@abc" in printed
     assert "Gating ensemble@abc against the human coders" in printed
     table = pd.read_csv(out)

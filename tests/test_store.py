@@ -79,3 +79,14 @@ def test_a_non_sqlite_file_is_refused(tmp_path: Path) -> None:
     bogus.write_bytes(b"this is not a database at all, just some words" * 20)
     with pytest.raises(StoreError, match="not a readable"):
         ProjectStore(bogus)
+
+
+def test_tables_come_out_validated(mini_data: Path, tmp_path: Path) -> None:
+    from rmresearch.errors import RmResearchError
+
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        assert len(st.segments()) and len(st.documents()) == 7
+        st.conn.execute("UPDATE segments SET speaker_role = 'boss' WHERE rowid = 1")
+        with pytest.raises(RmResearchError, match="speaker_role"):
+            st.segments()

@@ -1,5 +1,6 @@
 """pandera schemas for the tables passed between the steps (documents, segments, codings,
-responses, manifest). Validation reports every failure at once.
+responses). Validation reports every failure at once; the project store validates every
+table it hands out.
 
 Import cost matters (pandera takes most of a second), so schemas are built on first use:
 call `validate(df, "segments")`.
@@ -58,9 +59,10 @@ def schema(name: str):  # -> pa.DataFrameSchema
             "text": pa.Column(str, pa.Check.str_length(min_value=1)),
         },
         "codings": {
-            "segment_id": s, "code": s, "coder": pa.Column(str, pa.Check.str_length(1)),
+            "segment_id": s, "code": s, "coder": pa.Column(str, pa.Check.str_length(min_value=1)),
             "score": pa.Column(float, pa.Check.in_range(0.0, 1.0)),
-            "valence": pa.Column(str, pa.Check.isin(VALENCES)), "evidence": s,
+            "valence": pa.Column(str, pa.Check.isin(VALENCES), nullable=True),
+            "evidence": nullable_str,
         },
         "responses": {
             "respondent_id": s, "cohort": s, "role": s, "stage": s, "question_id": s,

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import StoreError
-from .schemas import COLUMNS
+from .schemas import COLUMNS, validate
 
 __all__ = ["ProjectStore", "HUMAN_PREFIX"]
 
@@ -257,26 +257,28 @@ class ProjectStore:
     def documents(self, current_only: bool = True) -> pd.DataFrame:
         """The documents table (current versions by default), ordered by doc_id, version."""
         where = "WHERE current = 1" if current_only else ""
-        return self._frame(f"SELECT * FROM documents {where} ORDER BY doc_id, version")
+        return validate(self._frame(f"SELECT * FROM documents {where} ORDER BY doc_id, version"),
+                        "documents")
 
     def segments(self, current_only: bool = True) -> pd.DataFrame:
         """The segments table, in document order (doc_id, version, start)."""
         join = _CURRENT_SEGMENTS if current_only else ""
-        return self._frame(f"SELECT s.* FROM segments s {join} "
-                           "ORDER BY s.doc_id, s.version, s.start")
+        return validate(self._frame(f"SELECT s.* FROM segments s {join} "
+                                    "ORDER BY s.doc_id, s.version, s.start"), "segments")
 
     def codings(self, coder: str | None = None) -> pd.DataFrame:
         """The codings table (one coder, or all), ordered by segment, code, coder."""
         where, params = ("WHERE coder = ?", (coder,)) if coder else ("", ())
-        return self._frame(f"SELECT segment_id, code, coder, score, valence, evidence, run_id "
-                           f"FROM codings {where} ORDER BY segment_id, code, coder", params)
+        return validate(self._frame(
+            f"SELECT segment_id, code, coder, score, valence, evidence, run_id "
+            f"FROM codings {where} ORDER BY segment_id, code, coder", params), "codings")
 
     def responses(self, current_only: bool = True) -> pd.DataFrame:
         """The long responses table of evaluation forms."""
         join = ("JOIN documents d ON d.doc_id = r.doc_id AND d.version = r.version "
                 "AND d.current = 1") if current_only else ""
-        return self._frame(f"SELECT r.* FROM responses r {join} "
-                           "ORDER BY r.cohort, r.stage, r.respondent_id, r.question_id")
+        return validate(self._frame(f"SELECT r.* FROM responses r {join} ORDER BY r.cohort, "
+                                    "r.stage, r.respondent_id, r.question_id"), "responses")
 
     def runs(self) -> pd.DataFrame:
         """Every run (ingest, code, human import ...) with parameters and status."""
