@@ -74,14 +74,22 @@ def _execute(job: dict[str, Any]) -> dict[str, Any]:
 
     started = time.perf_counter()
     status, error = "ok", ""
-    try:
-        pm.execute_notebook(job["template"], job["executed"], parameters=job["parameters"],
-                            kernel_name="python3", progress_bar=False,
-                            cwd=str(Path(job["template"]).parent.parent))
-    except pm.PapermillExecutionError as exc:
-        status, error = "failed", f"{exc.ename}: {exc.evalue}"
-    except Exception as exc:  # the kernel died, a file was unwritable ...
-        status, error = "failed", f"{exc.__class__.__name__}: {exc}"
+    for attempt in range(3):
+        status, error = "ok", ""
+        try:
+            pm.execute_notebook(job["template"], job["executed"], parameters=job["parameters"],
+                                kernel_name="python3", progress_bar=False,
+                                cwd=str(Path(job["template"]).parent.parent))
+        except pm.PapermillExecutionError as exc:
+            status, error = "failed", f"{exc.ename}: {exc.evalue}"
+        except Exception as exc:  # the kernel died, a file was unwritable ...
+            status, error = "failed", f"{exc.__class__.__name__}: {exc}"
+            # Two kernels starting at once can race for a TCP port ("Kernel died before
+            # replying to kernel_info"): that is not the notebook's fault, so start again.
+            if "Kernel died before replying" in str(exc) and attempt < 2:
+                time.sleep(1 + attempt)
+                continue
+        break
     if Path(job["executed"]).exists():
         try:
             render_html(Path(job["executed"]), Path(job["html"]), job["title"])
