@@ -307,9 +307,6 @@ def test_codings_without_a_user_need_a_coder_name(store: Path, tmp_path: Path) -
 
 def test_real_pseudonymiser_round_trip(store: Path, template_store: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture) -> None:
-    privacy = pytest.importorskip("rmresearch.privacy")
-    if not hasattr(privacy, "Pseudonymiser"):
-        pytest.skip("rmresearch.privacy has no Pseudonymiser yet")
     from tests.test_agreement import _cli
 
     _code(store)

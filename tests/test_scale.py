@@ -47,7 +47,7 @@ def worker_cache(tmp_path_factory) -> Path:
 def cluster(worker_cache):
     """A LocalCluster of 2 single-threaded worker processes with their own cache; the
     workers start loading the model at once."""
-    distributed = pytest.importorskip("distributed")
+    import distributed
     from rmresearch.scale import _pin_threads
 
     old = os.environ.get("RMRESEARCH_CACHE_DIR")
