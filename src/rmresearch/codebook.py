@@ -167,8 +167,13 @@ def _str_list(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
 
 
 def _examples(value: Any, where: str, problems: list[str]) -> tuple[Example, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(f"{where}: must be a list")
+        return ()
     out: list[Example] = []
-    for i, item in enumerate(value or []):
+    for i, item in enumerate(value):
         loc = f"{where}[{i + 1}]"
         if isinstance(item, str):
             if item.strip():
@@ -189,8 +194,6 @@ def _examples(value: Any, where: str, problems: list[str]) -> tuple[Example, ...
             out.append(Example(item["text"].strip(), val))
         else:
             problems.append(f"{loc}: example text is empty")
-    if value is not None and not isinstance(value, list):
-        problems.append(f"{where}: must be a list")
     return tuple(out)
 
 
@@ -316,8 +319,12 @@ def _parse_valence(raw: Any, problems: list[str]) -> dict[str, ValenceDef]:
 
 
 def content_hash(data: Mapping[str, Any]) -> str:
-    """Hash of the canonical JSON of the parsed YAML: formatting and comments do not count."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Hash of the canonical JSON of the parsed YAML: formatting and comments do not count.
+
+    Values JSON has no type for (YAML dates, binary) count as their text.
+    """
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                           default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
@@ -344,11 +351,18 @@ def parse_codebook(data: Any, *, source: str | None = None) -> Codebook:
     nc_examples = _examples(nc.get("examples"), "not_codable.examples", problems)
     if problems:
         raise CodebookError(problems, path=source)
+    try:
+        digest = content_hash(data)
+    except (TypeError, ValueError, RecursionError):
+        raise CodebookError("a value cannot be read as plain data: a mapping whose keys mix "
+                            "text and numbers, lists or mappings nested hundreds deep, or a "
+                            "YAML alias (*name) that refers to its own anchor (&name); write "
+                            "keys as text and remove the self-reference", path=source) from None
     return Codebook(
         name=str(data.get("name") or "codebook"), version=str(data.get("version") or "1"),
         description=str(data.get("description") or "").strip(), codes=tuple(codes),
         valence=valence, not_codable_definition=str(nc.get("definition") or "").strip(),
-        not_codable_examples=nc_examples, source=source, hash=content_hash(data))
+        not_codable_examples=nc_examples, source=source, hash=digest)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -369,17 +383,39 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise CodebookError(f"cannot be read as UTF-8 text ({exc.__class__.__name__})",
                             path=path) from None
+    except OSError as exc:
+        raise CodebookError(f"cannot be read ({exc.strerror or exc})", path=path) from None
     return _parse_text(text, str(path))
+
+
+class _Loader(yaml.SafeLoader):
+    """`yaml.SafeLoader` whose value errors say where the value is.
+
+    A plain scalar that looks like a date but is not one (``2024-13-45``) or an explicit tag
+    that does not fit (``!!int abc``) makes PyYAML raise a bare ValueError without a line.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            value = node.value if isinstance(node.value, str) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the value {value!r} cannot be read ({exc}); put it in quotes to "
+                "keep it as text", node.start_mark) from None
 
 
 def _parse_text(text: str, source: str) -> Codebook:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise CodebookError(f"{where}not valid YAML ({problem})", path=source) from None
+    except RecursionError:
+        raise CodebookError("not usable YAML: lists or mappings are nested hundreds deep",
+                            path=source) from None
     return parse_codebook(data, source=source)
 
 

@@ -47,6 +47,11 @@ def find_manifest(folder: Path) -> Path:
                         "and source each file belongs to.", path=folder, allowed=_EXPECTED)
 
 
+def _default_doc_id(file: str) -> str:
+    """The file path without its extension ('' or '/' have no name: reported as problems)."""
+    return str(Path(file).with_suffix("")) if Path(file).name else file
+
+
 def _row_problems(row: pd.Series, line: int, folder: Path) -> list[str]:
     out = []
     for col in ("file", "cohort", "source", "author_role", "stage"):
@@ -81,6 +86,11 @@ def read_manifest(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     df = read_table(path)
     df.columns = [c.strip().lower() for c in df.columns]
+    same = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if same:
+        raise ManifestError(f"two or more columns are named {same} once upper/lower case and "
+                            "spaces are ignored, so rmresearch cannot tell which to use.",
+                            path=path, line=1, allowed=_EXPECTED)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise ManifestError(f"is missing column(s) {missing}; found {list(df.columns)}.",
@@ -94,7 +104,7 @@ def read_manifest(path: str | Path) -> pd.DataFrame:
     if df.empty:
         raise ManifestError("lists no files.", path=path, allowed=_EXPECTED)
     empty_id = df["doc_id"] == ""
-    df.loc[empty_id, "doc_id"] = df.loc[empty_id, "file"].map(lambda f: str(Path(f).with_suffix("")))
+    df.loc[empty_id, "doc_id"] = df.loc[empty_id, "file"].map(_default_doc_id)
     problems = [p for i, row in df.iterrows() for p in _row_problems(row, int(i) + 2, path.parent)]
     for col in ("doc_id", "file"):
         dup = df[col][df[col].duplicated(keep=False)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import InputError
@@ -9,6 +10,13 @@ from .decode import normalise_newlines, read_text
 from .parsed import ParsedDoc
 
 __all__ = ["read_plain", "read_docx"]
+
+# What python-docx, and the zipfile, zlib and lxml under it, raise on a damaged or foreign
+# file: bad or truncated ZIP data, unsupported or encrypted members, malformed XML (lxml's
+# XMLSyntaxError is a SyntaxError), missing parts, or well-formed XML of the wrong kind
+# (python-docx then fails on a missing attribute or element).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            KeyError, ValueError, SyntaxError, OSError, AttributeError, TypeError, IndexError)
 
 
 def read_plain(path: Path) -> ParsedDoc:
@@ -25,8 +33,9 @@ def read_docx(path: Path) -> ParsedDoc:
         raise InputError("the file is empty.", path=path, allowed="a Word .docx document.")
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"is not a readable Word document ({exc.__class__.__name__}).",
+    except (PackageNotFoundError, *_DAMAGED) as exc:
+        why = "damaged compressed data" if isinstance(exc, zlib.error) else type(exc).__name__
+        raise InputError(f"is not a readable Word document ({why}).",
                          path=path, allowed="a .docx saved by Word, LibreOffice or Google "
                          "Docs (old .doc files must be re-saved as .docx).") from None
     lines = [p.text for p in document.paragraphs]

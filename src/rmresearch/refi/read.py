@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,11 @@ __all__ = ["QCode", "QSelection", "QSource", "QdpxProject", "read_qdpx", "counti
 
 _ALLOWED = ("a REFI-QDA project (.qdpx) exported by NVivo, ATLAS.ti, MAXQDA, QualCoder or "
             "rmresearch.")
+# What zipfile raises for a damaged member: bad CRC or header (BadZipFile), corrupt deflate
+# data (zlib.error), a truncated member (EOFError), an unknown compression method
+# (NotImplementedError) or an encrypted member (RuntimeError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+               OSError)
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ def _load_qde(path: Path) -> tuple[zipfile.ZipFile, Any]:
                          path=path, allowed=_ALLOWED)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputError(f"is a damaged ZIP archive ({exc}).", path=path,
                          allowed=_ALLOWED) from None
     try:
@@ -109,7 +115,12 @@ def _parse_qde(zf: zipfile.ZipFile, path: Path) -> Any:
                          path=path, allowed=_ALLOWED)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        root = etree.fromstring(zf.read(names["project.qde"]), parser)
+        data = zf.read(names["project.qde"])
+    except _ZIP_ERRORS as exc:
+        raise InputError(f"project.qde cannot be unpacked from the archive ({exc}); the file "
+                         "is damaged or incomplete.", path=path, allowed=_ALLOWED) from None
+    try:
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise InputError(f"project.qde is not well-formed XML (line {exc.lineno}: {exc.msg}).",
                          path=path, allowed=_ALLOWED) from None
@@ -177,7 +188,7 @@ def _source_text(zf: zipfile.ZipFile, qdpx: Path, root: Any, src: Any) -> str:
                          "or a PlainTextContent element.")
     try:
         data = _read_member(zf, qdpx, root, ref)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputError(f"text source '{name}' ('{ref}') cannot be read from the archive "
                          f"({exc}).", path=qdpx, allowed=_ALLOWED) from None
     if data is None:
