@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .faults import checkpoint
+
 __all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text"]
 
 
@@ -29,6 +31,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        checkpoint("atomic.before_rename")
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():

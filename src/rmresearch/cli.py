@@ -36,6 +36,9 @@ def ingest(
                                "e.g. project.rmproj."),
     manifest: Optional[Path] = typer.Option(None, help="Manifest to use instead of "
                                             "DATA/manifest.csv."),
+    max_file_mb: Optional[float] = typer.Option(
+        None, "--max-file-mb", help="Refuse files larger than this many MB before reading "
+        "(default: RMRESEARCH_MAX_FILE_MB, else 100; 0 for no limit)."),
 ) -> None:
     """Read a folder of notes, transcripts and forms into a project store.
 
@@ -44,7 +47,7 @@ def ingest(
     from .ingest import ingest_folder
     from .store import ProjectStore
 
-    result = ingest_folder(data, manifest)
+    result = ingest_folder(data, manifest, max_file_mb=max_file_mb)
     with ProjectStore.open(store) as st:
         counts = st.ingest(result, params={"data": str(data), "manifest": str(
             result.manifest_path)})
@@ -121,7 +124,15 @@ def report(
         typer.echo(line + (f" - {job.error}" if job.error else ""))
     for leak in result.manifest.get("leaks", []):
         typer.secho(f"  leak: {leak}", err=True, fg=typer.colors.RED)
-    typer.echo(f"Report written to {output / 'index.html'}")
+    if result.manifest.get("leaks"):
+        withheld = result.manifest.get("withheld") or []
+        typer.secho(f"Leak check FAILED: real names or identifiers were found. {len(withheld)} "
+                    f"file(s) holding them were moved out of {output} to {result.quarantine} "
+                    f"(private, like the key); {output / 'index.html'} is marked FAILED. Do not "
+                    "publish this folder: add the missing names to the key or fix the notebook, "
+                    "then run again.", err=True, fg=typer.colors.RED)
+    else:
+        typer.echo(f"Report written to {output / 'index.html'}")
     if not result.ok:
         raise typer.Exit(code=1)
 

@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from .analysis.coded import category_order, require_columns  # noqa: E402
+from .atomic import atomic_path  # noqa: E402
 from .analysis.congruence import CONGRUENCE_CATEGORIES  # noqa: E402
 
 __all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "CONGRUENCE_COLOURS", "level_valence_bar",
@@ -223,8 +224,10 @@ def save_figure(fig: Figure, stem: str | Path, dpi: int = DPI) -> list[Path]:
     png, svg = stem.parent / f"{stem.name}.png", stem.parent / f"{stem.name}.svg"
     try:
         with plt.rc_context({"svg.hashsalt": "rmresearch", "svg.fonttype": "path"}):
-            fig.savefig(png, dpi=dpi, metadata={"Software": None})
-            fig.savefig(svg, metadata={"Date": None, "Creator": None})
+            with atomic_path(png) as tmp:  # a reader never sees a half-written figure
+                fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None})
+            with atomic_path(svg) as tmp:
+                fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
     finally:
         plt.close(fig)
     return [png, svg]

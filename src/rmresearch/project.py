@@ -114,7 +114,7 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
 
         counts["coding"] = code_store(store_path, cb, progress=progress)
         coder = counts["coding"]["coder"]
-    with ProjectStore.open(store_path) as st:
+    with ProjectStore.open(store_path) as st, st.snapshot():  # tables of one commit
         return Project(store_path=store_path, documents=st.documents(), segments=st.segments(),
                        codings=st.codings(), responses=st.responses(), coder=coder,
                        codebook=cb, counts=counts)

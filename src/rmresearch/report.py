@@ -4,10 +4,18 @@
 the pseudonym key, runs the parameterised notebooks with papermill (cohorts in parallel),
 renders each as HTML with code hidden, checks published files for leaked names, and writes
 ``OUT/index.html`` and ``OUT/manifest.json``. A failing notebook does not stop the others.
+
+The leak check fails closed: a published file holding a real name (or identifier) of the key
+is moved out of ``OUT`` into a private quarantine folder beside the project store (where the
+store and key already hold real names), its notebook is marked failed, ``index.html`` and
+``manifest.json`` say the run FAILED, and the batch's result is not ``ok`` (the command exits
+non-zero). ``index.html`` and ``manifest.json`` are themselves checked after they are written.
 """
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -17,6 +25,7 @@ from typing import Any
 
 from . import __version__
 from .atomic import atomic_write_text
+from .faults import checkpoint
 
 __all__ = ["Job", "BatchResult", "run_batch", "NOTEBOOKS", "notebook_dir"]
 
@@ -62,6 +71,7 @@ class BatchResult:
     output: Path
     jobs: list[Job] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+    quarantine: Path | None = None  # where files that failed the leak check were moved
 
     @property
     def ok(self) -> bool:
@@ -74,10 +84,14 @@ def _execute(job: dict[str, Any]) -> dict[str, Any]:
 
     started = time.perf_counter()
     status, error = "ok", ""
+    # papermill saves the notebook after every cell: run it under a hidden name and rename it
+    # when papermill is done, so a killed run never leaves a half-executed notebook behind.
+    executed = Path(job["executed"])
+    partial = executed.with_name(f".{executed.stem}.partial{executed.suffix}")
     for attempt in range(3):
         status, error = "ok", ""
         try:
-            pm.execute_notebook(job["template"], job["executed"], parameters=job["parameters"],
+            pm.execute_notebook(job["template"], str(partial), parameters=job["parameters"],
                                 kernel_name="python3", progress_bar=False,
                                 cwd=str(Path(job["template"]).parent.parent))
         except pm.PapermillExecutionError as exc:
@@ -90,6 +104,8 @@ def _execute(job: dict[str, Any]) -> dict[str, Any]:
                 time.sleep(1 + attempt)
                 continue
         break
+    if partial.exists():
+        partial.replace(executed)
     if Path(job["executed"]).exists():
         try:
             render_html(Path(job["executed"]), Path(job["html"]), job["title"])
@@ -134,6 +150,19 @@ def _jobs(project: Any, output: Path, cohorts: list[str], common: dict[str, Any]
     return jobs
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as the batch process is gone (killed), so a killed
+    batch stops writing output; the notebook's kernel then exits with its worker."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _run_jobs(jobs: list[Job], workers: int, progress: bool) -> None:
     from tqdm.auto import tqdm
 
@@ -142,7 +171,8 @@ def _run_jobs(jobs: list[Job], workers: int, progress: bool) -> None:
     cohort_jobs = [j for j in jobs if j.name.startswith(first)]
     later = [j for j in jobs if not j.name.startswith(first)]
     bar = tqdm(total=len(jobs), unit="notebook", desc="report", disable=not progress)
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
+                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         for group in (cohort_jobs, later):
             futures = [pool.submit(_execute, asdict(j)) for j in group]
             for fut in as_completed(futures):
@@ -151,6 +181,7 @@ def _run_jobs(jobs: list[Job], workers: int, progress: bool) -> None:
                 job.status, job.error, job.duration = res["status"], res["error"], res["duration"]
                 bar.set_postfix_str(f"{job.name}: {job.status}")
                 bar.update(1)
+                checkpoint("report.job_done")
     bar.close()
 
 
@@ -177,20 +208,111 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
         from .feedback_sheet import feedback_jobs
 
         result.jobs += feedback_jobs(project, output, common, cohorts=chosen)
+    # The front page and the record are written last: remove an earlier run's first, so a
+    # run that is killed (or crashes) part-way never leaves a folder that looks complete.
+    for stale in ("index.html", "manifest.json"):
+        (output / stale).unlink(missing_ok=True)
     (output / "notebooks").mkdir(parents=True, exist_ok=True)
     _run_jobs(result.jobs, workers, progress)
-    leaks = _leak_check(output, key_path) if key_path else []
+    checkpoint("report.before_manifest")
+    found = _leak_check(output, key_path) if key_path else []
+    withheld: list[str] = []
+    if found:
+        result.quarantine = quarantine_dir(project.store_path, output)
+        withheld = quarantine_leaks(output, found, result.quarantine)
+        _fail_leaking_jobs(result.jobs, found, output)
+    leaks = [str(leak) for leak in found]
     result.manifest = write_manifest(output, project, result.jobs, data=data, seed=seed,
                                      pseudonymise=pseudonymise, min_cell=min_cell,
-                                     cohorts=chosen, leaks=leaks, started=started)
+                                     cohorts=chosen, leaks=leaks, started=started,
+                                     withheld=withheld)
     write_index(output, result.jobs, result.manifest)
+    if key_path:
+        # The front page and the record quote inputs' paths and notebooks' errors: check them
+        # too, and if they leak, withhold them and leave only a page that says FAILED.
+        front = [output / "manifest.json", output / "index.html"]
+        late = _leak_check(output, key_path, front)
+        if late:
+            result.quarantine = result.quarantine or quarantine_dir(project.store_path, output)
+            withheld += quarantine_leaks(output, late, result.quarantine)
+            leaks += [str(leak) for leak in late]
+            result.manifest = write_failed_front(output, leaks, withheld)
     return result
 
 
-def _leak_check(output: Path, key_path: Path) -> list[str]:
-    """Scan every published file for real names in the key; return readable findings."""
+def _leak_check(output: Path, key_path: Path, files: list[Path] | None = None) -> list:
+    """Scan ``files`` (default: every published file under ``output``) for real names and
+    identifiers of the key; return the `rmresearch.privacy.Leak` findings."""
     from .privacy import PseudonymKey, leak_check
     from .report_index import published_files
 
     key = PseudonymKey.load(key_path)
-    return [str(leak) for leak in leak_check(published_files(output), key)]
+    return leak_check(published_files(output) if files is None else files, key)
+
+
+def quarantine_dir(store_path: Path, output: Path) -> Path:
+    """Where files that fail the leak check go: ``<store>.quarantine/<output folder name>``,
+    beside the project store and the key (private, never published)."""
+    store_path = Path(store_path)
+    return store_path.with_name(store_path.name + ".quarantine") / Path(output).resolve().name
+
+
+def quarantine_leaks(output: Path, leaks: list, quarantine: Path) -> list[str]:
+    """Move every file named in ``leaks`` out of ``output`` into ``quarantine`` (same relative
+    path, owner-only folder), so no leaked file stays under its published name.
+
+    Returns the moved files' paths relative to ``output`` (POSIX style), sorted.
+    """
+    root = Path(output).resolve()
+    moved = []
+    for file in sorted({Path(leak.file).resolve() for leak in leaks}):
+        if not file.exists():
+            continue
+        try:
+            rel = file.relative_to(root)
+        except ValueError:
+            rel = Path(file.name)
+        dest = Path(quarantine) / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        for folder in [Path(quarantine), *Path(quarantine).parents][:2]:
+            if folder.is_dir():
+                os.chmod(folder, 0o700)
+        dest.unlink(missing_ok=True)
+        shutil.move(str(file), str(dest))
+        moved.append(rel.as_posix())
+    return moved
+
+
+def _fail_leaking_jobs(jobs: list[Job], leaks: list, output: Path) -> None:
+    """Mark each notebook whose appendix, executed notebook, tables or figures leaked."""
+    for job in jobs:
+        mine = Path(job.parameters.get("output", output)).resolve()
+        own = {Path(job.html).resolve(), Path(job.executed).resolve()}
+        hits = [leak for leak in leaks if Path(leak.file).resolve() in own
+                or mine in Path(leak.file).resolve().parents]
+        if hits:
+            names = sorted({Path(leak.file).name for leak in hits})
+            whose = sorted({leak.pseudonym for leak in hits})
+            job.status = "failed"
+            job.error = (f"leak check: real name(s) of {', '.join(whose)} in "
+                         f"{', '.join(names)}; these files were withheld (not published)"
+                         + (f"; {job.error}" if job.error else ""))
+
+
+def write_failed_front(output: Path, leaks: list[str], withheld: list[str]) -> dict[str, Any]:
+    """Write a bare ``index.html`` and ``manifest.json`` that say the run FAILED the leak check
+    (used when the full front page itself held a real name); return the manifest."""
+    import html
+
+    manifest = {"package": "rmresearch", "version": __version__, "status": "failed",
+                "leak_check": "failed", "leaks": leaks, "withheld": withheld}
+    atomic_write_text(output / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in leaks)
+    atomic_write_text(output / "index.html", f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rmresearch report FAILED</title></head><body>
+<h1>Report FAILED: real names found - do not publish</h1>
+<p>The leak check found real names or identifiers; the files holding them were withheld
+(moved out of this folder). Nothing here is a finished report.</p><ul>{items}</ul>
+</body></html>
+""")
+    return manifest

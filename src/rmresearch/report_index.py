@@ -30,11 +30,17 @@ def _sha(path: Path) -> str:
 
 def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: int,
                    pseudonymise: bool, min_cell: int, cohorts: list[str], leaks: list[str],
-                   started: float) -> dict[str, Any]:
-    """Write ``manifest.json``: versions, codebook hash, input hashes, parameters, statuses."""
+                   started: float, withheld: list[str] | None = None) -> dict[str, Any]:
+    """Write ``manifest.json``: versions, codebook hash, input hashes, parameters, statuses.
+
+    ``status`` is "complete", "incomplete" (a notebook failed) or "failed" (the leak check
+    found real names; ``withheld`` lists the files moved out of the output folder).
+    """
     docs = project.documents.sort_values("doc_id")
+    status = "failed" if leaks else (
+        "complete" if all(j.status == "ok" for j in jobs) else "incomplete")
     manifest = {
-        "package": "rmresearch", "version": __version__,
+        "package": "rmresearch", "version": __version__, "status": status,
         "codebook": {"name": project.codebook.name, "hash": project.codebook.hash},
         "coder": project.coder,
         "parameters": {"data": str(data) if data else None, "cohorts": cohorts, "seed": seed,
@@ -51,6 +57,7 @@ def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: i
         "leak_check": "not run (pseudonymisation off)" if not pseudonymise else
                       ("failed" if leaks else "passed"),
         "leaks": leaks,
+        "withheld": list(withheld or []),
         "duration_s": round(time.time() - started, 1),
     }
     atomic_write_text(output / "manifest.json", json.dumps(manifest, indent=2) + "\n")
@@ -78,9 +85,10 @@ def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
         status = "ok" if ok else f"FAILED: {html.escape(job.error or 'see the notebook')}"
         link = f'<a href="{html.escape(Path(job.html).name)}">{html.escape(job.title)}</a>' \
             if Path(job.html).exists() else html.escape(job.title)
+        notebook = f"<a href='notebooks/{html.escape(Path(job.executed).name)}'>notebook</a>" \
+            if Path(job.executed).exists() else ""
         rows.append(f"<tr class='{'ok' if ok else 'failed'}'><td>{link}</td><td>{status}</td>"
-                    f"<td>{job.duration:.0f} s</td><td><a href='notebooks/"
-                    f"{html.escape(Path(job.executed).name)}'>notebook</a>"
+                    f"<td>{job.duration:.0f} s</td><td>{notebook}"
                     f"{_links(output, job)}</td></tr>")
     failed = [j for j in jobs if j.status != "ok"]
     leaks = manifest.get("leaks") or []
@@ -89,12 +97,22 @@ def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
                + (f"; <strong>leak check failed: {len(leaks)} finding(s)</strong>" if leaks else ""))
     privacy = ("Names are pseudonymised" if manifest["parameters"]["pseudonymised"]
                else "<strong>Pseudonymisation was turned OFF for this run</strong>")
+    withheld = manifest.get("withheld") or []
+    title, heading, warning = "rmresearch report", "Reverse-mentoring findings", ""
+    if leaks:
+        title = "rmresearch report FAILED"
+        heading = "Report FAILED: real names found - do not publish"
+        warning = ("<p class='failed'><strong>The leak check found real names or identifiers. "
+                   f"{len(withheld)} file(s) holding them were withheld (moved out of this "
+                   "folder); this is not a finished report.</strong></p>"
+                   + ("<ul>" + "".join(f"<li>withheld: {html.escape(w)}</li>" for w in withheld)
+                      + "</ul>" if withheld else ""))
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>rmresearch report</title>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td{{padding:.3em .8em;
 vertical-align:top}}tr.failed{{background:#fdd}}.files{{font-size:.85em}}</style></head><body>
-<h1>Reverse-mentoring findings</h1>
-<p>{summary}. {privacy}; counts under {manifest['parameters']['min_cell']} are suppressed
+<h1>{heading}</h1>
+{warning}<p>{summary}. {privacy}; counts under {manifest['parameters']['min_cell']} are suppressed
 in published tables. Codebook {html.escape(manifest['codebook']['name'])}
 (hash {manifest['codebook']['hash']}), coder {html.escape(manifest['coder'])},
 rmresearch {manifest['version']}, seed {manifest['seed']}, {len(manifest['inputs'])} input

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -16,8 +17,17 @@ from typing import Iterable, Iterator
 __all__ = ["Turn", "Span", "detect_turns", "split_sentences", "segment_text", "segment_id",
            "speaker_role"]
 
-_PREFIX = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Za-z.'\u2019\-]*(?:[ \t][A-Z][A-Za-z.'\u2019\-]*){0,3})"
-                     r"[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
+# A name token is letters of any script ("Zo\u00eb", "Nguy\u1ec5n", Arabic, Hebrew) with
+# apostrophes, hyphens, dots and combining marks (decomposed "Zoe\u0308", Arabic and Hebrew
+# vowel points, Devanagari signs, ZWNJ/ZWJ); `_capitalised` then requires each token to start
+# with a capital or a letter of a script without case (an ASCII-only pattern missed such
+# speakers and gave their words to the document's author).
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+          "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d"
+          "\u20d0-\u20ff\ufe20-\ufe2f")
+_NAME_TOKEN = r"[^\W\d_](?:[^\W\d_]|[.'\u2019\-" + _MARKS + r"])*"
+_PREFIX = re.compile(r"^[ \t\u200e\u200f]*(?P<name>" + _NAME_TOKEN + r"(?:[ \t]" + _NAME_TOKEN
+                     + r"){0,3})[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
 _ROLE_WORDS = {"mentor": "mentor", "mentee": "mentee", "leader": "mentee",
                "interviewer": "mentor", "interviewee": "mentee"}
 _NOT_SPEAKERS = {"note", "notes", "date", "time", "re", "subject", "action", "actions",
@@ -62,12 +72,13 @@ def detect_turns(text: str, known_speakers: Iterable[str] = ()) -> list[Turn] | 
     A prefix counts as a speaker when it names a known speaker or a role word, or when the
     same prefix starts at least two lines (so ``Note: ...`` in field notes is not a speaker).
     """
-    known = {k.lower() for name in known_speakers if name for k in _name_keys(name)}
-    matches = [m for m in _PREFIX.finditer(text) if m.group("name").lower() not in _NOT_SPEAKERS]
-    counts = Counter(m.group("name").lower() for m in matches)
+    known = {_fold(k) for name in known_speakers if name for k in _name_keys(name)}
+    matches = [m for m in _PREFIX.finditer(text) if m.group("name").lower() not in _NOT_SPEAKERS
+               and _capitalised(m.group("name"))]
+    counts = Counter(_fold(m.group("name")) for m in matches)
     heads = [m for m in matches
-             if m.group("name").lower() in known or m.group("name").lower() in _ROLE_WORDS
-             or counts[m.group("name").lower()] >= 2]
+             if _fold(m.group("name")) in known or m.group("name").lower() in _ROLE_WORDS
+             or counts[_fold(m.group("name"))] >= 2]
     if not heads:
         return None
     turns = []
@@ -77,6 +88,16 @@ def detect_turns(text: str, known_speakers: Iterable[str] = ()) -> list[Turn] | 
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
         turns.append(Turn(m.end(), end, m.group("name").strip()))
     return turns
+
+
+def _fold(name: str) -> str:
+    """Compare names composed (NFC) and in lower case: "Zoe\u0308" is "zoë"."""
+    return unicodedata.normalize("NFC", name).lower()
+
+
+def _capitalised(name: str) -> bool:
+    """Every token starts with a capital or a caseless letter (Arabic, Hebrew, CJK ...)."""
+    return all(not token[0].islower() for token in name.split())
 
 
 def _name_keys(name: str) -> set[str]:
@@ -89,11 +110,11 @@ def speaker_role(speaker: str | None, mentor: str = "", mentee: str = "",
     """Map a speaker label to 'mentor' / 'mentee' using the manifest's names and role words."""
     if not speaker:
         return default
-    key = speaker.strip().lower()
+    key = _fold(speaker.strip())
     if key in _ROLE_WORDS:
         return _ROLE_WORDS[key]
     for role, name in (("mentor", mentor), ("mentee", mentee)):
-        if name and key in {k.lower() for k in _name_keys(name)}:
+        if name and key in {_fold(k) for k in _name_keys(name)}:
             return role
     return "unknown"
 

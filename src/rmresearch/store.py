@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import StoreError
+from .faults import checkpoint
 from .schemas import COLUMNS, validate
 
 __all__ = ["ProjectStore", "HUMAN_PREFIX"]
@@ -128,6 +129,19 @@ class ProjectStore:
         else:
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator["ProjectStore"]:
+        """Read several tables from one state of the store (a read transaction).
+
+        Without it each read sees the latest commit, so a writer committing between two
+        reads (say documents, then segments) would hand out tables that do not match.
+        """
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
     def _start_run(self, conn: sqlite3.Connection, kind: str, params: dict[str, Any],
                    codebook_hash: str | None = None) -> int:
         cur = conn.execute(
@@ -158,7 +172,9 @@ class ProjectStore:
                 counts[status] += 1
                 if status in ("new", "changed"):
                     counts["segments"] += self._insert_children(conn, result, doc, version)
+                checkpoint("ingest.document")
             self._finish_run(conn, run_id)
+            checkpoint("ingest.before_commit")
         return counts
 
     def _ingest_document(self, conn: sqlite3.Connection, doc: dict, run_id: int
@@ -232,6 +248,7 @@ class ProjectStore:
             rows = [(*r, run_id) for r in _records(codings[cols])]
             conn.executemany(f"{verb} INTO codings ({', '.join(cols)}, run_id) VALUES "
                              f"({', '.join('?' * (len(cols) + 1))})", rows)
+            checkpoint("codings.before_commit")
             conn.executemany("INSERT OR REPLACE INTO coded (segment_id, coder, run_id) "
                              "VALUES (?, ?, ?)", [(s, c, run_id) for s, c in seen])
             self._finish_run(conn, run_id)

@@ -98,7 +98,9 @@ def framework_wide(matrix: pd.DataFrame, value: str = "summary",
     """
     require_columns(matrix, ["pair_id", "code", "n", "quotes"], "framework matrix")
     if value == "summary":
-        cells = matrix.assign(_v=matrix.apply(_cell_text, axis=1, max_chars=max_chars))
+        # A list, not ``apply(axis=1)``: on a matrix with no rows (a cohort with nothing
+        # coded) ``apply`` returns a DataFrame and the notebook failed.
+        cells = matrix.assign(_v=[_cell_text(row, max_chars) for _, row in matrix.iterrows()])
     elif value in matrix.columns and value.startswith("n"):
         cells = matrix.assign(_v=matrix[value])
     else:

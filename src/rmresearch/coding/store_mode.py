@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codebook import Codebook, default_codebook
+from ..faults import checkpoint
 
 __all__ = ["code_store"]
 
@@ -60,6 +61,7 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
             return result
         codings = code_segments(todo[["segment_id", "text"]], cb, coder=coder,
                                 progress=progress)
+        checkpoint("code_store.coded")
         params = {"coder": label, "codebook": cb.name, "codebook_version": cb.version,
                   "segments": len(todo), "human_examples": len(human)}
         result["run_id"] = st.add_codings(

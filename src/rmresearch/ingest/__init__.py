@@ -6,6 +6,7 @@ leaves the project store as it was.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,15 @@ from .tables import read_form
 from .text import read_docx, read_plain
 from .vtt import read_vtt
 
-__all__ = ["IngestResult", "ingest_folder", "read_document", "segment_document"]
+__all__ = ["IngestResult", "ingest_folder", "read_document", "segment_document",
+           "MAX_FILE_MB_ENV", "DEFAULT_MAX_FILE_MB", "max_file_bytes", "check_file_size"]
+
+# The largest file read, in MB (1 MB = 1024 x 1024 bytes). Reading and segmenting take about
+# 35 times the file's size in memory (a 50 MB transcript: ~1 million segments, ~1.7 GB, under a
+# minute), so a bigger file is refused before it is read, rather than ending in a MemoryError.
+MAX_FILE_MB_ENV = "RMRESEARCH_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 100
+_MB = 1024 * 1024
 
 READERS: dict[str, Callable[[Path], ParsedDoc]] = {
     ".txt": read_plain, ".md": read_plain, ".docx": read_docx, ".vtt": read_vtt,
@@ -85,20 +94,68 @@ def _document_row(entry: pd.Series, folder: Path, parsed: ParsedDoc, sha: str) -
                 mentor=entry["mentor"], mentee=entry["mentee"])
 
 
-def ingest_folder(folder: str | Path, manifest: str | Path | None = None) -> IngestResult:
+def max_file_bytes(max_file_mb: float | None = None) -> int | None:
+    """The size limit for one file in bytes: ``max_file_mb``, else the environment variable
+    ``RMRESEARCH_MAX_FILE_MB``, else `DEFAULT_MAX_FILE_MB`; None when the limit is 0 (off)."""
+    value: object = max_file_mb
+    if value is None:
+        value = os.environ.get(MAX_FILE_MB_ENV, "").strip() or DEFAULT_MAX_FILE_MB
+    try:
+        mb = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"the file size limit {MAX_FILE_MB_ENV}={value!r} is not a number of "
+                         "megabytes.", allowed="a number such as 200, or 0 for no limit.") \
+            from None
+    return None if mb <= 0 else int(mb * _MB)
+
+
+def check_file_size(path: Path, limit: int | None) -> None:
+    """Raise `InputError` when ``path`` is larger than ``limit`` bytes (None: no limit)."""
+    size = path.stat().st_size
+    if limit is not None and size > limit:
+        raise InputError(
+            f"is {size / _MB:.1f} MB, larger than the {limit / _MB:g} MB limit for one file "
+            f"(reading it would take about {size * 35 / 1024 ** 3:.1f} GB of memory).", path=path,
+            allowed=f"files up to {limit / _MB:g} MB. Split it into smaller files (one per "
+            "session or meeting), each with its own row in the manifest, or raise the limit "
+            f"with 'rmresearch ingest --max-file-mb N' or the environment variable "
+            f"{MAX_FILE_MB_ENV}=N (0 turns the limit off).")
+
+
+def ingest_folder(folder: str | Path, manifest: str | Path | None = None, *,
+                  max_file_mb: float | None = None) -> IngestResult:
     """Read every file the manifest lists, check it, and return the tables.
+
+    Parameters
+    ----------
+    folder : the data folder (with ``manifest.csv``).
+    manifest : a manifest to use instead of the folder's.
+    max_file_mb : refuse files larger than this many MB before reading anything (default:
+        ``RMRESEARCH_MAX_FILE_MB`` or `DEFAULT_MAX_FILE_MB`; 0 for no limit).
 
     Raises
     ------
     ManifestError
         No manifest, or a manifest with problems (all listed).
     InputError
-        A file that cannot be read; the message names the file and what to fix.
+        A file that cannot be read, or is larger than the size limit; the message names the
+        file and what to fix.
     """
     folder = Path(folder)
     manifest_path = Path(manifest) if manifest else find_manifest(folder)
     entries = read_manifest(manifest_path)
     base = manifest_path.parent
+    limit = max_file_bytes(max_file_mb)
+    too_big = []
+    for name in entries["file"]:
+        try:
+            check_file_size(base / name, limit)
+        except InputError as exc:
+            too_big.append(exc)
+    if too_big:  # refused up front: reading the other files first would only waste time
+        raise too_big[0] if len(too_big) == 1 else InputError(
+            f"{len(too_big)} files are too large: " + " | ".join(str(e) for e in too_big[:8]),
+            path=manifest_path)
     docs, segs, resp, errors = [], [], [], []
     for _, entry in entries.iterrows():
         path = base / entry["file"]

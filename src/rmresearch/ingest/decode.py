@@ -58,9 +58,14 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
                              allowed=_ALLOWED) from None
 
 
+_CONTROLS = tuple(chr(c) for c in range(32) if chr(c) not in "\n\t\f\v")
+
+
 def _finish(text: str, path: str | Path) -> str:
     text = normalise_newlines(text)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f\v")
+    # str.count per control character runs in C: a character-by-character loop in Python
+    # took seconds on a 50 MB transcript. Same count, constant memory.
+    controls = sum(text.count(ch) for ch in _CONTROLS)
     if controls > max(8, len(text) // 100):
         raise InputError("looks like a binary file (many control characters), not text.",
                          path=path, allowed=_ALLOWED)

@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,7 @@ def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None
     no name even when a name such as "Ade" can be read in it.
     """
     matcher = matcher or NameMatcher(key)
+    text = _nfc(text)
     text = _HEX_RUN.sub(lambda m: " " * len(m.group()), text)
     ids = find_identifiers(text, key.staff_id_pattern)
     for hit in ids:
@@ -99,6 +101,12 @@ def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None
     for hit in matcher.finditer(text):
         if not any(hit.start < b and a < hit.end for a, b in spans):
             yield hit.start, hit.pseudonym, "person"
+
+
+def _nfc(text: str) -> str:
+    """Composed (NFC) form, as names are matched: a decomposed "Ødega\u030ard" is a leak too.
+    NFC never adds or removes line breaks, so line numbers stay right."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -318,6 +326,7 @@ def leak_check(paths: Iterable[str | Path], key: PseudonymKey,
             raise RmResearchError(f"{path}: cannot be read for the leak check "
                                   f"({exc.__class__.__name__}: {exc}).") from None
         for loc, text, count_lines in pieces:
+            text = _nfc(text)
             for offset, pseudonym, kind in scan_text(text, key, matcher):
                 where = loc
                 if count_lines:

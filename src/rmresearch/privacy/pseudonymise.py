@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
@@ -77,6 +78,10 @@ class Pseudonymiser:
         """
         if not isinstance(s, str) or not s:
             return s
+        # Names are matched in composed (NFC) form: "Ødega\u030ard" (decomposed, as some
+        # Mac and PDF text is) must be found as "Ødegård" too, not left in place.
+        if not unicodedata.is_normalized("NFC", s):
+            s = unicodedata.normalize("NFC", s)
         out: list[str] = []
         pos = 0
         last: str | None = None
