@@ -125,7 +125,16 @@ def test_store_mode_codes_new_segments_once_and_keeps_human_codings(
         label = machine["coder"].iloc[0]
         assert st.coded_segment_ids(label) == set(seg["segment_id"])
     assert label.startswith("ensemble@") and len(machine) > 0
-    again = code_store(path)
+    import rmresearch.coding.api as api
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("a run with nothing new must not fit the coder")
+
+    fit, api.default_coder = api.default_coder, no_fitting
+    try:
+        again = code_store(path)
+    finally:
+        api.default_coder = fit
     assert again["coded"] == 0 and again["run_id"] is None and again["coder"] == label
 
     sid = seg.loc[seg["text"].str.contains("porters"), "segment_id"].iloc[0]
@@ -135,6 +144,8 @@ def test_store_mode_codes_new_segments_once_and_keeps_human_codings(
         st.add_human_codings(human)
     third = code_store(path)
     assert third["human_examples"] == 1 and third["coder"] != label
+    with ProjectStore.open(path) as st:  # the label predicted before fitting is the fitted one
+        assert st.coded_segment_ids(third["coder"]) == set(seg["segment_id"])
     assert third["coded"] == len(seg)
     with ProjectStore.open(path) as st:
         kept = st.codings("human:ana")

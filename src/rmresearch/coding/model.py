@@ -219,6 +219,17 @@ class ModelCoder(BaseEstimator):
         file and optional human-coded segments (DataFrame ``text, levels[, valence]``)."""
         if codebook is not None:
             self.codebook = codebook
+        ts = self._codebook_training(extra_segments)
+        return self.fit(ts.texts, ts.Y, ts.valences)
+
+    def codebook_label(self, extra_segments: Any = None) -> str:
+        """The `coder_label` that ``fit_codebook(extra_segments=...)`` would give, without
+        fitting (no embeddings): lets a caller see that a store is already coded by it."""
+        cb = self.codebook or default_codebook()
+        ts = self._codebook_training(extra_segments)
+        return f"{self._kind}@{self._hash(cb.hash, ts.hash)}"
+
+    def _codebook_training(self, extra_segments: Any = None) -> TrainingSet:
         cb = self.codebook or default_codebook()
         items = codebook_items(cb) + training_file_items(cb)
         if extra_segments is not None:
@@ -227,18 +238,19 @@ class ModelCoder(BaseEstimator):
         if not ts.texts:
             raise CodingError(f"Codebook {cb.name} has no examples to learn from; add "
                               "examples to its codes")
-        return self.fit(ts.texts, ts.Y, ts.valences)
+        return ts
 
     def _train_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Level features, valence features and embeddings of the training texts."""
         E = self._embedder().encode(texts)
         return E, E, E
 
-    def _hash(self) -> str:
+    def _hash(self, codebook_hash: str | None = None, training_hash: str | None = None) -> str:
         params = {k: v for k, v in self.get_params().items()
                   if k not in ("codebook", "embedder")}
-        payload = json.dumps([self._kind, self.codebook_hash_, self._embedder().key,
-                              params, self.training_.hash], sort_keys=True, default=str)
+        payload = json.dumps([self._kind, codebook_hash or self.codebook_hash_,
+                              self._embedder().key, params,
+                              training_hash or self.training_.hash], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:10]
 
     # ----------------------------------------------------------------- predicting

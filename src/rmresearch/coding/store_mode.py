@@ -50,15 +50,20 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
     with ProjectStore.open(path) as st:
         segments = st.segments()
         human = _human_examples(st, segments, cb) if coder is None and use_human else []
-        if coder is None:
-            coder = default_coder(cb, extra_segments=human or None)
-        label = coder.coder_label
+        label = coder.coder_label if coder is not None else _default_label(cb, human)
         seen = st.coded_segment_ids(label)
         todo = segments[~segments["segment_id"].astype(str).isin(seen)]
         result = {"coder": label, "coded": len(todo), "skipped": len(segments) - len(todo),
                   "human_examples": len(human), "codings": 0, "run_id": None}
         if len(todo) == 0:
-            return result
+            return result  # nothing new: the coder is not even fitted
+        if coder is None:
+            coder = default_coder(cb, extra_segments=human or None)
+            if coder.coder_label != label:  # cannot happen unless fitting changes the label
+                label = coder.coder_label
+                todo = segments[~segments["segment_id"].astype(str).isin(
+                    st.coded_segment_ids(label))]
+                result.update(coder=label, coded=len(todo), skipped=len(segments) - len(todo))
         codings = code_segments(todo[["segment_id", "text"]], cb, coder=coder,
                                 progress=progress)
         checkpoint("code_store.coded")
@@ -69,6 +74,13 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
             seen=[(str(s), label) for s in todo["segment_id"]])
         result["codings"] = len(codings)
     return result
+
+
+def _default_label(codebook: Codebook, human: list[Any]) -> str:
+    """The label the default coder fitted with ``human`` will carry, computed without fitting."""
+    from .ensemble import EnsembleCoder
+
+    return EnsembleCoder(codebook).codebook_label(extra_segments=human or None)
 
 
 def _human_examples(store: Any, segments: Any, codebook: Codebook) -> list[Any]:
