@@ -104,6 +104,18 @@ def snapshot(store: Path) -> dict[str, list]:
         con.close()
 
 
+def _refused_cleanly(code: int, output: str, name: str, store: Path, before: dict) -> bool:
+    """A CLI run on fuzzed input either succeeded (False) or was refused cleanly (True): exit
+    code 2, a message naming ``name``, no traceback and the store unchanged."""
+    event(f"exit code {code}")
+    assert code in (0, 2), output
+    assert "Traceback" not in output
+    if code == 2:
+        assert output.startswith("Error:") and name in output, output
+        assert snapshot(store) == before
+    return code == 2
+
+
 def run_cli(args: list[str]) -> tuple[int, str]:
     """``rmresearch ARGS`` in this process: (exit code, stdout + stderr)."""
     from rmresearch.cli import main
@@ -684,13 +696,7 @@ def test_ingest_command_exits_2_and_leaves_the_store_unchanged(
             MANIFEST_HEADER + f"a.txt,{_ROW}{name},{_ROW.replace('journal', source)}",
             encoding="utf-8")
         code, output = run_cli(["ingest", "--data", str(folder), "--store", str(store)])
-        event(f"exit code {code}")
-        assert code in (0, 2), output
-        assert "Traceback" not in output
-        if code == 2:
-            assert output.startswith("Error:") and name in output, output
-            assert snapshot(store) == before
-        else:
+        if not _refused_cleanly(code, output, name, store, before):
             assert len(snapshot(store)["documents"]) == len(before["documents"]) + 1
 
 
@@ -1031,12 +1037,7 @@ def test_import_codings_command_exits_2_and_leaves_the_store_unchanged(
         shutil.copy(base, store)
         before = snapshot(store)
         code, output = run_cli(["import-codings", "--store", str(store), "--input", str(path)])
-        event(f"exit code {code}")
-        assert code in (0, 2), output
-        assert "Traceback" not in output
-        if code == 2:
-            assert output.startswith("Error:") and _QDPX in output, output
-            assert snapshot(store) == before
+        _refused_cleanly(code, output, _QDPX, store, before)
 
 
 # --------------------------------------------------------------------------- regressions
