@@ -24,7 +24,8 @@ def test_store_is_wal_and_reingest_is_a_no_op(mini_data: Path, tmp_path: Path) -
         second = st.ingest(ingest_folder(mini_data))
         assert st.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert first["new"] == 7 and first["segments"] > 10
-        assert second == {"new": 0, "changed": 0, "unchanged": 7, "metadata": 0, "segments": 0}
+        assert second == {"new": 0, "changed": 0, "unchanged": 7, "metadata": 0,
+                          "resegmented": 0, "segments": 0}
         assert len(st.segments()) == first["segments"]
         assert list(st.runs()["kind"]) == ["ingest", "ingest"]
 
@@ -50,6 +51,36 @@ def test_changed_file_is_a_new_version_and_old_codings_stay_traceable(
         traced = everything.set_index("segment_id").loc[old_id]
         assert traced["version"] == 1 and traced["text"] == "I felt Helen listened properly this time."
         assert st.codings("human:ana")["segment_id"].tolist() == [old_id]
+
+
+def test_a_newer_segmenter_recuts_unchanged_files_and_keeps_every_coding(
+        mini_data: Path, tmp_path: Path) -> None:
+    """A store segmented by an earlier segmenter version: the next ingest of the same files
+    re-cuts them; old segments stop being current but stay, with their codings."""
+    path, fresh_path = tmp_path / "p.rmproj", tmp_path / "fresh.rmproj"
+    with ProjectStore.open(fresh_path) as st:
+        st.ingest(ingest_folder(mini_data))
+        fresh = st.segments()
+    with ProjectStore.open(path) as st:
+        st.ingest(ingest_folder(mini_data))
+        kept_id = st.segments()["segment_id"].iloc[0]
+        # What an older segmenter left: no version recorded, and a cut the new one never makes.
+        st.conn.execute("UPDATE documents SET segmenter = NULL")
+        st.conn.execute("INSERT INTO segments SELECT 'old-cut', doc_id, version, cohort, "
+                        "pair_id, source, stage, speaker, speaker_role, 0, 5, 'Helen', time, "
+                        "doc_sha256 FROM segments WHERE segment_id = ?", (kept_id,))
+        st.add_human_codings(_coding("old-cut", "human:ana"))
+        st.add_codings(_coding(kept_id, "ensemble@x"))
+        assert "old-cut" in set(st.segments()["segment_id"])
+        counts = st.ingest(ingest_folder(mini_data))
+        assert counts["resegmented"] == 7 and counts["unchanged"] == 0
+        now = st.segments()
+        assert now.drop(columns="version").equals(fresh.drop(columns="version"))
+        assert "old-cut" in set(st.segments(current_only=False)["segment_id"])
+        assert st.codings("human:ana")["segment_id"].tolist() == ["old-cut"]
+        assert st.codings("ensemble@x")["segment_id"].tolist() == [kept_id]
+        again = st.ingest(ingest_folder(mini_data))
+        assert again["unchanged"] == 7 and again["resegmented"] == 0
 
 
 def test_human_codings_cannot_be_changed_or_deleted(mini_data: Path, tmp_path: Path) -> None:

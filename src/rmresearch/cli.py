@@ -53,7 +53,8 @@ def ingest(
             result.manifest_path)})
     typer.echo(f"Ingested {len(result.documents)} files into {store}: {counts['new']} new, "
                f"{counts['changed']} changed (new version), {counts['unchanged']} unchanged, "
-               f"{counts['metadata']} with updated details; {counts['segments']} new segments.")
+               f"{counts['metadata']} with updated details, {counts['resegmented']} re-segmented "
+               f"(newer segmenter); {counts['segments']} new segments.")
 
 
 @app.command()
