@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import CodingError
+from .lazy import module_getattr, publish
 
 __all__ = ["code_segments_dask", "code_store_dask", "DaskCoder", "DEFAULT_PARTITION_ROWS",
            "MAX_LOCAL_WORKERS"]
@@ -104,16 +105,11 @@ def _plugin_class() -> type:
         def teardown(self, worker: Any) -> None:
             _CODERS.pop(self.token, None)
 
-    _CoderPlugin.__module__ = __name__
-    _CoderPlugin.__qualname__ = "_CoderPlugin"
-    return _CoderPlugin
+    return publish(_CoderPlugin, __name__, "_CoderPlugin")
 
 
-def __getattr__(name: str) -> Any:
-    """Expose the lazily built plugin class so pickle finds it on the workers."""
-    if name == "_CoderPlugin":
-        return _plugin_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# pickle finds the lazily built plugin class as a module attribute
+__getattr__ = module_getattr(__name__, {"_CoderPlugin": _plugin_class})
 
 
 # ------------------------------------------------------------------ client side

@@ -32,6 +32,7 @@ import pandas as pd
 
 from .atomic import atomic_write_text
 from .errors import RmResearchError
+from .lazy import module_getattr, publish
 
 __all__ = ["TopicResult", "TopicsError", "fit_topics", "default_embed", "topics_by_level",
            "missed_by_frame", "write_topic_tables", "DOMAIN_STOP_WORDS", "LEVEL_ORDER",
@@ -130,16 +131,11 @@ def _embedder_class() -> type:
         def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
             return np.asarray(self.function(list(documents)), dtype=np.float32)
 
-    _FunctionEmbedder.__module__ = __name__
-    _FunctionEmbedder.__qualname__ = "_FunctionEmbedder"
-    return _FunctionEmbedder
+    return publish(_FunctionEmbedder, __name__, "_FunctionEmbedder")
 
 
-def __getattr__(name: str) -> Any:
-    """Expose the lazily built backend class so pickled models can find it again."""
-    if name == "_FunctionEmbedder":
-        return _embedder_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# pickle finds the lazily built backend class as a module attribute
+__getattr__ = module_getattr(__name__, {"_FunctionEmbedder": _embedder_class})
 
 
 # ---------------------------------------------------------------- validation
