@@ -58,3 +58,45 @@ def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(CodingError, match="RMRESEARCH_CACHE_DIR"):
         Embedder(cache_dir=blocker / "sub").encode(["x"])
+
+
+_LONG = ("The trust board agreed that every shortlisting panel for band 7 and above will include "
+         "a trained member from a staff network, and that the data on who is shortlisted, "
+         "interviewed and appointed will be published each quarter by ethnicity and disability.")
+_SHORT = ["Acting-up posts go to the same people.", "My manager listened.", "No rota changes.",
+          "The panel was all white.", "She thanked the porters by name.", "Nobody asked us."]
+
+
+def test_vectors_ahead_match_encode_after_the_known_texts_are_cached(tmp_path: Path) -> None:
+    """Embedding ahead with the training texts counted as known gives, bit for bit, the
+    vectors `encode` gives once those texts are cached (how a fitted coder sees them)."""
+    chunk = _SHORT[:3] + [_LONG] + _SHORT[3:]
+    single = Embedder(cache_dir=tmp_path / "single")
+    single.encode([_LONG])  # the fit embeds the training text first
+    expected = single.encode(chunk)
+
+    ahead = Embedder(cache_dir=tmp_path / "ahead")
+    vectors = ahead.vectors(chunk, known={text_sha(_LONG)})
+    assert text_sha(_LONG) not in vectors and ahead.n_encoded == len(_SHORT)
+    for i, text in enumerate(chunk):
+        if text != _LONG:
+            assert np.array_equal(vectors[text_sha(text)], expected[i]), text
+
+    # the coder then encodes its chunk with those vectors (and its training vectors) given
+    later = Embedder(cache_dir=tmp_path / "later")
+    with later.given({**vectors, text_sha(_LONG): expected[3]}):
+        assert np.array_equal(later.encode(chunk), expected)
+    assert later.n_encoded == 0
+    assert later.encode(["My manager listened."]).shape == (1, 384)  # given only in the block
+    assert later.n_encoded == 1
+
+
+def test_given_vectors_are_not_pickled_or_cached(tmp_path: Path) -> None:
+    import pickle
+
+    emb = Embedder(cache_dir=tmp_path)
+    fake = {text_sha("x"): np.ones(384, dtype=np.float32)}
+    with emb.given(fake):
+        assert np.array_equal(emb.encode(["x"])[0], fake[text_sha("x")])
+        assert pickle.loads(pickle.dumps(emb))._given == {}
+    assert not np.array_equal(emb.encode(["x"])[0], fake[text_sha("x")])  # not cached

@@ -113,6 +113,40 @@ def test_duplicate_ids_across_partitions_named(cluster, tmp_path):
         code_segments_dask(tmp_path / "dup.parquet", scheduler=cluster.scheduler_address)
 
 
+def test_one_partition_is_coded_in_process_without_a_cluster(monkeypatch):
+    """A table that is one partition has nothing to share out: no cluster is started, and
+    the codings are the single-process ones."""
+    from rmresearch import scale
+    from rmresearch.coding import code_segments
+
+    def no_cluster(*args):
+        raise AssertionError("a cluster was started for one partition")
+
+    monkeypatch.setattr(scale, "_client", no_cluster)
+    segments = _segments(30)
+    got = scale.code_segments_dask(segments)
+    assert got.to_csv(index=False) == code_segments(segments).to_csv(index=False)
+    with pytest.raises(AssertionError, match="cluster was started"):
+        scale.code_segments_dask(segments, scheduler="local")  # asked for: always a cluster
+
+
+@pytest.mark.slow
+def test_local_workers_start_without_dasks_malloc_trim_setting(monkeypatch):
+    """Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 (and leave it in the parent's
+    environment), which slows torch by about 40%; the local cluster's workers start without
+    it, with the project's cache folder, and this process's environment is left as it was."""
+    from rmresearch.scale import _client
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as an earlier Dask cluster leaves
+    with _client(None, 1, 10) as (client, local):
+        env = client.run(lambda: dict(os.environ))
+    assert local and len(env) == 1
+    (worker_env,) = env.values()
+    assert "MALLOC_TRIM_THRESHOLD_" not in worker_env
+    assert worker_env.get("RMRESEARCH_CACHE_DIR") == os.environ.get("RMRESEARCH_CACHE_DIR")
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"
+
+
 def test_unreachable_scheduler_is_a_clear_error():
     from rmresearch.scale import code_segments_dask
 

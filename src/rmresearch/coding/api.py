@@ -7,7 +7,8 @@ from ..codebook import Codebook, default_codebook
 from ..errors import CodingError
 from .frames import CODINGS_COLUMNS, validate_segments
 
-__all__ = ["code_segments", "default_coder", "check_codebook_codable"]
+__all__ = ["code_segments", "default_coder", "check_codebook_codable",
+           "unfitted_default_coder"]
 
 _DEFAULT_CODERS: dict[str, Any] = {}
 
@@ -30,18 +31,24 @@ def default_coder(codebook: Codebook | None = None, extra_segments: Any = None) 
     disk cache after the first run). With ``extra_segments`` (human-coded segments:
     ``text, levels[, valence]``) a new coder is fitted each call.
     """
-    from .ensemble import EnsembleCoder
-
     cb = codebook or default_codebook()
     check_codebook_codable(cb)
     if extra_segments is not None and len(extra_segments):
-        return EnsembleCoder(cb).fit_codebook(extra_segments=extra_segments)
+        return unfitted_default_coder(cb).fit_codebook(extra_segments=extra_segments)
     key = cb.hash or str(id(cb))
     if key not in _DEFAULT_CODERS:
         if len(_DEFAULT_CODERS) >= 4:
             _DEFAULT_CODERS.pop(next(iter(_DEFAULT_CODERS)))
-        _DEFAULT_CODERS[key] = EnsembleCoder(cb).fit_codebook()
+        _DEFAULT_CODERS[key] = unfitted_default_coder(cb).fit_codebook()
     return _DEFAULT_CODERS[key]
+
+
+def unfitted_default_coder(codebook: Codebook | None = None) -> Any:
+    """The coder `default_coder` fits (an `EnsembleCoder` for ``codebook``), not yet fitted:
+    its settings and training texts are known without loading the model."""
+    from .ensemble import EnsembleCoder
+
+    return EnsembleCoder(codebook or default_codebook())
 
 
 def code_segments(segments_df: Any, codebook: Codebook | None = None, *, coder: Any = None,

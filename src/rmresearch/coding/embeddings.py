@@ -12,13 +12,14 @@ vectors. Set ``RMRESEARCH_CACHE_DIR`` (tests point it at a temporary folder) or 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -63,14 +64,21 @@ def model_key(path: str | None = None) -> str:
     return f"{name}:{digest.hexdigest()[:12]}"
 
 
-@lru_cache(maxsize=4)
 def load_sentence_model(path: str | None = None) -> Any:
-    """Load the SentenceTransformer once per process (CPU, at most 2 torch threads)."""
+    """Load the SentenceTransformer once per process (CPU, at most 2 torch threads).
+
+    None and the shipped model's folder name the same model, loaded once.
+    """
+    return _load_model(str(Path(path or model_path()).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load_model(folder: str) -> Any:
     import torch
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    return SentenceTransformer(str(path or model_path()), device="cpu")
+    return SentenceTransformer(folder, device="cpu")
 
 
 def text_sha(text: str) -> str:
@@ -141,6 +149,7 @@ class Embedder:
         self.cache_dir = cache_dir
         self.use_cache = use_cache
         self._cache: _Cache | None = None
+        self._given: Mapping[str, np.ndarray] = {}
         self.n_encoded = 0  # texts sent to the model by this embedder (for tests and benches)
 
     @property
@@ -176,19 +185,56 @@ class Embedder:
         return parts[0] if len(parts) == 1 else np.vstack(parts)
 
     def _encode_chunk(self, texts: list[str]) -> np.ndarray:
-        cache = self._get_cache()
         shas = [text_sha(t) for t in texts]
-        unique = dict.fromkeys(shas)  # ordered, de-duplicated
-        found = cache.get(self.key, list(unique)) if cache is not None else {}
-        vectors = {sha: np.frombuffer(blob, dtype=np.float32) for sha, blob in found.items()}
-        missing = [sha for sha in unique if sha not in vectors]
+        vectors = self._chunk_vectors(texts, shas, frozenset())
+        return np.vstack([vectors[sha] for sha in shas]).astype(np.float32, copy=False)
+
+    def _chunk_vectors(self, texts: list[str], shas: list[str],
+                       known: Collection[str]) -> dict[str, np.ndarray]:
+        """Vectors by sha: given, cached, or encoded together (all missing ones in one
+        call, which fixes their batches); ``known`` shas count as cached but are left out."""
+        unique = [sha for sha in dict.fromkeys(shas) if sha not in known]
+        vectors = {sha: self._given[sha] for sha in unique if sha in self._given}
+        wanted = [sha for sha in unique if sha not in vectors]
+        cache = self._get_cache()
+        found = cache.get(self.key, wanted) if cache is not None and wanted else {}
+        vectors.update((sha, np.frombuffer(blob, dtype=np.float32))
+                       for sha, blob in found.items())
+        missing = [sha for sha in wanted if sha not in vectors]
         if missing:
             first = {sha: text for sha, text in zip(shas, texts)}
             new = self._encode_model([first[sha] for sha in missing])
             vectors.update(zip(missing, new))
             if cache is not None:
                 cache.put(self.key, ((sha, vec.tobytes()) for sha, vec in zip(missing, new)))
-        return np.vstack([vectors[sha] for sha in shas]).astype(np.float32, copy=False)
+        return vectors
+
+    def vectors(self, texts: Sequence[str], known: Collection[str] = frozenset(),
+                ) -> dict[str, np.ndarray]:
+        """Vectors by text sha, exactly as ``encode(texts)`` computes them (and caches them),
+        leaving out the shas in ``known``: they count as cached, so the other texts share
+        the same encoder batches as when ``encode`` runs after those are cached.
+
+        Used to embed ahead of coding (`rmresearch.scale`); pass ``texts`` in the chunks
+        the coder will encode (`rmresearch.coding.frames.CHUNK_SIZE`).
+        """
+        texts = list(texts)
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(texts), _CHUNK):
+            part = texts[i:i + _CHUNK]
+            out.update(self._chunk_vectors(part, [text_sha(t) for t in part], known))
+        return out
+
+    @contextlib.contextmanager
+    def given(self, vectors: Mapping[str, np.ndarray]) -> Iterator["Embedder"]:
+        """Within the block, use ``vectors`` (by text sha, from `vectors`) before the cache
+        or the model; they are not written to the cache."""
+        before = self._given
+        self._given = {**before, **vectors}
+        try:
+            yield self
+        finally:
+            self._given = before
 
     def close(self) -> None:
         """Close the cache connection (it reopens on the next call)."""
@@ -199,4 +245,9 @@ class Embedder:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_cache"] = None
+        state["_given"] = {}
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_given", {})  # pickled by an older version
