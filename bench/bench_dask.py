@@ -8,10 +8,11 @@
 * coding N generated segments end to end (model load + fit + rules + model + ensemble, one
   call, with a progress bar) against raw encode of the same texts, and its peak memory.
 
-`run` (suite "dask"): `code_segments` in one process against `code_segments_dask` on its
-default local cluster (2 single-threaded workers on this machine), each in a fresh process
-with an empty embedding cache, at 1k, 10k and N segments; both outputs are hashed to show
-they are byte-identical. The single-process run at N is the same run as the end-to-end row.
+`run` (suite "dask"): `code_segments` in one process against `code_segments_dask` with its
+defaults (a local cluster of one single-threaded worker per core, 2 here; a table of one
+partition, up to 2048 rows, is coded in-process instead), each in a fresh process with an
+empty embedding cache, at 1k, 4k, 10k and N segments; both outputs are hashed to show they
+are byte-identical. The single-process run at N is the same run as the end-to-end row.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_coding import _timed_code, make_texts  # noqa: E402
+from rmresearch.scale import DEFAULT_PARTITION_ROWS  # noqa: E402  (light: no dask yet)
 from run_all import (Result, best_of, check, fresh_cache, print_table, rate,  # noqa: E402
                      run_json)
 
@@ -164,7 +166,7 @@ _SINGLE_CACHE: dict[int, dict] = {}
 
 
 def dask_sizes(quick: bool, segments: int) -> list[int]:
-    sizes = [500] if quick else [1000, 10_000]
+    sizes = [500] if quick else [1000, 4000, 10_000]
     return [s for s in sizes if s < segments] + [segments]
 
 
@@ -182,10 +184,12 @@ def run(quick: bool = False, segments: int = 100_000, repeat: int = 3) -> list[R
         s = min(singles, key=lambda r: r["e2e"])
         d = min(dasks, key=lambda r: r["e2e"])
         same = "identical" if s["sha"] == d["sha"] else "DIFFERENT"
+        how = ("one partition: coded in-process, no cluster; " if n <= DEFAULT_PARTITION_ROWS
+               else f"{-(-n // DEFAULT_PARTITION_ROWS)} partitions on the local cluster; ")
         rows.append(check(
             f"dask vs single, {n:,} segments", f"dask {d['e2e']:,.0f} s",
             f"single process {s['e2e']:,.0f} s", s["e2e"] / d["e2e"], ">=", 0.9,
-            note=(f"output {same} ({s['rows']:,} codings); single: load {s['load']:.0f} s + "
+            note=(f"{how}output {same} ({s['rows']:,} codings); single: load {s['load']:.0f} s + "
                   f"fit {s['fit']:.0f} s + coding {s['code']:.0f} s, raw encode {s['raw']:.0f} "
                   f"s, peak {s['peak_mb']:,.0f} MB; dask: client peak {d['peak_mb']:,.0f} MB, "
                   f"largest worker peak {d['worker_peak_mb']:,.0f} MB")))
