@@ -9,10 +9,10 @@
   call, with a progress bar) against raw encode of the same texts, and its peak memory.
 
 `run` (suite "dask"): `code_segments` in one process against `code_segments_dask` with its
-defaults (a local cluster of one single-threaded worker per core, 2 here; a table of one
-partition, up to 2048 rows, is coded in-process instead), each in a fresh process with an
-empty embedding cache, at 1k, 4k, 10k and N segments; both outputs are hashed to show they
-are byte-identical. The single-process run at N is the same run as the end-to-end row.
+defaults (a local cluster of one single-threaded worker per core, 2 here; a table too small
+for the cluster to win, up to 2 partitions per worker on 2 cores, is coded in-process
+instead), each in a fresh process with an empty embedding cache, at 1k, 10k and N segments;
+both outputs are hashed to show they are byte-identical. The single-process run at N is the same run as the end-to-end row.
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_coding import _timed_code, make_texts  # noqa: E402
-from rmresearch.scale import DEFAULT_PARTITION_ROWS  # noqa: E402  (light: no dask yet)
+import pandas as pd  # noqa: E402
+from rmresearch.scale import DEFAULT_PARTITION_ROWS, _in_process  # noqa: E402  (no dask yet)
 from run_all import (Result, best_of, check, fresh_cache, print_table, rate,  # noqa: E402
                      run_json)
 
@@ -166,7 +167,7 @@ _SINGLE_CACHE: dict[int, dict] = {}
 
 
 def dask_sizes(quick: bool, segments: int) -> list[int]:
-    sizes = [500] if quick else [1000, 4000, 10_000]
+    sizes = [500] if quick else [1000, 10_000]
     return [s for s in sizes if s < segments] + [segments]
 
 
@@ -184,8 +185,10 @@ def run(quick: bool = False, segments: int = 100_000, repeat: int = 3) -> list[R
         s = min(singles, key=lambda r: r["e2e"])
         d = min(dasks, key=lambda r: r["e2e"])
         same = "identical" if s["sha"] == d["sha"] else "DIFFERENT"
-        how = ("one partition: coded in-process, no cluster; " if n <= DEFAULT_PARTITION_ROWS
-               else f"{-(-n // DEFAULT_PARTITION_ROWS)} partitions on the local cluster; ")
+        parts = -(-n // DEFAULT_PARTITION_ROWS)
+        how = (f"{parts} partition(s): coded in-process, no cluster; "
+               if _in_process(pd.DataFrame(index=range(n)), None, DEFAULT_PARTITION_ROWS, None)
+               else f"{parts} partitions on the local cluster; ")
         rows.append(check(
             f"dask vs single, {n:,} segments", f"dask {d['e2e']:,.0f} s",
             f"single process {s['e2e']:,.0f} s", s["e2e"] / d["e2e"], ">=", 0.9,

@@ -113,27 +113,47 @@ def test_duplicate_ids_across_partitions_named(cluster, tmp_path):
         code_segments_dask(tmp_path / "dup.parquet", scheduler=cluster.scheduler_address)
 
 
-def test_one_partition_is_coded_in_process_without_a_cluster(monkeypatch):
-    """A table that is one partition has nothing to share out: no cluster is started, and
-    the codings are the single-process ones."""
+def test_small_table_is_coded_in_process_without_a_cluster(monkeypatch):
+    """A table with no more partitions than the local cluster would have workers is coded
+    in this process (no cluster is started), and the codings are the single-process ones."""
     from rmresearch import scale
     from rmresearch.coding import code_segments
 
     def no_cluster(*args):
-        raise AssertionError("a cluster was started for one partition")
+        raise AssertionError("a cluster was started for a small table")
 
     monkeypatch.setattr(scale, "_client", no_cluster)
     segments = _segments(30)
     got = scale.code_segments_dask(segments)
     assert got.to_csv(index=False) == code_segments(segments).to_csv(index=False)
+    with pytest.warns(UserWarning, match="multiple of the coder's chunk size"):
+        scale.code_segments_dask(segments, partition_rows=15, n_workers=2)  # 2 partitions
+    with pytest.raises(AssertionError, match="cluster was started"), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scale.code_segments_dask(segments, partition_rows=5, n_workers=2)  # 6 partitions
     with pytest.raises(AssertionError, match="cluster was started"):
         scale.code_segments_dask(segments, scheduler="local")  # asked for: always a cluster
+
+
+def test_in_process_only_where_a_local_cluster_cannot_win(monkeypatch):
+    """One partition per worker: in-process on any machine. Up to two per worker: in-process
+    only when this process already uses every core (2 here, torch's 2 threads)."""
+    from rmresearch import scale
+
+    table = pd.DataFrame({"segment_id": [f"s{i}" for i in range(40)], "text": "x"})
+    for cores, rows, expected in ((2, 10, True), (2, 8, False), (8, 10, False),
+                                  (8, 20, True)):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert scale._in_process(table, None, rows, 2) is expected, (cores, rows)
+    assert not scale._in_process(table, "local", 40, 2)
+    assert not scale._in_process("segments.parquet", None, 40, 2)
 
 
 @pytest.mark.slow
 def test_local_workers_start_without_dasks_malloc_trim_setting(monkeypatch):
     """Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 (and leave it in the parent's
-    environment), which slows torch by about 40%; the local cluster's workers start without
+    environment), under which torch takes 40-50% longer; the local cluster's workers start without
     it, with the project's cache folder, and this process's environment is left as it was."""
     from rmresearch.scale import _client
 

@@ -1,15 +1,21 @@
 """Scale-out coding on Dask: the same codings as `code_segments`, computed on a cluster.
 
 `code_segments_dask` writes the segments to Parquet partitions, reads them back with
-``dask.dataframe.read_parquet`` and codes each partition with ``map_partitions`` on the
-workers of a ``dask.distributed`` cluster: a `LocalCluster` (one single-threaded process per
-core, at most 8) created and closed inside the call by default, or any running scheduler by
-address (``scheduler="tcp://host:8786"``).
+``dask.dataframe.read_parquet`` and codes each partition on the workers of a
+``dask.distributed`` cluster: a `LocalCluster` (one single-threaded process per core, at
+most 8) created and closed inside the call by default, or any running scheduler by address
+(``scheduler="tcp://host:8786"``). A table with no more partitions than the local cluster
+would have workers is coded in this process by default: each worker would load torch and
+the model for one partition at most, and one process on all the cores is faster
+(``scheduler="local"`` forces a cluster).
 
-The coder is fitted once (`default_coder`, on the first worker, so the client never loads
-torch) or given, pickled, and installed once per worker process by a worker plugin; each
-worker loads the sentence model once and runs torch with ``torch_threads`` threads (1 when
-the workers share the cores).
+Each partition is two tasks. The first embeds its texts (the slow part); the client hands
+these out one per worker thread as threads free up, starting at once, while the coder is
+fitted on the first worker (`default_coder`, so the client never loads torch). The second
+codes the partition with those vectors once the coder is installed in every worker process
+by a worker plugin. Each worker loads the sentence model once and runs
+torch with ``torch_threads`` threads. Local workers start without Dask's
+``MALLOC_TRIM_THRESHOLD_`` setting, under which torch takes 40-50% longer.
 
 Identical results
     Codings are concatenated in partition order, so rows come out in `code_segments` order,
@@ -17,7 +23,10 @@ Identical results
     depend in the 7th decimal on which texts share an encoder batch, so partitions are
     aligned to the coder's chunks (`rmresearch.coding.frames.CHUNK_SIZE`): keep
     ``partition_rows`` a multiple of it (a warning says when it is not). Inputs partitioned
-    otherwise (a Parquet folder, a dask DataFrame) are re-cut into aligned partitions.
+    otherwise (a Parquet folder, a dask DataFrame) are re-cut into aligned partitions. The
+    embedding tasks count the coder's training texts as already embedded (as they are in
+    the single process once the coder is fitted), and the coding tasks use the coder's own
+    training vectors for them, so every vector is the single-process one, bit for bit.
 
 Workers need the same rmresearch version installed (checked) and their own embedding cache
 (``RMRESEARCH_CACHE_DIR`` on each worker; SQLite, not for network file systems).
@@ -188,7 +197,7 @@ def _without_malloc_trim() -> Iterator[None]:
 
     Dask's nannies set it to 65536 for their workers (and leave it in this process's
     environment, where later workers inherit it); glibc then maps and unmaps every large
-    tensor and torch encodes about 40% slower. ``None`` unsets a variable in Dask's
+    tensor and torch takes 40-50% longer to encode. ``None`` unsets a variable in Dask's
     ``distributed.nanny.pre-spawn-environ``; the variable is put back here afterwards.
     """
     import dask
@@ -268,12 +277,16 @@ def _frame(segments: Any, client: Any, rows: int, folder: Path | None) -> tuple[
 
         segments = validate_segments(segments)[_COLUMNS]
         if folder is None:  # a remote cluster cannot read our files: ship in the graph
-            ddf = dd.from_pandas(segments, chunksize=rows, sort=False)
+            from dask import delayed
+
+            ddf = dd.from_delayed([delayed(segments.iloc[start:start + rows])
+                                   for start in range(0, max(len(segments), 1), rows)],
+                                  meta=segments.iloc[:0], verify_meta=False)
         else:
             _write_parquet(segments, rows, folder)
             ddf = dd.read_parquet(str(folder))
         known = [min(rows, len(segments) - start) for start in range(0, len(segments), rows)]
-        if ddf.npartitions == len(known):  # one partition per cut: no need to count
+        if ddf.npartitions == len(known):  # one partition per cut (one file, one slice each)
             return client.persist(ddf), known  # (not waited for: workers may be busy)
     elif isinstance(segments, (str, os.PathLike)):
         ddf = dd.read_parquet(str(segments))
@@ -314,27 +327,16 @@ def _empty_codings() -> Any:
                          for c in CODINGS_COLUMNS})
 
 
-def _bars(progress: bool, total: int) -> tuple[Any, Any]:
-    """Two progress bars (segments embedded, segments coded), or None."""
+def _bars(progress: bool, total: int, embedding: bool) -> tuple[Any, Any]:
+    """Progress bars of segments embedded (when the coder embeds) and coded, or None."""
     if not progress:
         return None, None
     from tqdm.auto import tqdm
 
-    return (tqdm(total=total, unit="segment", desc="embedding (dask)", position=0),
-            tqdm(total=total, unit="segment", desc="coding (dask)", position=1))
-
-
-def _follow(futures: list[Any], sizes: list[int], bar: Any) -> None:
-    """Wait for ``futures``, advancing ``bar`` by each one's partition size; a worker's error
-    is raised here."""
-    from distributed import as_completed
-
-    index = {f.key: i for i, f in enumerate(futures)}
-    for future in as_completed(futures):
-        if future.status == "error":
-            future.result()  # raises the worker's error here
-        if bar is not None:
-            bar.update(sizes[index[future.key]])
+    embedded = tqdm(total=total, unit="segment", desc="embedding (dask)", position=0) \
+        if embedding else None
+    return embedded, tqdm(total=total, unit="segment", desc="coding (dask)",
+                          position=int(embedding))
 
 
 def _concat(frames: list[Any]) -> Any:
@@ -391,18 +393,109 @@ def _embedding_plan(coder: Any, codebook: Any) -> tuple[Any, frozenset[str]]:
             frozenset(text_sha(str(t)) for t in texts))
 
 
-def _submit_embedding(client: Any, parts: list[Any], plan: tuple[Any, frozenset[str]],
-                      threads: int) -> list[Any]:
-    """One embedding task per partition, started now (before the coder is fitted); a list of
-    None for coders without embeddings."""
-    from dask import delayed
+def _thread_slots(client: Any) -> list[str]:
+    """One entry per worker thread: the worker's address."""
+    info = client.scheduler_info(n_workers=-1).get("workers", {})
+    return [address for address, worker in info.items()
+            for _ in range(max(1, int(worker.get("nthreads") or 1)))]
 
-    embedder, known = plan
-    if embedder is None:
-        return [None] * len(parts)
-    known_key = delayed(known, pure=True)  # one key shared by every task
-    return client.compute([delayed(_embed_partition, pure=True)(p, embedder, known_key,
-                                                                 threads) for p in parts])
+
+class _Queue:
+    """The client's hand-out of one run's tasks (see `_code_on_cluster`)."""
+
+    def __init__(self, client: Any, parts: list[Any], plan: tuple[Any, frozenset[str]],
+                 threads: int) -> None:
+        from dask import delayed
+        from distributed import as_completed
+
+        self.client, self.parts, self.threads = client, parts, threads
+        self.embedder, known = plan
+        self.known = delayed(known, pure=True)  # one key for every task
+        self.free = _thread_slots(client)  # idle worker threads
+        self.todo = list(range(len(parts)))[::-1]  # partitions not yet embedding (pop: next)
+        self.waiting = [] if self.embedder is not None else list(range(len(parts)))
+        self.done = as_completed()
+        self.tags: dict[str, tuple[str, int, str | None]] = {}
+        self.vectors: list[Any] = [None] * len(parts)
+        self.coded: list[Any] = [None] * len(parts)
+        self.token: str | None = None
+
+    def track(self, future: Any, kind: str, i: int, worker: str | None = None) -> None:
+        self.tags[future.key] = (kind, i, worker)
+        self.done.add(future)
+
+    def feed(self) -> None:
+        """Give each idle worker thread the next partition to embed."""
+        from dask import delayed
+
+        while self.free and self.todo and self.embedder is not None:
+            i, worker = self.todo.pop(), self.free.pop(0)
+            task = delayed(_embed_partition, pure=True)(self.parts[i], self.embedder,
+                                                         self.known, self.threads)
+            self.track(self.client.compute(task, workers=[worker], allow_other_workers=True),
+                       "embed", i, worker)
+
+    def ready(self, i: int) -> None:
+        """Partition ``i`` is embedded: code it now, or once the coder is installed."""
+        if self.token is None:
+            self.waiting.append(i)
+        else:
+            self._code(i)
+
+    def installed(self, token: str) -> None:
+        self.token = token
+        for i in self.waiting:
+            self._code(i)
+        self.waiting = []
+
+    def _code(self, i: int) -> None:
+        from dask import delayed
+
+        task = delayed(_code_partition, pure=False)(self.parts[i], self.vectors[i],
+                                                    self.token, self.threads)
+        self.coded[i] = self.client.compute(task)
+        self.track(self.coded[i], "code", i)
+
+
+def _code_on_cluster(client: Any, parts: list[Any], sizes: list[int],
+                     plan: tuple[Any, frozenset[str]], fitting: Any, fit_worker: str,
+                     install: Any, threads: int, bars: tuple[Any, Any]) -> Any:
+    """Embed and code every partition; the codings, in partition order.
+
+    The client hands out the embedding tasks one per worker thread, each new one to the
+    thread that has just finished (the fit takes one thread of ``fit_worker`` first), so no
+    worker sits idle while partitions wait elsewhere. A partition's coding task follows its
+    embedding once ``install`` (given the pickled coder from ``fitting``, or None for the
+    coder given by the caller) has put the coder on every worker.
+    """
+    queue = _Queue(client, parts, plan, threads)
+    if fitting is None:
+        queue.installed(install(None))
+    else:
+        queue.free.remove(fit_worker)
+        queue.track(fitting, "fit", -1, fit_worker)
+    queue.feed()
+    for future in queue.done:
+        kind, i, worker = queue.tags.pop(future.key)
+        if future.status == "error":
+            future.result()  # raises the worker's error here
+        if worker is not None:
+            queue.free.append(worker)
+        if kind == "fit":
+            queue.installed(install(future.result()))
+        elif kind == "embed":
+            queue.vectors[i] = future
+            _advance(bars[0], sizes[i])
+            queue.ready(i)
+        else:
+            _advance(bars[1], sizes[i])
+        queue.feed()
+    return _concat(client.gather(queue.coded))
+
+
+def _advance(bar: Any, n: int) -> None:
+    if bar is not None:
+        bar.update(n)
 
 
 def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None,
@@ -421,10 +514,13 @@ def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None
         The coding frame; None is the shipped four-level EDI codebook.
     coder : fitted coder or None
         None fits `default_coder` for ``codebook`` once, on the first worker (the same fit
-        as `code_segments` makes), and ships it to the others.
+        as `code_segments` makes) while the partitions are embedded, and ships it to the
+        others.
     scheduler : str, distributed.Client or None
-        None (or "local"): a `LocalCluster` created and closed here; an address such as
-        ``tcp://host:8786``: a running cluster; a Client: used as is, left open.
+        None: a `LocalCluster` created and closed here, except that a table with no more
+        partitions than its workers is coded in this process; "local": always a
+        `LocalCluster`; an address
+        such as ``tcp://host:8786``: a running cluster; a Client: used as is, left open.
     n_workers : int or None
         Local cluster only: worker processes (default: one per core, at most 8).
     partition_rows : int
@@ -434,10 +530,10 @@ def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None
         None: a temporary folder for a local cluster; for a remote cluster the rows travel
         with the task graph instead.
     torch_threads : int or None
-        Torch threads per worker; None: on a local cluster the cores shared among the
-        workers that get a partition (1 each when all are busy), else 1.
+        Torch threads per worker; None: on a local cluster the cores shared among its
+        workers (1 each by default), else 1.
     progress : bool
-        Show a progress bar (segments coded).
+        Show progress bars (segments embedded, segments coded).
     connect_timeout : float
         Seconds to wait for a remote scheduler and its first worker.
 
@@ -447,7 +543,7 @@ def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None
         Bad segments (as `code_segments`), an unreachable scheduler or one without workers.
     """
     rows = _check_rows(partition_rows)
-    if _fits_one_partition(segments, scheduler, rows):
+    if _in_process(segments, scheduler, rows, n_workers):
         from .coding.api import code_segments
 
         return code_segments(segments, codebook, coder=coder, progress=progress)
@@ -467,30 +563,42 @@ def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None
         fitting = fitting or fit()
         parts, total = ddf.to_delayed(), sum(lengths)
         sizes = [min(rows, max(0, total - i * rows)) for i in range(len(parts))]
-        vectors = _submit_embedding(client, parts, _embedding_plan(coder, codebook), threads)
-        bars = _bars(progress, total)
+        plan = _embedding_plan(coder, codebook)
+        bars = _bars(progress, total, plan[0] is not None)
         stack.callback(lambda: [bar.close() for bar in bars if bar is not None])
-        payload = pickle.dumps(coder) if fitting is None else fitting.result()
-        token = f"rmresearch-coder-{uuid.uuid4().hex[:12]}"
-        from . import __version__
 
-        client.register_plugin(_plugin_class()(token, payload, __version__), name=token)
-        if not local:  # leave a shared cluster as we found it
-            stack.callback(_quietly, client.unregister_worker_plugin, token)
-        from dask import delayed
+        def install(payload: bytes | None) -> str:
+            token = f"rmresearch-coder-{uuid.uuid4().hex[:12]}"
+            from . import __version__
 
-        coded = client.compute([delayed(_code_partition, pure=False)(p, v, token, threads)
-                                for p, v in zip(parts, vectors)])
-        if vectors and vectors[0] is not None:
-            _follow(vectors, sizes, bars[0])
-        _follow(coded, sizes, bars[1])
-        return _concat(client.gather(coded))
+            client.register_plugin(_plugin_class()(token, payload or pickle.dumps(coder),
+                                                   __version__), name=token)
+            if not local:  # leave a shared cluster as we found it
+                stack.callback(_quietly, client.unregister_worker_plugin, token)
+            return token
+
+        return _code_on_cluster(client, parts, sizes, plan, fitting, workers[0], install,
+                                threads, bars)
 
 
-def _fits_one_partition(segments: Any, scheduler: Any, rows: int) -> bool:
-    """True for a table that would be one partition on the default local cluster: nothing to
-    share out, so it is coded in this process (a cluster would only add its start-up)."""
-    return scheduler is None and _is_table(segments) and len(segments) <= rows
+def _in_process(segments: Any, scheduler: Any, rows: int, n_workers: int | None) -> bool:
+    """Whether the default local cluster would be slower than this process, so a table is
+    coded here instead.
+
+    A worker given one partition loads torch and the model for it alone: slower than one
+    process on all the cores. When this process already uses every core (torch runs on up
+    to `MAX_TORCH_THREADS`), the cluster has no spare core and only gains by one-thread
+    workers encoding a little faster, which needs more than two partitions per worker to
+    repay the extra model loads (measured on 2 cores: 3 partitions 0.84x, 5 partitions
+    0.93-0.96x the single process).
+    """
+    if scheduler is not None or not _is_table(segments):
+        return False
+    from .coding.embeddings import MAX_TORCH_THREADS
+
+    workers = n_workers or _default_local_workers()
+    spare_cores = (os.cpu_count() or 1) > MAX_TORCH_THREADS
+    return -(-len(segments) // rows) <= workers * (1 if spare_cores else 2)
 
 
 def _quietly(function: Any, *args: Any) -> None:

@@ -26,10 +26,11 @@ import numpy as np
 from ..errors import CodingError
 
 __all__ = ["Embedder", "default_cache_dir", "model_path", "model_key", "load_sentence_model",
-           "text_sha", "DEFAULT_BATCH_SIZE", "MODEL_NAME"]
+           "text_sha", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS", "MODEL_NAME"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
+MAX_TORCH_THREADS = 2  # torch threads of a coding process (more gain little on this model)
 _DB_NAME = "embeddings.sqlite"
 _CHUNK = 4096  # texts looked up / encoded per round: bounds memory on long inputs
 
@@ -77,7 +78,7 @@ def _load_model(folder: str) -> Any:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    torch.set_num_threads(max(1, min(MAX_TORCH_THREADS, os.cpu_count() or 1)))
     return SentenceTransformer(folder, device="cpu")
 
 
