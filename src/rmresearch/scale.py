@@ -213,7 +213,7 @@ def _without_malloc_trim() -> Iterator[None]:
 
 def _default_local_workers() -> int:
     """Local worker processes: one per core, at most `MAX_LOCAL_WORKERS`. (Two one-thread
-    processes encode 15-30% more texts a second than one process on two threads.)"""
+    processes encoded somewhat more texts a second than one process on two threads.)"""
     return max(1, min(os.cpu_count() or 1, MAX_LOCAL_WORKERS))
 
 
