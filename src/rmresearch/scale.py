@@ -285,9 +285,9 @@ def _frame(segments: Any, client: Any, rows: int, folder: Path | None) -> tuple[
         else:
             _write_parquet(segments, rows, folder)
             ddf = dd.read_parquet(str(folder))
-        known = [min(rows, len(segments) - start) for start in range(0, len(segments), rows)]
-        if ddf.npartitions == len(known):  # one partition per cut (one file, one slice each)
-            return client.persist(ddf), known  # (not waited for: workers may be busy)
+        cut = [min(rows, len(segments) - start) for start in range(0, len(segments), rows)]
+        if ddf.npartitions == len(cut):  # one partition per cut (one file, one slice each)
+            return client.persist(ddf), cut  # (not waited for: workers may be busy)
     elif isinstance(segments, (str, os.PathLike)):
         ddf = dd.read_parquet(str(segments))
     elif hasattr(segments, "map_partitions"):
@@ -376,7 +376,7 @@ def _embedding_plan(coder: Any, codebook: Any) -> tuple[Any, frozenset[str]]:
     """The embedder ``coder`` (None: the default coder) will use, and the shas of the texts
     it embeds when fitted; ``(None, ...)`` for coders without embeddings. Nothing is fitted
     and no model is loaded."""
-    from .coding.embeddings import Embedder, text_sha
+    from .coding.embeddings import text_sha
 
     if coder is None:
         from .coding.api import unfitted_default_coder
@@ -388,9 +388,8 @@ def _embedding_plan(coder: Any, codebook: Any) -> tuple[Any, frozenset[str]]:
         texts = list(training.texts) if training is not None else []
     if not hasattr(coder, "_embedder"):
         return None, frozenset()
-    own = coder._embedder()
-    return (Embedder(own.model_dir, own.batch_size, own.cache_dir, own.use_cache),
-            frozenset(text_sha(str(t)) for t in texts))
+    # sent pickled: settings only (no cache connection, no model)
+    return coder._embedder(), frozenset(text_sha(str(t)) for t in texts)
 
 
 def _thread_slots(client: Any) -> list[str]:
