@@ -223,3 +223,37 @@ def test_import_and_help_load_no_heavy_library():
                 "    app(['code-dask', '--help'], standalone_mode=False)\n"
                 "assert '--scheduler' in out.getvalue()")
     assert _modules_after(own_help) == []
+
+
+@pytest.mark.slow
+def test_code_dask_on_a_store_writes_what_rmresearch_code_writes(cluster, mini_data, tmp_path,
+                                                                capsys):
+    """`rmresearch code-dask --store` on a cluster and `rmresearch code --store` write the same
+    codings (ids, levels, coder label, scores, valence, evidence); a project too small for a
+    local cluster is coded in-process and says so; a re-run codes nothing."""
+    from rmresearch.cli import main
+    from rmresearch.ingest import ingest_folder
+    from rmresearch.store import ProjectStore
+
+    stores = {}
+    for name in ("single", "dask", "small"):
+        stores[name] = tmp_path / f"{name}.rmproj"
+        with ProjectStore.open(stores[name]) as st:
+            st.ingest(ingest_folder(mini_data))
+    assert main(["code", "--store", str(stores["single"])]) == 0
+    dask_run = ["code-dask", "--store", str(stores["dask"]), "--scheduler",
+                cluster.scheduler_address, "--no-progress"]
+    assert main(dask_run) == 0
+    assert "on Dask" in capsys.readouterr().out
+    assert main(["code-dask", "--store", str(stores["small"]), "--no-progress"]) == 0
+    assert "in this process (too few for a local cluster" in capsys.readouterr().out
+    columns = ["segment_id", "code", "coder", "score", "valence", "evidence"]
+    tables = {}
+    for name, path in stores.items():
+        with ProjectStore.open(path) as st:
+            tables[name] = st.codings()[columns]
+    assert len(tables["single"]) >= 5
+    pd.testing.assert_frame_equal(tables["dask"], tables["single"])
+    pd.testing.assert_frame_equal(tables["small"], tables["single"])
+    assert main(dask_run) == 0
+    assert "Coded 0 new segments" in capsys.readouterr().out

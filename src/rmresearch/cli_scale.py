@@ -69,8 +69,10 @@ def code_dask_command(
         from .scale import code_store_dask
 
         info = code_store_dask(store, cb, progress=progress, **options)
-        typer.echo(f"Coded {info['coded']} new segments in {store} with {info['coder']} on "
-                   f"Dask: {info['codings']} codings written; {info['skipped']} segments "
+        where = ("in this process (too few for a local cluster to help)"
+                 if info["in_process"] else "on Dask")
+        typer.echo(f"Coded {info['coded']} new segments in {store} with {info['coder']} "
+                   f"{where}: {info['codings']} codings written; {info['skipped']} segments "
                    f"already coded by this coder; {info['human_examples']} human-coded "
                    "segments used as training examples.")
         return

@@ -615,6 +615,7 @@ class DaskCoder:
     def __init__(self, coder: Any, **options: Any) -> None:
         self.coder = coder
         self.options = options
+        self.ran_in_process: bool | None = None  # set by `code`: where the last table went
 
     @property
     def coder_label(self) -> str:
@@ -625,13 +626,23 @@ class DaskCoder:
         return getattr(self.coder, "codes_", None)
 
     def code(self, segments: Any, progress: bool = False) -> Any:
-        """Codings for a segments table, computed on Dask."""
+        """Codings for a segments table, computed on Dask (or in this process when the table
+        is too small for the default local cluster to help: see ``ran_in_process``)."""
+        self.ran_in_process = _in_process(
+            segments, self.options.get("scheduler"),
+            self.options.get("partition_rows", DEFAULT_PARTITION_ROWS),
+            self.options.get("n_workers"))
         return code_segments_dask(segments, coder=self.coder, progress=progress, **self.options)
 
 
 def code_store_dask(path: str | Path, codebook: Any = None, *, use_human: bool = True,
                     progress: bool = False, **options: Any) -> dict[str, Any]:
-    """`code_store` with the coding step on Dask (``options`` as for `code_segments_dask`)."""
+    """`code_store` with the coding step on Dask (``options`` as for `code_segments_dask`).
+
+    The result also holds ``human_examples`` (human-coded segments the coder learned from)
+    and ``in_process`` (True when the new segments were too few for a local cluster to help
+    and were coded in this process).
+    """
     from .codebook import default_codebook
     from .coding.api import default_coder
     from .coding.store_mode import HUMAN_PREFIX, code_store
@@ -650,6 +661,8 @@ def code_store_dask(path: str | Path, codebook: Any = None, *, use_human: bool =
             human = human_items(codings[codings["coder"].astype(str)
                                         .str.startswith(HUMAN_PREFIX)], st.segments())
     coder = default_coder(cb, extra_segments=human or None)
-    result = code_store(path, cb, coder=DaskCoder(coder, **options), progress=progress)
+    dask_coder = DaskCoder(coder, **options)
+    result = code_store(path, cb, coder=dask_coder, progress=progress)
     result["human_examples"] = len(human)
+    result["in_process"] = bool(dask_coder.ran_in_process)
     return result
