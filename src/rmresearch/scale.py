@@ -230,14 +230,18 @@ def _check_rows(partition_rows: int) -> int:
     return rows
 
 
-def _write_parquet(segments: Any, rows: int, folder: Path) -> None:
-    """Write ``segments`` as ``part.00000.parquet``, ... of ``rows`` rows each."""
+def _pieces(segments: Any, rows: int) -> list[Any]:
+    """``segments`` cut into slices of ``rows`` rows (the last shorter; one, empty, if none)."""
+    return [segments.iloc[start:start + rows] for start in range(0, max(len(segments), 1), rows)]
+
+
+def _write_parquet(pieces: list[Any], folder: Path) -> None:
+    """Write the pieces as ``part.00000.parquet``, ``part.00001.parquet``, ..."""
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.glob("*.parquet")):
         raise CodingError(f"{folder} already holds Parquet files; give an empty folder.")
-    for i, start in enumerate(range(0, max(len(segments), 1), rows)):
-        segments.iloc[start:start + rows].to_parquet(folder / f"part.{i:05d}.parquet",
-                                                     index=False)
+    for i, piece in enumerate(pieces):
+        piece.to_parquet(folder / f"part.{i:05d}.parquet", index=False)
 
 
 def _take(*pieces: tuple[Any, int, int]) -> Any:
@@ -276,18 +280,18 @@ def _frame(segments: Any, client: Any, rows: int, folder: Path | None) -> tuple[
         from .coding.frames import validate_segments
 
         segments = validate_segments(segments)[_COLUMNS]
+        pieces = _pieces(segments, rows)
         if folder is None:  # a remote cluster cannot read our files: ship in the graph
             from dask import delayed
 
-            ddf = dd.from_delayed([delayed(segments.iloc[start:start + rows])
-                                   for start in range(0, max(len(segments), 1), rows)],
+            ddf = dd.from_delayed([delayed(piece) for piece in pieces],
                                   meta=segments.iloc[:0], verify_meta=False)
         else:
-            _write_parquet(segments, rows, folder)
+            _write_parquet(pieces, folder)
             ddf = dd.read_parquet(str(folder))
-        cut = [min(rows, len(segments) - start) for start in range(0, len(segments), rows)]
-        if ddf.npartitions == len(cut):  # one partition per cut (one file, one slice each)
-            return client.persist(ddf), cut  # (not waited for: workers may be busy)
+        if ddf.npartitions == len(pieces):  # one partition per piece: no need to count
+            # (persist is not waited for: the workers may be busy with the fit)
+            return client.persist(ddf), [len(piece) for piece in pieces]
     elif isinstance(segments, (str, os.PathLike)):
         ddf = dd.read_parquet(str(segments))
     elif hasattr(segments, "map_partitions"):
