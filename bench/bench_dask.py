@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_coding import _timed_code, make_texts  # noqa: E402
 import pandas as pd  # noqa: E402
-from rmresearch.scale import DEFAULT_PARTITION_ROWS, _in_process  # noqa: E402  (no dask yet)
+from rmresearch.coding.dask import DEFAULT_PARTITION_ROWS, _in_process  # noqa: E402  (no dask yet)
 from run_all import (Result, best_of, check, fresh_cache, print_table, rate,  # noqa: E402
                      run_json)
 
@@ -54,7 +54,7 @@ print(json.dumps(dict(load=t_load, fit=t_fit, code=t_code, e2e=t_load + t_fit + 
                       raw=raw, peak_mb=peak, rows=len(out), sha=digest(out))))
 """
 DASK = _FRAME + """
-from rmresearch.scale import code_segments_dask
+from rmresearch.coding.dask import code_segments_dask
 if __name__ == "__main__":
     t = time.perf_counter(); out = code_segments_dask(segs, progress=True)
     took = time.perf_counter() - t

@@ -21,7 +21,7 @@ def run(quick: bool = False, segments: int = 0, repeat: int = 3) -> list[Result]
     import spacy
 
     from rmresearch.ingest import ingest_folder
-    from rmresearch.segment import detect_turns, segment_text
+    from rmresearch.ingest.segment import detect_turns, segment_text
 
     result = ingest_folder(DATA)  # warm the file cache and imports
     docs = result.documents

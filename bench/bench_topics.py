@@ -2,7 +2,7 @@
 
 Texts: the bundled synthetic segments (all of them; 400 with ``--quick``). Embeddings come
 from the on-disk cache (`Embedder`, filled once before timing), so the figure is what a
-re-run of the themes notebook pays: cache read + `rmresearch.topics.fit_topics`. The
+re-run of the themes notebook pays: cache read + `rmresearch.analysis.topics.fit_topics`. The
 baseline is the unavoidable part: the same seeded UMAP (5-d, cosine, init="pca") and HDBSCAN
 fitted directly on the same vectors. Numba compilation (first UMAP fit in a process, about
 12 s) is paid before timing.
@@ -30,7 +30,7 @@ def _clusters(E, seed: int, min_size: int) -> None:
 def run(quick: bool = False, segments: int = 0, repeat: int = 3) -> list[Result]:
     from rmresearch.coding.embeddings import Embedder
     from rmresearch.ingest import ingest_folder
-    from rmresearch.topics import fit_topics
+    from rmresearch.analysis.topics import fit_topics
 
     texts = ingest_folder(ROOT / "data" / "synthetic").segments["text"].astype(str).tolist()
     texts = texts[:400] if quick else texts

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rmresearch.agreement import (_from_sums, _unit_arrays, agreement_table, cohen_kappa, gate,
+from rmresearch.human.agreement import (_from_sums, _unit_arrays, agreement_table, cohen_kappa, gate,
                                   gwet_ac1, krippendorff_alpha, percent_agreement)
 from rmresearch.errors import InputError
 from tests.test_human import store, template_store  # noqa: F401  (fixtures)
@@ -146,7 +146,7 @@ def test_gate_marks_trusted_and_review_codes() -> None:
 
 def _cli() -> object:
     from rmresearch import cli
-    from rmresearch.cli_interchange import register
+    from rmresearch.cli.interchange import register
 
     from typer.main import get_command
     if "agree" not in get_command(cli.app).commands:

@@ -110,7 +110,7 @@ def test_cli_bad_arguments_exit_2(args: list[str], message: str, capsys) -> None
 
 def test_store_mode_codes_new_segments_once_and_keeps_human_codings(
         mini_data: Path, tmp_path: Path, capsys) -> None:
-    from rmresearch.coding.store_mode import code_store
+    from rmresearch.coding.project import code_store
     from rmresearch.ingest import ingest_folder
     from rmresearch.store import ProjectStore
 

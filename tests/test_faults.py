@@ -217,7 +217,7 @@ def _check_outputs(folder: Path) -> list[Path]:
     """
     import nbformat
 
-    from rmresearch.report_index import published_files
+    from rmresearch.report.index import published_files
 
     hidden = []
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
@@ -270,7 +270,7 @@ def work(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def data(work: Path) -> Path:
-    from rmresearch.synthetic import generate
+    from rmresearch.synthetic.generator import generate
 
     root = work / "data"
     generate(root, seed=5, cohorts=1, pairs=2, sessions=2, human_sample=0)
@@ -311,7 +311,7 @@ def _code_with_rules(store: str) -> None:
     """Store-mode coding (`code_store`) with the rule coder: the same path as
     ``rmresearch code --store``, without loading the sentence model."""
     from rmresearch.coding.rules import RuleCoder
-    from rmresearch.coding.store_mode import code_store
+    from rmresearch.coding.project import code_store
 
     print(json.dumps(code_store(store, coder=RuleCoder())), flush=True)
 
@@ -370,8 +370,8 @@ def _write_outputs(out: str, tag: str) -> None:
     """A published table (CSV + Parquet) and figure (PNG + SVG), as a notebook writes them."""
     import matplotlib.pyplot as plt
 
-    from rmresearch.plots import save_figure
-    from rmresearch.publish import write_table
+    from rmresearch.report.plots import save_figure
+    from rmresearch.report.publish import write_table
 
     write_table(pd.DataFrame({"name": [tag] * 50, "n": range(50)}), Path(out) / "tables" / "t")
     fig, ax = plt.subplots()
@@ -431,7 +431,7 @@ def test_store_coding_killed_then_rerun_matches_a_clean_run(
 _PARAMS = ('data = ""\nstore = ""\noutput = ""\ncohort = ""\ncohorts = ""\n'
            'pseudonymise = True\nkey = ""\nmin_cell = 5\nseed = 42\ncodebook = ""')
 _STAND_IN = """import matplotlib.pyplot as plt
-from rmresearch.report_context import open_report
+from rmresearch.report.context import open_report
 
 ctx = open_report(data=data, store=store, output=output, pseudonymise=pseudonymise, key=key,
                   min_cell=min_cell, seed=seed, codebook=codebook)
@@ -445,7 +445,7 @@ if os.environ.get("RMRESEARCH_FAULT_AT"):
     time.sleep(300)"""
 _BATCH = """
 import sys
-from rmresearch.report import run_batch
+from rmresearch.report.batch import run_batch
 result = run_batch(None, sys.argv[1], store=sys.argv[2], workers=2, progress=False)
 sys.exit(0 if result.ok else 1)
 """
@@ -456,7 +456,7 @@ def _report_notebooks(folder: Path) -> Path:
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from rmresearch.report import NOTEBOOKS
+    from rmresearch.report.batch import NOTEBOOKS
 
     folder.mkdir()
     for kind, name in NOTEBOOKS.items():
@@ -544,7 +544,7 @@ def _fingerprint(store: Path) -> str:
 def _loop_step(st: Any, folder: Path, pristine: Path, out: Path, step: int) -> Any:
     from rmresearch.atomic import atomic_write_text
     from rmresearch.ingest import ingest_folder
-    from rmresearch.publish import write_table
+    from rmresearch.report.publish import write_table
 
     _set_state(folder, pristine, step)
     result = ingest_folder(folder)
@@ -636,7 +636,7 @@ def _report_result(path: str, **result: Any) -> None:
 
 def _reader(store: str, out: str, sync: str, name: str, seconds: float) -> None:
     """What a report worker does, in a loop: open the project, check it, use it."""
-    from rmresearch.report_context import open_report
+    from rmresearch.report.context import open_report
     from rmresearch.store import ProjectStore
 
     (Path(sync) / f"ready-{name}").touch()

@@ -10,11 +10,11 @@ import docx
 import pandas as pd
 import pytest
 
-from rmresearch import feedback, feedback_sheet
+from rmresearch.feedback import evidence as feedback, sheet as feedback_sheet
 from rmresearch.cli import app, main
 from rmresearch.errors import InputError
-from rmresearch.feedback_sheet import SECTIONS
-from rmresearch.synthetic import generate
+from rmresearch.feedback.sheet import SECTIONS
+from rmresearch.synthetic.generator import generate
 
 PAIR = "C1-P02"  # the generator gives every third pair (P02, P05 ...) staff feedback
 
@@ -22,7 +22,7 @@ PAIR = "C1-P02"  # the generator gives every third pair (P02, P05 ...) staff fee
 def _register() -> None:
     names = {c.name for c in app.registered_commands}
     if "feedback" not in names:
-        from rmresearch import cli_feedback
+        from rmresearch.cli import feedback as cli_feedback
 
         cli_feedback.register(app)
 
@@ -153,7 +153,7 @@ def test_no_real_name_on_the_sheet(fb_run, fb_data: Path) -> None:
         assert not [n for n in people["name"] if n in text], where
         assert not [w for w in words if re.search(rf"\b{re.escape(w)}\b", text)], where
     from rmresearch.privacy import PseudonymKey, leak_check
-    from rmresearch.report_index import published_files
+    from rmresearch.report.index import published_files
 
     assert [str(leak) for leak in leak_check(published_files(fb_run.out),
                                              PseudonymKey.load(fb_run.key))] == []
@@ -162,7 +162,7 @@ def test_no_real_name_on_the_sheet(fb_run, fb_data: Path) -> None:
 # --------------------------------------------------------------------------- in process
 @pytest.fixture(scope="session")
 def ctx(fb_run, tmp_path_factory):
-    from rmresearch.report_context import open_report
+    from rmresearch.report.context import open_report
 
     out = tmp_path_factory.mktemp("feedback_ctx")
     return open_report(store=str(fb_run.store), output=str(out), min_cell=0)
@@ -200,7 +200,7 @@ def test_a_pair_without_staff_feedback_has_no_360_section(ctx, tmp_path: Path) -
 
 
 def test_suppressed_counts_leave_the_figures_off(fb_run, tmp_path: Path) -> None:
-    from rmresearch.report_context import open_report
+    from rmresearch.report.context import open_report
 
     strict = open_report(store=str(fb_run.store), output=str(tmp_path), min_cell=5)
     fb = feedback.pair_feedback(strict.coded(), strict.project.segments,

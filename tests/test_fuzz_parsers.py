@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 from rmresearch.codebook import load_codebook, parse_codebook
 from rmresearch.errors import CodebookError, InputError, ManifestError, RmResearchError
-from rmresearch.human import import_codings
+from rmresearch.human.sheets import import_codings
 from rmresearch.ingest import ingest_folder
 from rmresearch.ingest.decode import decode_bytes, read_text
 from rmresearch.ingest.manifest import OPTIONAL, REQUIRED, read_manifest

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from rmresearch.errors import InputError
-from rmresearch.human import import_codings, parse_table, resolve_coders
+from rmresearch.human.sheets import import_codings, parse_table, resolve_coders
 from rmresearch.store import ProjectStore
 
 DOCS = {
@@ -189,7 +189,7 @@ def _queue_store(store: Path) -> list[str]:
                dict(segment_id=sid[0], code="individual", coder="ensemble@abc", score=0.95,
                     valence=None, evidence="m")]
     with ProjectStore.open(store) as st:
-        from rmresearch.human import write_human_codings
+        from rmresearch.human.sheets import write_human_codings
         write_human_codings(st, pd.DataFrame(rows), [(s, w) for s in sid[:3]
                                                      for w in ("human:ana", "human:ben")], {})
         st.add_codings(pd.DataFrame(machine), seen=[(s, "ensemble@abc") for s in sid[:3]])
@@ -197,7 +197,7 @@ def _queue_store(store: Path) -> list[str]:
 
 
 def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
-    from rmresearch.human import export_review, import_review
+    from rmresearch.human.sheets import export_review, import_review
     from rmresearch.ingest.tables import read_table
 
     sid = _queue_store(store)
@@ -224,7 +224,7 @@ def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
 
 
 def test_review_import_rejects_unknown_codes(store: Path, tmp_path: Path) -> None:
-    from rmresearch.human import import_review
+    from rmresearch.human.sheets import import_review
 
     sid = _queue_store(store)
     sheet = tmp_path / "r.csv"

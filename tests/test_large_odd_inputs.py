@@ -24,8 +24,8 @@ from rmresearch.errors import InputError
 from rmresearch.ingest import (DEFAULT_MAX_FILE_MB, MAX_FILE_MB_ENV, check_file_size,
                                ingest_folder, max_file_bytes)
 from rmresearch.privacy import Pseudonymiser, build_key, leak_check
-from rmresearch.report import run_batch
-from rmresearch.report_index import published_files
+from rmresearch.report.batch import run_batch
+from rmresearch.report.index import published_files
 from rmresearch.store import ProjectStore
 
 from .conftest import MANIFEST_HEADER, write_xlsx
@@ -301,7 +301,7 @@ def test_unicode_and_rtl_names_are_speakers_and_are_pseudonymised(tmp_path, form
 def odd_batch(tmp_path_factory) -> tuple:
     """ONE batch: C1 a synthetic cohort of one pair, CU two pairs with Unicode/RTL names, CE a
     cohort whose documents give no segments (a numbers-only form and a note of dashes)."""
-    from rmresearch.synthetic import generate
+    from rmresearch.synthetic.generator import generate
 
     root = tmp_path_factory.mktemp("odd") / "data"
     generate(root, seed=3, cohorts=1, pairs=1, sessions=2, human_sample=0)

@@ -21,11 +21,11 @@ import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
 import rmresearch.project
-import rmresearch.report
-import rmresearch.report_context
+import rmresearch.report.batch
+import rmresearch.report.context
 from rmresearch.cli import main
 from rmresearch.privacy import build_key, leak_check, PseudonymKey
-from rmresearch.report import quarantine_leaks
+from rmresearch.report.batch import quarantine_leaks
 
 MISSED = "Tomasz Wiśniewski"          # in the key only as an extra name: the pseudonymiser
 ZOE, HELEN = "Zoë Ødegård", "Helen Marsh"    # of a notebook "missed" him
@@ -47,7 +47,7 @@ def fake_run(tmp_path: Path, monkeypatch):
         codebook=SimpleNamespace(name="edi_levels", hash="abc123"),
         check_cohorts=lambda cohorts: cohorts or ["C1", "C2"])
     monkeypatch.setattr(rmresearch.project, "prepare_project", lambda *a, **k: project)
-    monkeypatch.setattr(rmresearch.report_context, "prepare_key", lambda p, k=None: key_path)
+    monkeypatch.setattr(rmresearch.report.context, "prepare_key", lambda p, k=None: key_path)
     planted: dict[str, str] = {}        # path relative to the output folder -> content
 
     def run_jobs(jobs, workers, progress):
@@ -65,7 +65,7 @@ def fake_run(tmp_path: Path, monkeypatch):
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             (out / rel).write_text(text, encoding="utf-8")
 
-    monkeypatch.setattr(rmresearch.report, "_run_jobs", run_jobs)
+    monkeypatch.setattr(rmresearch.report.batch, "_run_jobs", run_jobs)
     data = tmp_path / "data"
     data.mkdir()
     return SimpleNamespace(out=tmp_path / "out", store=store, key=PseudonymKey.load(key_path),

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from rmresearch import plots  # noqa: E402
+from rmresearch.report import plots  # noqa: E402
 from rmresearch.analysis import (congruence, framework_matrix, level_counts,  # noqa: E402
                                  level_distribution, survey_items)
 

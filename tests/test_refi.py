@@ -11,7 +11,7 @@ from lxml import etree
 
 from rmresearch.codebook import load_codebook
 from rmresearch.errors import InputError
-from rmresearch.human import import_codings, write_human_codings
+from rmresearch.human.sheets import import_codings, write_human_codings
 from rmresearch.refi.export import codebook_xml, export_project
 from rmresearch.store import ProjectStore
 from tests.test_human import snapshot, store, template_store  # noqa: F401  (fixtures)

@@ -11,9 +11,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from rmresearch.cli import main
-from rmresearch.report import NOTEBOOKS, run_batch
-from rmresearch.report_index import published_files
-from rmresearch.synthetic import generate
+from rmresearch.report.batch import NOTEBOOKS, run_batch
+from rmresearch.report.index import published_files
+from rmresearch.synthetic.generator import generate
 
 COUNT_COLUMNS = re.compile(r"^(n|n_.*|size|individual|departmental|organisational|symbolic|none)$")
 

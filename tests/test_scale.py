@@ -48,7 +48,7 @@ def cluster(worker_cache):
     """A LocalCluster of 2 single-threaded worker processes with their own cache; the
     workers start loading the model at once."""
     import distributed
-    from rmresearch.scale import _pin_threads
+    from rmresearch.coding.dask import _pin_threads
 
     old = os.environ.get("RMRESEARCH_CACHE_DIR")
     os.environ["RMRESEARCH_CACHE_DIR"] = str(worker_cache)
@@ -78,7 +78,7 @@ def single(cluster):
 
 @pytest.mark.slow
 def test_dask_codings_identical_to_single_process(cluster, single):
-    from rmresearch.scale import code_segments_dask
+    from rmresearch.coding.dask import code_segments_dask
 
     segments, expected = single
     got = code_segments_dask(segments, scheduler=cluster.scheduler_address)
@@ -89,7 +89,7 @@ def test_dask_codings_identical_to_single_process(cluster, single):
 
 @pytest.mark.slow
 def test_parquet_input_recut_into_partitions_in_order(cluster, single, tmp_path):
-    from rmresearch.scale import code_segments_dask
+    from rmresearch.coding.dask import code_segments_dask
 
     segments, expected = single
     folder = tmp_path / "segments"
@@ -105,7 +105,7 @@ def test_parquet_input_recut_into_partitions_in_order(cluster, single, tmp_path)
 
 @pytest.mark.slow
 def test_duplicate_ids_across_partitions_named(cluster, tmp_path):
-    from rmresearch.scale import code_segments_dask
+    from rmresearch.coding.dask import code_segments_dask
 
     segments = _segments(20)
     pd.concat([segments, segments.head(2)]).to_parquet(tmp_path / "dup.parquet", index=False)
@@ -116,7 +116,7 @@ def test_duplicate_ids_across_partitions_named(cluster, tmp_path):
 def test_small_table_is_coded_in_process_without_a_cluster(monkeypatch):
     """A table with no more partitions than the local cluster would have workers is coded
     in this process (no cluster is started), and the codings are the single-process ones."""
-    from rmresearch import scale
+    from rmresearch.coding import dask as scale
     from rmresearch.coding import code_segments
 
     def no_cluster(*args):
@@ -139,7 +139,7 @@ def test_small_table_is_coded_in_process_without_a_cluster(monkeypatch):
 def test_in_process_only_where_a_local_cluster_cannot_win(monkeypatch):
     """One partition per worker: in-process on any machine. Up to two per worker: in-process
     only when this process already uses every core (2 here, torch's 2 threads)."""
-    from rmresearch import scale
+    from rmresearch.coding import dask as scale
 
     table = pd.DataFrame({"segment_id": [f"s{i}" for i in range(40)], "text": "x"})
     for cores, rows, expected in ((2, 10, True), (2, 8, False), (8, 10, False),
@@ -155,7 +155,7 @@ def test_local_workers_start_without_dasks_malloc_trim_setting(monkeypatch):
     """Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 (and leave it in the parent's
     environment), under which torch takes 40-50% longer; the local cluster's workers start without
     it, with the project's cache folder, and this process's environment is left as it was."""
-    from rmresearch.scale import _client
+    from rmresearch.coding.dask import _client
 
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as an earlier Dask cluster leaves
     with _client(None, 1, 10) as (client, local):
@@ -168,7 +168,7 @@ def test_local_workers_start_without_dasks_malloc_trim_setting(monkeypatch):
 
 
 def test_unreachable_scheduler_is_a_clear_error():
-    from rmresearch.scale import code_segments_dask
+    from rmresearch.coding.dask import code_segments_dask
 
     with pytest.raises(CodingError, match=r"Cannot reach the Dask scheduler at "
                                           r"'tcp://127\.0\.0\.1:9'.*tcp://host:8786"):
@@ -179,7 +179,7 @@ def test_partitions_recut_to_exact_sizes():
     import dask
     import dask.dataframe as dd
 
-    from rmresearch.scale import _aligned
+    from rmresearch.coding.dask import _aligned
 
     frame = pd.DataFrame({"segment_id": [f"s{i}" for i in range(230)], "text": "x"})
     parts = [frame.iloc[a:b] for a, b in ((0, 70), (70, 70), (70, 200), (200, 230))]
@@ -191,7 +191,7 @@ def test_partitions_recut_to_exact_sizes():
 
 
 def test_partition_rows_not_multiple_of_chunk_warns():
-    from rmresearch.scale import _check_rows
+    from rmresearch.coding.dask import _check_rows
 
     with pytest.warns(UserWarning, match="multiple of the coder's chunk size"):
         _check_rows(1000)
@@ -212,12 +212,12 @@ def _modules_after(code: str) -> list[str]:
 
 def test_import_and_help_load_no_heavy_library():
     assert _modules_after("import rmresearch") == []
-    assert _modules_after("import rmresearch.scale, rmresearch.cli_scale") == []
+    assert _modules_after("import rmresearch.coding.dask, rmresearch.cli.dask") == []
     help_run = ("from rmresearch.cli import main\nimport contextlib, io\n"
                 "with contextlib.redirect_stdout(io.StringIO()):\n"
                 "    assert main(['--help']) == 0\n")
     assert _modules_after(help_run) == []
-    own_help = ("import contextlib, io, typer\nfrom rmresearch import cli_scale\n"
+    own_help = ("import contextlib, io, typer\nfrom rmresearch.cli import dask as cli_scale\n"
                 "app = typer.Typer()\napp.callback()(lambda: None)\ncli_scale.register(app)\n"
                 "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
                 "    app(['code-dask', '--help'], standalone_mode=False)\n"

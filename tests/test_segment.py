@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmresearch.segment import detect_turns, segment_id, segment_text, split_sentences
+from rmresearch.ingest.segment import detect_turns, segment_id, segment_text, split_sentences
 
 _alphabet = st.characters(blacklist_categories=("Cs",))
 _texty = st.text(alphabet=st.sampled_from(list("abc XYZ.!?:\n\t-*'\u2019\u00e9\u05d0\U0001F600"

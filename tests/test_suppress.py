@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import linprog
 
 from rmresearch.errors import InputError
-from rmresearch.suppress import suppress_counts, suppress_table, suppression_mask
+from rmresearch.privacy.suppress import suppress_counts, suppress_table, suppression_mask
 
 WIDE = pd.DataFrame({"individual": [12, 3, 20], "departmental": [7, 9, 15],
                      "symbolic": [0, 6, 2]}, index=["C1", "C2", "C3"])

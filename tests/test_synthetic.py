@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from rmresearch.errors import InputError
-from rmresearch.synthetic import (FINDINGS_COLUMNS, MANIFEST_COLUMNS, PEOPLE_COLUMNS,
+from rmresearch.synthetic.generator import (FINDINGS_COLUMNS, MANIFEST_COLUMNS, PEOPLE_COLUMNS,
                                   generate)
 
 REPO = Path(__file__).resolve().parents[1]

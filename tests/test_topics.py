@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from rmresearch.errors import RmResearchError
-from rmresearch.topics import (NO_CODE, OUTLIER_LABEL, TopicResult, TopicsError, default_embed,
+from rmresearch.analysis.topics import (NO_CODE, OUTLIER_LABEL, TopicResult, TopicsError, default_embed,
                                fit_topics, missed_by_frame, topics_by_level,
                                write_topic_tables)
 
@@ -113,7 +113,7 @@ LEVEL_OF = {"panels": "departmental", "networks": "organisational", "pictures": 
 SUBPROCESS_SCRIPT = """
 import json, sys
 import numpy as np
-from rmresearch.topics import fit_topics, write_topic_tables
+from rmresearch.analysis.topics import fit_topics, write_topic_tables
 folder = sys.argv[1]
 texts = json.load(open(folder + "/texts.json", encoding="utf-8"))
 result = fit_topics(texts, embeddings=np.load(folder + "/embeddings.npy"), seed=42)

@@ -21,8 +21,9 @@ codebook: str = ""  # codebook YAML (empty: the shipped four-level frame)'''
 SOURCE = '''data: str = "data/synthetic"  # data folder with manifest.csv (empty: use the store as it is)
 store: str = ""  # project store file (empty: .rmresearch/<data folder>.rmproj)'''
 
-OPEN = '''from rmresearch import analysis, plots
-from rmresearch.report_context import open_report
+OPEN = '''from rmresearch import analysis
+from rmresearch.report import plots
+from rmresearch.report.context import open_report
 
 ctx = open_report(data=data, store=store, output=output, pseudonymise=pseudonymise, key=key,
                   min_cell=min_cell, seed=seed, codebook=codebook)'''
@@ -157,7 +158,7 @@ mostly outside any level show what the frame misses.
                'output: str = "outputs/themes"  # folder for tables and figures',
                'min_topic_size: int = 10  # smallest group of passages that counts as a topic',
                COMMON),
-        code(OPEN + "\nfrom rmresearch import topics\n\n"
+        code(OPEN + "\nfrom rmresearch.analysis import topics\n\n"
              "texts = ctx.theme_segments(cohorts)\n"
              "result = topics.fit_topics(texts[\"text\"].tolist(), "
              "embeddings=ctx.embed(texts[\"text\"].tolist()),\n"
@@ -229,11 +230,11 @@ of them wrote (`staff_min`).
                'min_cell: int = 0  # counts below this are suppressed (0 turns it off; a private sheet for one leader)',
                'seed: int = 42  # random seed',
                'codebook: str = ""  # codebook YAML (empty: the shipped four-level frame)'),
-        code(OPEN + "\nfrom rmresearch import feedback, feedback_sheet\n\n"
+        code(OPEN + "\nfrom rmresearch import feedback\n\n"
              "fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, "
              "ctx.project.documents, pair,\n"
              "                            quotes=quotes, staff_min=staff_min).map_text(ctx.text)\n"
-             "published = feedback_sheet.publish_feedback(ctx, fb)\n"
+             "published = feedback.publish_feedback(ctx, fb)\n"
              "ctx.show(fb.overview, f\"What pair {pair}'s folder holds ({fb.period['text']})\")"),
         md("""
 ## Profile across the four levels
@@ -242,7 +243,7 @@ level, by valence and by the kind of evidence: said in interview, seen in public
 journal. Questions the mentor asked in interviews are not counted.
 """),
         code('ctx.show(published.profile)'),
-        code('feedback_sheet.show_figure(ctx, fb, "profile")'),
+        code('feedback.show_figure(ctx, fb, "profile")'),
         md("""
 ## Good practice and areas requiring attention
 For each level, how much evidence there is of each and where it came from, then the quotes
@@ -263,7 +264,7 @@ Good practice and areas requiring attention in each session, and what changed at
 between the first and the last session with evidence.
 """),
         code('ctx.show(published.change_summary)'),
-        code('feedback_sheet.show_figure(ctx, fb, "change")'),
+        code('feedback.show_figure(ctx, fb, "change")'),
         md("""
 ## Gaps: prompts for the next session
 Levels with no evidence yet, levels not seen in public or not discussed in interview, and
@@ -286,7 +287,7 @@ The sheet for the leader, as a web page and a Word document. Read it through bef
 it over: the passages were sorted into levels by the coding tool, and every quote should be
 one the mentor is content to share.
 """),
-        code('sheet = feedback_sheet.write_for(ctx, published, reveal_leader=reveal_leader)\n'
+        code('sheet = feedback.write_for(ctx, published, reveal_leader=reveal_leader)\n'
              'for kind, path in sheet.items():\n'
              '    print(f"{kind}: {path}")'),
     ]

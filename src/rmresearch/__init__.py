@@ -16,24 +16,12 @@ for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
 __all__ = ["__version__", "load_codebook", "default_codebook", "ingest_folder", "ProjectStore",
            "RmResearchError", "InputError", "CodebookError"]
 
-_LAZY = {
-    "load_codebook": ("rmresearch.codebook", "load_codebook"),
-    "default_codebook": ("rmresearch.codebook", "default_codebook"),
-    "ingest_folder": ("rmresearch.ingest", "ingest_folder"),
-    "ProjectStore": ("rmresearch.store", "ProjectStore"),
-    "RmResearchError": ("rmresearch.errors", "RmResearchError"),
-    "InputError": ("rmresearch.errors", "InputError"),
-    "CodebookError": ("rmresearch.errors", "CodebookError"),
-}
+from .lazy import lazy_exports
+from .moved import install as _install_moved
 
-
-def __getattr__(name: str):
-    """Load public names on first use (keeps ``import rmresearch`` cheap)."""
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'rmresearch' has no attribute '{name}'")
+_install_moved()
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "load_codebook": "codebook", "default_codebook": "codebook", "ingest_folder": "ingest",
+    "ProjectStore": "store", "RmResearchError": "errors", "InputError": "errors",
+    "CodebookError": "errors",
+})

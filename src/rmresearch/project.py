@@ -110,7 +110,7 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
         code = data is not None
     coder = None if code else _latest_machine_coder(store_path)
     if code or coder is None:
-        from .coding.store_mode import code_store
+        from .coding.project import code_store
 
         counts["coding"] = code_store(store_path, cb, progress=progress)
         coder = counts["coding"]["coder"]
@@ -129,7 +129,7 @@ def import_human_sheets(store_path: Path, folder: Path, codebook: Any) -> list[s
     import hashlib
     import json
 
-    from .human import import_codings
+    from .human.sheets import import_codings
     from .store import ProjectStore
 
     sheets = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx", ".qdpx")

@@ -21,7 +21,7 @@ from . import __version__
 from .errors import StoreError
 from .faults import checkpoint
 from .schemas import COLUMNS, validate
-from .segment import SEGMENTER_VERSION
+from .ingest.segment import SEGMENTER_VERSION
 
 __all__ = ["ProjectStore", "HUMAN_PREFIX"]
 

@@ -8,8 +8,7 @@ torch, sentence-transformers or scikit-learn.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ..lazy import lazy_exports
 
 __all__ = ["code_segments", "default_coder", "RuleCoder", "ModelCoder", "EnsembleCoder",
            "Embedder", "evaluate_gold", "format_evaluation", "load_gold", "code_spreadsheet",
@@ -20,18 +19,6 @@ _LAZY = {
     "RuleCoder": "rules", "ModelCoder": "model", "EnsembleCoder": "ensemble",
     "Embedder": "embeddings",
     "evaluate_gold": "evaluate", "format_evaluation": "evaluate", "load_gold": "evaluate",
-    "code_spreadsheet": "spreadsheet", "code_store": "store_mode",
+    "code_spreadsheet": "spreadsheet", "code_store": "project",
 }
-
-
-def __getattr__(name: str) -> Any:
-    """Import public names lazily (keeps ``rmresearch --help`` fast)."""
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

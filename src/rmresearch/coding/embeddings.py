@@ -216,7 +216,7 @@ class Embedder:
         leaving out the shas in ``known``: they count as cached, so the other texts share
         the same encoder batches as when ``encode`` runs after those are cached.
 
-        Used to embed ahead of coding (`rmresearch.scale`); pass ``texts`` in the chunks
+        Used to embed ahead of coding (`rmresearch.coding.dask`); pass ``texts`` in the chunks
         the coder will encode (`rmresearch.coding.frames.CHUNK_SIZE`).
         """
         texts = list(texts)

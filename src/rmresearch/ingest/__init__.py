@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..schemas import COLUMNS
-from ..segment import detect_turns, segment_id, segment_text, speaker_role
+from .segment import detect_turns, segment_id, segment_text, speaker_role
 from .manifest import find_manifest, read_manifest
 from .parsed import ParsedDoc
 from .tables import read_form

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..segment import Turn
+from .segment import Turn
 
 __all__ = ["Turn", "ParsedDoc"]
 

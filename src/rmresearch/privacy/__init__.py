@@ -19,7 +19,7 @@ letter per pair), everyone else "Person 1", "Person 2" ...; identifiers "[email 
 "[phone 1]", "[NHS number 1]", "[staff id 1]". See `build` for the order pseudonyms are
 given in, `matcher` for the matching rules (including names that are also words), `detect`
 for name detection and `leakcheck` for the formats scanned. Small-cell suppression is
-`rmresearch.suppress`.
+`rmresearch.privacy.suppress`.
 """
 from __future__ import annotations
 

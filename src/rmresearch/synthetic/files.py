@@ -21,8 +21,8 @@ from xml.sax.saxutils import escape
 import docx
 import openpyxl
 
-from . import synthetic_banks as B
-from .synthetic_text import PairContext, Person, Sentence, Voice
+from . import banks as B
+from .text import PairContext, Person, Sentence, Voice
 
 __all__ = ["TextStyle", "text_style", "encode_text", "fixed_zip", "write_interview",
            "write_notes", "write_journal", "stage_dates", "write_forms", "LIKERT_ITEMS"]

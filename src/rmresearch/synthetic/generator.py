@@ -23,11 +23,11 @@ from typing import Callable
 
 import pandas as pd
 
-from . import synthetic_banks as B
-from . import synthetic_files
-from .errors import InputError
-from .synthetic_staff import has_staff_feedback, staff_documents
-from .synthetic_text import LEVEL_ORDER, Composer, PairContext, Person, Sentence, Voice
+from . import banks as B
+from . import files as synthetic_files
+from ..errors import InputError
+from .staff import has_staff_feedback, staff_documents
+from .text import LEVEL_ORDER, Composer, PairContext, Person, Sentence, Voice
 
 __all__ = ["generate", "MANIFEST_COLUMNS", "FINDINGS_COLUMNS", "PEOPLE_COLUMNS"]
 
@@ -115,7 +115,7 @@ def generate(output: str | Path, *, seed: int = 7, cohorts: int = 3, pairs: int 
         people += _people_rows(cohort, contexts)
     manifest = _write_tables(out, docs, people)
     if human_sample:
-        from .synthetic_coders import write_simulated_coders
+        from .coders import write_simulated_coders
 
         write_simulated_coders(out, seed=seed, sample=human_sample)
     return manifest

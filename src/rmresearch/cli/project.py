@@ -1,34 +1,17 @@
-"""The ``rmresearch`` command: thin over the package API.
+"""The project commands: ``ingest``, ``status``, ``synth``, ``report`` and ``codebook``.
 
-Bad input never ends in a traceback: project errors print a one-paragraph message and exit
-with code 2; anything unexpected prints a short message (the traceback only with
-``RMRESEARCH_DEBUG=1``) and exits with code 1.
+Only typer is imported here; each command imports what it needs when it runs.
 """
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                   ("HF_DATASETS_OFFLINE", "1"), ("MPLBACKEND", "Agg"),
-                   ("TOKENIZERS_PARALLELISM", "false")):
-    os.environ.setdefault(_var, _val)
-
-app = typer.Typer(
-    name="rmresearch", no_args_is_help=True, add_completion=False,
-    help="Research workbench for reverse-mentoring programmes: ingest notes, transcripts and "
-         "forms, code them into the four levels of operation, and publish findings.")
+__all__ = ["register"]
 
 
-def _echo_error(message: str) -> None:
-    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
-
-
-@app.command()
 def ingest(
     data: Path = typer.Option(..., "--data", help="Folder holding manifest.csv and the files "
                               "it lists."),
@@ -44,8 +27,8 @@ def ingest(
 
     Every file is read and checked first; if any is wrong nothing is written.
     """
-    from .ingest import ingest_folder
-    from .store import ProjectStore
+    from ..ingest import ingest_folder
+    from ..store import ProjectStore
 
     result = ingest_folder(data, manifest, max_file_mb=max_file_mb)
     with ProjectStore.open(store) as st:
@@ -57,11 +40,10 @@ def ingest(
                f"(newer segmenter); {counts['segments']} new segments.")
 
 
-@app.command()
 def status(store: Path = typer.Option(..., "--store", help="Project store file.")) -> None:
     """Show what a project store holds: documents, segments, codings by coder, runs."""
-    from .errors import StoreError
-    from .store import ProjectStore
+    from ..errors import StoreError
+    from ..store import ProjectStore
 
     if not store.is_file():
         raise StoreError(f"{store} does not exist; create it with 'rmresearch ingest --data "
@@ -79,7 +61,6 @@ def status(store: Path = typer.Option(..., "--store", help="Project store file."
     typer.echo(f"  runs recorded: {info['runs']}")
 
 
-@app.command()
 def synth(
     output: Path = typer.Option(Path("data/synthetic"), help="Folder to write."),
     seed: int = typer.Option(7, help="Random seed: the same seed writes the same files."),
@@ -88,13 +69,12 @@ def synth(
     sessions: int = typer.Option(3, min=1, help="Sessions per pair."),
 ) -> None:
     """Generate synthetic cohorts (fictional people, known truth) for tests and benchmarks."""
-    from .synthetic import generate
+    from ..synthetic.generator import generate
 
     manifest = generate(output, seed=seed, cohorts=cohorts, pairs=pairs, sessions=sessions)
     typer.echo(f"Wrote {len(manifest)} files for {cohorts} cohorts x {pairs} pairs to {output}.")
 
 
-@app.command()
 def report(
     data: Path = typer.Option(..., "--data", help="Folder holding manifest.csv and the files."),
     output: Path = typer.Option(..., "--output", help="Folder for the appendices, tables, "
@@ -115,7 +95,7 @@ def report(
                                   "sheet for every pair (leaders stay pseudonymised)."),
 ) -> None:
     """Run the report batch: findings per cohort, cohort comparison and emergent themes."""
-    from .report import run_batch
+    from ..report.batch import run_batch
 
     result = run_batch(data, output, cohorts=cohort, workers=workers, store=store,
                        pseudonymise=not no_pseudonymise, min_cell=min_cell, seed=seed,
@@ -138,13 +118,12 @@ def report(
         raise typer.Exit(code=1)
 
 
-@app.command()
 def codebook(
     file: Optional[Path] = typer.Argument(None, help="Codebook YAML to check (default: the "
                                           "shipped four-level frame)."),
 ) -> None:
     """Check a codebook and show its codes, counts of examples and patterns, and its hash."""
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     cb = load_codebook(file)
     typer.echo(f"{cb.name} (version {cb.version}), hash {cb.hash}")
@@ -155,51 +134,7 @@ def codebook(
     typer.echo(f"  not codable: {len(cb.not_codable_examples)} examples")
 
 
-def _register_optional() -> None:
-    """Add command groups that live in their own modules (each imports lazily)."""
-    import importlib
-
-    for module in ("rmresearch.cli_coding", "rmresearch.cli_interchange",
-                   "rmresearch.cli_feedback", "rmresearch.cli_scale"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        mod.register(app)
-
-
-_register_optional()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI and turn project errors into messages and exit codes."""
-    from .errors import RmResearchError
-
-    try:
-        code = app(args=argv, standalone_mode=False)
-    except RmResearchError as exc:
-        _echo_error(str(exc))
-        return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except (typer.Abort, KeyboardInterrupt):
-        _echo_error("stopped.")
-        return 130
-    except Exception as exc:  # click usage errors are handled below
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        if os.environ.get("RMRESEARCH_DEBUG"):
-            raise
-        _echo_error(f"unexpected {exc.__class__.__name__}: {exc}. This is a bug in rmresearch;"
-                    " run again with RMRESEARCH_DEBUG=1 to see the details and report them.")
-        return 1
-    return code if isinstance(code, int) else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def register(app: typer.Typer) -> None:
+    """Add the project commands to ``app``."""
+    for command in (ingest, status, synth, report, codebook):
+        app.command()(command)

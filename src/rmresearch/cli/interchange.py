@@ -24,7 +24,7 @@ _CODEBOOK = typer.Option(None, "--codebook", help="Codebook YAML (default: the s
 
 
 def _codebook(path: Optional[Path]) -> Any:
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     return load_codebook(path)
 
@@ -35,7 +35,7 @@ def _coders(value: str) -> list[str]:
 
 def _pseudonymiser(store: Path, key: Optional[Path]) -> Any:
     """A lazy pseudonymiser when a key is given or sits beside the store (else None)."""
-    from .refi.pseudo import LazyPseudonymiser, key_path
+    from ..refi.pseudo import LazyPseudonymiser, key_path
 
     if key is None and not key_path(store).exists():
         return None
@@ -59,7 +59,7 @@ def import_codings(
 
     Everything is checked first: on any problem nothing is written.
     """
-    from .human import import_codings as run
+    from ..human.sheets import import_codings as run
 
     result = run(store, input_file, coder=coder, fmt=fmt, codebook=_codebook(codebook),
                  pseudonymiser=_pseudonymiser(store, key))
@@ -102,7 +102,7 @@ def agree(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Agreement per code and overall: percent agreement, kappa, alpha, AC1, with 95% CIs."""
-    from .agreement import agreement_report
+    from ..human.agreement import agreement_report
 
     names, table, gates = agreement_report(str(store), _coders(coders),
                                            codebook=_codebook(codebook), n_boot=bootstrap,
@@ -115,7 +115,7 @@ def agree(
                    f"trusted: {', '.join(auto) or 'none'}; review: "
                    f"{', '.join(rows.loc[rows['decision'] == 'review', 'code']) or 'none'}.")
     if output is not None:
-        from .atomic import atomic_path
+        from ..atomic import atomic_path
 
         for frame, path in ((table, output), (gates, output.with_name(output.stem + "_gate.csv"))):
             if frame is gates and frame.empty:
@@ -131,7 +131,7 @@ def export_codebook(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Write the codebook (hierarchy, descriptions, colours) as REFI-QDA XML (.qdc)."""
-    from .refi.export import export_codebook as run
+    from ..refi.export import export_codebook as run
 
     run(output, _codebook(codebook))
     typer.echo(f"Wrote {output}")
@@ -149,8 +149,8 @@ def export_project(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Write the project (sources, codings, coders, pairs) as a REFI-QDA .qdpx file."""
-    from .refi.export import export_project as run
-    from .refi.pseudo import load_pseudonymiser
+    from ..refi.export import export_project as run
+    from ..refi.pseudo import load_pseudonymiser
 
     pseudonymiser = load_pseudonymiser(store, key) if pseudonymise else None
     info = run(store, output, codebook=_codebook(codebook), pseudonymiser=pseudonymiser)
@@ -168,7 +168,7 @@ def review_export(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Write segments where coders disagree or the machine is unsure, with a decision column."""
-    from .human import export_review
+    from ..human.sheets import export_review
 
     queue = export_review(store, _coders(coders), output, band=(low, high),
                           codebook=_codebook(codebook))
@@ -185,7 +185,7 @@ def review_import(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Import review decisions as a human coder."""
-    from .human import import_review
+    from ..human.sheets import import_review
 
     result = import_review(store, input_file, coder, codebook=_codebook(codebook))
     for who, n in result["codings"].items():

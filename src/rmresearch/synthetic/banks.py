@@ -1,6 +1,6 @@
 """Phrase banks for the synthetic data generator (data only, no logic).
 
-The strings use a small template language that :mod:`rmresearch.synthetic_text` expands:
+The strings use a small template language that :mod:`rmresearch.synthetic.text` expands:
 
 * ``{a|b|c}`` picks one alternative (nestable; ``{|x}`` means "x or nothing");
 * ``[slot]`` is filled from the pair's context (``[staff]``, ``[unit]``, ``[network]``...);

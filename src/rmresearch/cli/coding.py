@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .errors import InputError, join_allowed
+from ..errors import InputError, join_allowed
 
 __all__ = ["code_command", "evaluate_command", "register"]
 
@@ -18,7 +18,7 @@ _FORMATS = ("text", "json")
 
 
 def _codebook(path: Optional[Path]):  # -> Codebook
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     return load_codebook(path)
 
@@ -48,8 +48,8 @@ def code_command(
                          "not both and not neither.")
     cb = _codebook(codebook)
     if store is not None:
-        from .coding.store_mode import code_store
-        from .errors import StoreError
+        from ..coding.project import code_store
+        from ..errors import StoreError
 
         if not store.is_file():
             raise StoreError(f"{store} does not exist; create it with 'rmresearch ingest "
@@ -62,7 +62,7 @@ def code_command(
         return
     if output is None:
         raise InputError("--output FILE is needed with --input (a .csv or .xlsx file).")
-    from .coding.spreadsheet import code_spreadsheet
+    from ..coding.spreadsheet import code_spreadsheet
 
     result = code_spreadsheet(input, output, text_column=text_column, id_column=id_column,
                               codebook=cb)
@@ -84,7 +84,7 @@ def evaluate_command(
     """
     if format not in _FORMATS:
         raise InputError(f"unknown --format '{format}'", allowed=join_allowed(_FORMATS))
-    from .coding.evaluate import evaluate_gold, format_evaluation
+    from ..coding.evaluate import evaluate_gold, format_evaluation
 
     result = evaluate_gold(gold, codebook=_codebook(codebook))
     typer.echo(format_evaluation(result, format))

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["code_dask_command", "register"]
 
@@ -17,7 +17,7 @@ _OUTPUTS = (".csv", ".parquet")
 
 
 def _write(codings, output: Path) -> None:  # codings: DataFrame
-    from .atomic import atomic_path
+    from ..atomic import atomic_path
 
     with atomic_path(output) as tmp:
         if output.suffix.lower() == ".parquet":
@@ -61,12 +61,12 @@ def code_dask_command(
                          f"got {output}.")
     if input is not None and not input.exists():
         raise InputError("no such Parquet file or folder.", path=input)
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     cb = load_codebook(codebook)
     options = dict(scheduler=scheduler, n_workers=workers, partition_rows=partition_rows)
     if store is not None:
-        from .scale import code_store_dask
+        from ..coding.dask import code_store_dask
 
         info = code_store_dask(store, cb, progress=progress, **options)
         where = ("in this process (too few for a local cluster to help)"
@@ -76,7 +76,7 @@ def code_dask_command(
                    f"already coded by this coder; {info['human_examples']} human-coded "
                    "segments used as training examples.")
         return
-    from .scale import code_segments_dask
+    from ..coding.dask import code_segments_dask
 
     codings = code_segments_dask(str(input), cb, progress=progress, **options)
     _write(codings, output)

@@ -30,9 +30,9 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import atomic_write_text
-from .errors import RmResearchError
-from .lazy import module_getattr, publish
+from ..atomic import atomic_write_text
+from ..errors import RmResearchError
+from ..lazy import module_getattr, publish
 
 __all__ = ["TopicResult", "TopicsError", "fit_topics", "default_embed", "topics_by_level",
            "missed_by_frame", "write_topic_tables", "DOMAIN_STOP_WORDS", "LEVEL_ORDER",

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .synthetic_text import PairContext, Sentence, expand
+from .text import PairContext, Sentence, expand
 
 __all__ = ["STAFF_FINDINGS", "staff_documents", "has_staff_feedback"]
 

@@ -21,8 +21,8 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from .codebook import VALENCES, Codebook, default_codebook
-from .errors import InputError, StoreError, join_allowed
+from ..codebook import VALENCES, Codebook, default_codebook
+from ..errors import InputError, StoreError, join_allowed
 
 __all__ = ["import_codings", "parse_table", "write_human_codings", "resolve_coders",
            "coder_seen", "code_lookup", "review_queue", "export_review", "import_review",
@@ -35,7 +35,7 @@ _TRUE, _FALSE = {"1", "1.0", "yes", "y", "true", "x"}, {"0", "0.0", "no", "n", "
 
 
 def _human(name: str) -> str:
-    from .refi.import_ import coder_name
+    from ..refi.import_ import coder_name
 
     return coder_name(name)
 
@@ -156,7 +156,7 @@ def parse_table(path: str | Path, segments: pd.DataFrame, *, coder: str | None =
         Codings ``segment_id, code, coder, score (1.0), valence, evidence`` and the sorted
         (segment_id, coder) pairs the coders saw.
     """
-    from .ingest.tables import read_table, require_columns
+    from ..ingest.tables import read_table, require_columns
 
     path, codebook = Path(path), codebook or default_codebook()
     df = read_table(path)
@@ -198,8 +198,8 @@ def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[
 
     Existing human rows are kept as they are (``INSERT OR IGNORE``).
     """
-    from .schemas import COLUMNS
-    from .store import HUMAN_PREFIX, _records
+    from ..schemas import COLUMNS
+    from ..store import HUMAN_PREFIX, _records
 
     if not codings["coder"].astype(str).str.startswith(HUMAN_PREFIX).all():
         raise StoreError("human codings need coder names starting 'human:'.")
@@ -216,7 +216,7 @@ def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[
 
 
 def _open_existing(store_path: str | Path) -> Any:
-    from .store import ProjectStore
+    from ..store import ProjectStore
 
     if not Path(store_path).is_file():
         raise StoreError(f"{store_path} does not exist; create it with 'rmresearch ingest "
@@ -241,7 +241,7 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
     with _open_existing(store_path) as store:
         notes: list[str] = []
         if fmt == "qdpx":
-            from .refi.import_ import qdpx_codings, read_qdpx
+            from ..refi.import_ import qdpx_codings, read_qdpx
 
             result = qdpx_codings(read_qdpx(path), store.documents(), store.segments(),
                                   codebook, coder=coder, pseudonymiser=pseudonymiser)
@@ -333,7 +333,7 @@ def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> N
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
-    from .atomic import atomic_path
+    from ..atomic import atomic_path
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -395,7 +395,7 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
     A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
     rows left empty are not imported. Returns ``{"run_id", "codings", "seen"}``.
     """
-    from .ingest.tables import read_table, require_columns
+    from ..ingest.tables import read_table, require_columns
 
     path, codebook = Path(path), codebook or default_codebook()
     df = read_table(path)

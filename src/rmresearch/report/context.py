@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .project import Project, find_path, prepare_project
+from ..project import Project, find_path, prepare_project
 from .publish import Publisher
 
 STAGE_ORDER = ("enrolment", "post_training", "midpoint", "end")
@@ -31,7 +31,7 @@ def key_path_for(project: Project) -> Path:
 
 def prepare_key(project: Project, key: str | Path | None = None) -> Path:
     """Build (or extend) the project's pseudonym key and save it; return its path."""
-    from .privacy import PseudonymKey, build_key
+    from ..privacy import PseudonymKey, build_key
 
     path = Path(key) if key else key_path_for(project)
     existing = PseudonymKey.load(path) if path.exists() else None
@@ -55,7 +55,7 @@ class ReportContext:
 
     def coded(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
         """One row per (segment, level) the machine coder assigned, with segment details."""
-        from .analysis import coded_segments
+        from ..analysis import coded_segments
 
         coded = coded_segments(self.project.segments, self.project.codings, self.project.coder)
         return _in_cohorts(coded, cohorts)
@@ -82,7 +82,7 @@ class ReportContext:
 
     def survey_change(self, responses: pd.DataFrame) -> pd.DataFrame:
         """Paired change in 1-10 items from the first to the last stage present."""
-        from .analysis import survey_change
+        from ..analysis import survey_change
 
         present = [s for s in STAGE_ORDER if s in set(responses["stage"])]
         others = sorted(set(responses["stage"]) - set(STAGE_ORDER))
@@ -102,7 +102,7 @@ class ReportContext:
 
         Returns the coders compared, the agreement table and the gating table.
         """
-        from .agreement import agreement_report
+        from ..human.agreement import agreement_report
 
         names = [c for c in coders.split(",") if c] or \
             self.project.human_coders + [self.project.coder]
@@ -116,7 +116,7 @@ class ReportContext:
 
     def embed(self, texts: list[str]) -> Any:
         """Sentence embeddings from the packaged model, cached on disk by text."""
-        from .coding.embeddings import Embedder
+        from ..coding.embeddings import Embedder
 
         return Embedder().encode(texts)
 
@@ -169,7 +169,7 @@ def open_report(*, data: str = "", store: str = "", output: str, pseudonymise: b
     project = prepare_project(data or None, store or None, codebook or None)
     pseudonymiser = None
     if pseudonymise:
-        from .privacy import PseudonymKey, Pseudonymiser
+        from ..privacy import PseudonymKey, Pseudonymiser
 
         key_path = Path(key) if key and Path(key).exists() else prepare_key(project, key or None)
         pseudonymiser = Pseudonymiser(PseudonymKey.load(key_path))

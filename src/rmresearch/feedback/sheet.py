@@ -1,7 +1,7 @@
 """The feedback sheet a mentor hands to the senior leader: an HTML page and a Word document.
 
 The sheet is built once as a list of `Block` (headings, paragraphs, quotes, bullet lists,
-tables, pictures) from a `rmresearch.feedback.PairFeedback`, then rendered twice, so the
+tables, pictures) from a `rmresearch.feedback.evidence.PairFeedback`, then rendered twice, so the
 page and the document say the same thing. It is plain language, has no code, and is
 pseudonymised for everyone; only the leader it is addressed to may be named, when the mentor
 chooses (``reveal_leader``). Both files are written atomically, and the same input gives the
@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from .analysis.coded import LEVELS
-from .atomic import atomic_write_bytes, atomic_write_text
-from .errors import RmResearchError
-from .feedback import LEVEL_ABOUT, STATUS, PairFeedback, pair_documents
+from ..analysis.coded import LEVELS
+from ..atomic import atomic_write_bytes, atomic_write_text
+from ..errors import RmResearchError
+from .evidence import LEVEL_ABOUT, STATUS, PairFeedback, pair_documents
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .report import Job
-    from .report_context import ReportContext
+    from ..report.batch import Job
+    from ..report.context import ReportContext
 
 __all__ = ["SECTIONS", "Block", "SheetNames", "sheet_names", "sheet_blocks", "render_html",
            "render_docx", "write_sheet", "write_for", "publish_feedback", "show_figure",
@@ -469,7 +469,7 @@ def render_docx(blocks: Sequence[Block], *, when: date | None = None, author: st
     import docx
     from docx.shared import Inches, Pt, RGBColor
 
-    from .synthetic_files import fixed_zip
+    from ..synthetic.files import fixed_zip
 
     document = docx.Document()
     title = next((b.text for b in blocks if b.kind == "title"), "Feedback")
@@ -650,14 +650,14 @@ class FeedbackRun:
 
 
 def _known_pairs(data: Path | None, store: Path | None) -> tuple[list[str], Path]:
-    from .feedback import known_pairs
+    from .evidence import known_pairs
 
     if data is not None:
-        from .ingest.manifest import find_manifest, read_manifest
+        from ..ingest.manifest import find_manifest, read_manifest
 
         manifest = find_manifest(data)
         return known_pairs(read_manifest(manifest)), manifest
-    from .store import ProjectStore
+    from ..store import ProjectStore
 
     if not store.is_file():
         raise RmResearchError(f"{store} does not exist; give --data to build it, or the path "
@@ -672,8 +672,8 @@ def check_pair_exists(pair: str, data: str | Path | None = None,
 
     Cheap: reads the manifest (or the store's documents), never codes anything.
     """
-    from .errors import InputError, join_allowed
-    from .project import find_path
+    from ..errors import InputError, join_allowed
+    from ..project import find_path
 
     if not data and not store:
         raise InputError("give a data folder (--data) or a project store (--store).")
@@ -708,8 +708,8 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
 
     import papermill as pm
 
-    from .project import find_path
-    from .report import notebook_dir, render_html as render_notebook
+    from ..project import find_path
+    from ..report.batch import notebook_dir, render_html as render_notebook
 
     started = time.perf_counter()
     check_pair_exists(pair, data, store)
@@ -765,8 +765,8 @@ def feedback_jobs(project: Any, output: str | Path, common: dict[str, Any], *,
     pairs : only these pairs (unknown ones raise `InputError` naming the known pairs).
     cohorts : only pairs of these cohorts (default: every pair).
     """
-    from .feedback import check_pair, known_pairs
-    from .report import Job, notebook_dir
+    from .evidence import check_pair, known_pairs
+    from ..report.batch import Job, notebook_dir
 
     docs = project.documents
     if cohorts:

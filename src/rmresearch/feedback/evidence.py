@@ -30,8 +30,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .analysis.coded import LEVELS, require_columns
-from .errors import InputError, join_allowed
+from ..analysis.coded import LEVELS, require_columns
+from ..errors import InputError, join_allowed
 
 __all__ = ["KINDS", "MENTOR_KINDS", "KIND_OF_SOURCE", "LEVEL_ABOUT", "STATUS", "PairFeedback",
            "known_pairs", "check_pair", "pair_documents", "pair_evidence", "level_profile",

@@ -23,9 +23,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic import atomic_write_text
-from .faults import checkpoint
+from .. import __version__
+from ..atomic import atomic_write_text
+from ..faults import checkpoint
 
 __all__ = ["Job", "BatchResult", "run_batch", "NOTEBOOKS", "notebook_dir"]
 
@@ -38,10 +38,10 @@ def notebook_dir() -> Path:
     repository's ``notebooks/`` (beside ``src/``), else ``./notebooks``."""
     import os
 
-    from .errors import RmResearchError
+    from ..errors import RmResearchError
 
     candidates = [os.environ.get("RMRESEARCH_NOTEBOOKS"),
-                  Path(__file__).resolve().parents[2] / "notebooks", Path("notebooks")]
+                  Path(__file__).resolve().parents[3] / "notebooks", Path("notebooks")]
     for candidate in candidates:
         if candidate and (Path(candidate) / NOTEBOOKS["cohort"]).is_file():
             return Path(candidate).resolve()
@@ -190,9 +190,9 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
               min_cell: int = 5, seed: int = 42, codebook: str | Path | None = None,
               feedback: bool = False, progress: bool = True) -> BatchResult:
     """Run the whole report batch and return what it produced (see module docstring)."""
-    from .project import prepare_project
-    from .report_index import published_files, write_index, write_manifest
-    from .report_context import prepare_key
+    from ..project import prepare_project
+    from .index import published_files, write_index, write_manifest
+    from .context import prepare_key
 
     started = time.time()
     output = Path(output)
@@ -205,7 +205,7 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
               "codebook": str(Path(codebook).resolve()) if codebook else ""}
     result = BatchResult(output=output, jobs=_jobs(project, output, chosen, common))
     if feedback:
-        from .feedback_sheet import feedback_jobs
+        from ..feedback.sheet import feedback_jobs
 
         result.jobs += feedback_jobs(project, output, common, cohorts=chosen)
     # The front page and the record are written last: remove an earlier run's first, so a
@@ -243,8 +243,8 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
 def _leak_check(output: Path, key_path: Path, files: list[Path] | None = None) -> list:
     """Scan ``files`` (default: every published file under ``output``) for real names and
     identifiers of the key; return the `rmresearch.privacy.Leak` findings."""
-    from .privacy import PseudonymKey, leak_check
-    from .report_index import published_files
+    from ..privacy import PseudonymKey, leak_check
+    from .index import published_files
 
     key = PseudonymKey.load(key_path)
     return leak_check(published_files(output) if files is None else files, key)

@@ -20,9 +20,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from .analysis.coded import category_order, require_columns  # noqa: E402
-from .atomic import atomic_path  # noqa: E402
-from .analysis.congruence import CONGRUENCE_CATEGORIES  # noqa: E402
+from ..analysis.coded import category_order, require_columns  # noqa: E402
+from ..atomic import atomic_path  # noqa: E402
+from ..analysis.congruence import CONGRUENCE_CATEGORIES  # noqa: E402
 
 __all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "CONGRUENCE_COLOURS", "level_valence_bar",
            "framework_heatmap", "congruence_chart", "survey_plot", "cohort_comparison_plot",
@@ -125,7 +125,7 @@ def framework_heatmap(matrix: pd.DataFrame, palette: Mapping[str, str] | None = 
 def congruence_chart(cong: pd.DataFrame, palette: Mapping[str, str] | None = None,
                      title: str = "Said and done: evidence per level") -> Figure:
     """Horizontal stacked bars: pairs per congruence category for each level (`congruence`)."""
-    from .analysis.congruence import congruence_summary
+    from ..analysis.congruence import congruence_summary
 
     summary = congruence_summary(cong)
     _style()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import LEVELS
+from ..codebook import LEVELS
 
 __all__ = ["CODERS", "write_simulated_coders"]
 
@@ -47,7 +47,7 @@ def _code(rng: random.Random, levels: str, valence: str, flip: float, misread: f
 
 def write_simulated_coders(folder: str | Path, *, seed: int = 7, sample: int = 240) -> list[Path]:
     """Write ``codings/<coder>.csv`` for each simulated coder; return the paths."""
-    from .ingest import ingest_folder
+    from ..ingest import ingest_folder
 
     folder = Path(folder)
     segments = ingest_folder(folder).segments

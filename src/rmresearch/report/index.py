@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic import atomic_write_text
+from .. import __version__
+from ..atomic import atomic_write_text
 
 __all__ = ["published_files", "write_manifest", "write_index"]
 

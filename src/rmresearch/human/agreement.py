@@ -1,7 +1,7 @@
 """Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha, Gwet's AC1.
 
 Each code is a binary judgement (present/absent) per segment per coder. A coder's judgement
-is *missing* for segments the coder did not see (see `rmresearch.human.coder_seen`); the
+is *missing* for segments the coder did not see (see `rmresearch.human.sheets.coder_seen`); the
 units are the segments at least one of the coders saw. Statistics are computed per code and
 ``overall`` (every segment x code judgement pooled; the bootstrap still resamples whole
 segments). Confidence intervals are percentile bootstraps over segments, seeded.
@@ -247,7 +247,7 @@ def agreement_table(codings: pd.DataFrame, coders: Sequence[str], *,
         statistic ``<stat>_low`` and ``<stat>_high``, and ``note`` (plain-language
         warnings, e.g. the kappa paradox at low prevalence).
     """
-    from .errors import InputError
+    from ..errors import InputError
 
     if len(coders) < 2:
         raise InputError(f"agreement needs at least two coders; got {list(coders)}.")
@@ -322,8 +322,8 @@ def agreement_report(store_path: str, names: Sequence[str], *, codebook: object 
     the `gate` table with a ``coder`` column (empty unless a machine coder and at least one
     ``human:`` coder are compared).
     """
-    from .codebook import default_codebook
-    from .human import _open_existing, coder_seen, resolve_coders
+    from ..codebook import default_codebook
+    from .sheets import _open_existing, coder_seen, resolve_coders
 
     codebook = codebook or default_codebook()
     with _open_existing(store_path) as store:

@@ -1,6 +1,6 @@
 """Sentence engine for the synthetic data generator.
 
-Expands the templates of :mod:`rmresearch.synthetic_banks` into complete English sentences
+Expands the templates of :mod:`rmresearch.synthetic.banks` into complete English sentences
 in the voice of each data source (the leader in an interview, the mentor's field notes, a
 visual inspection, a reflective journal) and reports the level(s) and valence of each one.
 All randomness comes from the ``random.Random`` passed in; nothing touches global state.
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from . import synthetic_banks as B
-from .synthetic_grammar import conjugate
+from . import banks as B
+from .grammar import conjugate
 
 __all__ = ["Person", "PairContext", "Sentence", "Voice", "Composer", "expand", "LEVEL_ORDER"]
 

@@ -44,10 +44,10 @@ def feedback(
     public, what changed across the sessions, gaps to explore next, and staff feedback when the
     pair's folder holds some.
     """
-    from .feedback_sheet import run_feedback
+    from ..feedback.sheet import run_feedback
 
     if data is None and store is None:
-        from .errors import InputError
+        from ..errors import InputError
 
         raise InputError("give the data folder (--data) or a project store (--store).")
     run = run_feedback(data, pair, output, store=store, reveal_leader=reveal_leader,

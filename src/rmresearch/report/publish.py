@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .atomic import atomic_path
+from ..atomic import atomic_path
 
 __all__ = ["Publisher", "write_table"]
 
@@ -80,7 +80,7 @@ class Publisher:
         ``n``, ``n_...`` or ``size`` (counts of passages, pairs or people). ``wide=True`` treats every numeric column as a count in a table with totals and applies
         secondary suppression as well.
         """
-        from .suppress import suppress_counts, suppress_table
+        from ..privacy.suppress import suppress_counts, suppress_table
 
         out = df.copy()
         for col in texts:

@@ -45,8 +45,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import CodingError
-from .lazy import module_getattr, publish
+from ..errors import CodingError
+from ..lazy import module_getattr, publish
 
 __all__ = ["code_segments_dask", "code_store_dask", "DaskCoder", "DEFAULT_PARTITION_ROWS",
            "MAX_LOCAL_WORKERS"]
@@ -70,7 +70,7 @@ def _pin_threads(threads: int) -> int:
         import torch
         from threadpoolctl import threadpool_limits
 
-        from .coding.embeddings import load_sentence_model
+        from .embeddings import load_sentence_model
 
         load_sentence_model()  # sets torch threads itself, so pin after it
         torch.set_num_threads(threads)
@@ -84,7 +84,7 @@ def _embed_partition(part: Any, embedder: Any, known: frozenset[str], threads: i
 
     The texts go to the model in the chunks the coder would send, with the coder's training
     texts (``known``) counted as cached, so every vector is the one `code_segments` gets."""
-    from .coding.frames import CHUNK_SIZE
+    from .frames import CHUNK_SIZE
 
     _pin_threads(threads)
     texts = [str(t) for t in part["text"]]
@@ -103,7 +103,7 @@ def _code_partition(part: Any, vectors: dict | None, token: str, threads: int) -
                           f"{token!r}: the worker plugin did not run on it.")
     coder, trained = entry
     _pin_threads(threads)
-    from .coding.api import code_segments
+    from .api import code_segments
 
     embedder = getattr(coder, "embedder_", None)
     given = embedder.given({**trained, **(vectors or {})}) if embedder is not None \
@@ -117,7 +117,7 @@ def _trained_vectors(coder: Any) -> dict:
     training, emb = getattr(coder, "training_", None), getattr(coder, "train_emb_", None)
     if training is None or emb is None:
         return {}
-    from .coding.embeddings import text_sha
+    from .embeddings import text_sha
 
     return {text_sha(t): v for t, v in zip(training.texts, emb)}
 
@@ -134,7 +134,7 @@ def _plugin_class() -> type:
             self.token, self.payload, self.version = token, payload, version
 
         def setup(self, worker: Any) -> None:
-            from . import __version__
+            from .. import __version__
 
             if __version__ != self.version:
                 raise CodingError(f"Dask worker {worker.address} has rmresearch {__version__}; "
@@ -218,7 +218,7 @@ def _default_local_workers() -> int:
 
 
 def _check_rows(partition_rows: int) -> int:
-    from .coding.frames import CHUNK_SIZE
+    from .frames import CHUNK_SIZE
 
     rows = int(partition_rows)
     if rows < 1:
@@ -277,7 +277,7 @@ def _frame(segments: Any, client: Any, rows: int, folder: Path | None) -> tuple[
     import pandas as pd
 
     if isinstance(segments, pd.DataFrame):
-        from .coding.frames import validate_segments
+        from .frames import validate_segments
 
         segments = validate_segments(segments)[_COLUMNS]
         pieces = _pieces(segments, rows)
@@ -325,7 +325,7 @@ def _check_unique(client: Any, ddf: Any) -> None:
 def _empty_codings() -> Any:
     import pandas as pd
 
-    from .coding.frames import CODINGS_COLUMNS
+    from .frames import CODINGS_COLUMNS
 
     return pd.DataFrame({c: pd.Series(dtype=float if c == "score" else str)
                          for c in CODINGS_COLUMNS})
@@ -356,7 +356,7 @@ def _concat(frames: list[Any]) -> Any:
 
 def _fit_payload(codebook: Any, threads: int) -> bytes:
     """Fit `default_coder` for ``codebook`` on a worker and return it pickled (worker task)."""
-    from .coding.api import default_coder
+    from .api import default_coder
 
     _pin_threads(threads)
     return pickle.dumps(default_coder(codebook))
@@ -380,10 +380,10 @@ def _embedding_plan(coder: Any, codebook: Any) -> tuple[Any, frozenset[str]]:
     """The embedder ``coder`` (None: the default coder) will use, and the shas of the texts
     it embeds when fitted; ``(None, ...)`` for coders without embeddings. Nothing is fitted
     and no model is loaded."""
-    from .coding.embeddings import text_sha
+    from .embeddings import text_sha
 
     if coder is None:
-        from .coding.api import unfitted_default_coder
+        from .api import unfitted_default_coder
 
         coder = unfitted_default_coder(codebook)
         texts = coder._codebook_training().texts
@@ -547,7 +547,7 @@ def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None
     """
     rows = _check_rows(partition_rows)
     if _in_process(segments, scheduler, rows, n_workers):
-        from .coding.api import code_segments
+        from .api import code_segments
 
         return code_segments(segments, codebook, coder=coder, progress=progress)
     with contextlib.ExitStack() as stack:
@@ -572,7 +572,7 @@ def code_segments_dask(segments: Any, codebook: Any = None, *, coder: Any = None
 
         def install(payload: bytes | None) -> str:
             token = f"rmresearch-coder-{uuid.uuid4().hex[:12]}"
-            from . import __version__
+            from .. import __version__
 
             client.register_plugin(_plugin_class()(token, payload or pickle.dumps(coder),
                                                    __version__), name=token)
@@ -597,7 +597,7 @@ def _in_process(segments: Any, scheduler: Any, rows: int, n_workers: int | None)
     """
     if scheduler is not None or not _is_table(segments):
         return False
-    from .coding.embeddings import MAX_TORCH_THREADS
+    from .embeddings import MAX_TORCH_THREADS
 
     workers = n_workers or _default_local_workers()
     spare_cores = (os.cpu_count() or 1) > MAX_TORCH_THREADS
@@ -647,12 +647,12 @@ def code_store_dask(path: str | Path, codebook: Any = None, *, use_human: bool =
     and ``in_process`` (True when the new segments were too few for a local cluster to help
     and were coded in this process).
     """
-    from .codebook import default_codebook
-    from .coding.api import default_coder
-    from .coding.store_mode import HUMAN_PREFIX, code_store
-    from .coding.training import human_items
-    from .errors import StoreError
-    from .store import ProjectStore
+    from ..codebook import default_codebook
+    from .api import default_coder
+    from .project import HUMAN_PREFIX, code_store
+    from .training import human_items
+    from ..errors import StoreError
+    from ..store import ProjectStore
 
     if not Path(path).is_file():
         raise StoreError(f"{path} does not exist; create it with 'rmresearch ingest --data "

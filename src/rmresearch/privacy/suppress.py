@@ -22,7 +22,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, join_allowed
+from ..errors import InputError, join_allowed
 
 __all__ = ["suppress_counts", "suppression_mask", "suppress_table"]
 
