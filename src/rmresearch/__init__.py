@@ -5,18 +5,16 @@ function that needs them is called, so ``import rmresearch`` stays fast.
 """
 from __future__ import annotations
 
-import os
+from .config import apply_offline_defaults
 
 __version__ = "0.1.0"
 
-for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                   ("HF_DATASETS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
-    os.environ.setdefault(_var, _val)
+apply_offline_defaults()
 
 __all__ = ["__version__", "load_codebook", "default_codebook", "ingest_folder", "ProjectStore",
            "RmResearchError", "InputError", "CodebookError"]
 
-from .lazy import lazy_exports
+from .lazy import lazy_exports  # noqa: E402
 from .moved import install as _install_moved
 
 _install_moved()

@@ -6,7 +6,7 @@ line, row or column, says what was found and what is allowed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 __all__ = [
     "RmResearchError",
@@ -16,6 +16,10 @@ __all__ = [
     "StoreError",
     "CodingError",
     "NotFittedError",
+    "PseudonymKeyError",
+    "LeakError",
+    "TopicsError",
+    "FeedbackRunError",
     "describe_location",
     "join_allowed",
 ]
@@ -103,3 +107,34 @@ def join_allowed(values: Iterable[str]) -> str:
     if len(vals) <= 1:
         return "".join(vals)
     return ", ".join(vals[:-1]) + " or " + vals[-1]
+
+
+class PseudonymKeyError(RmResearchError):
+    """The pseudonym key cannot be saved, loaded or used as asked."""
+
+
+class LeakError(RmResearchError):
+    """Files about to be published still hold real names or identifiers.
+
+    ``leaks`` are the `rmresearch.privacy.leakcheck.Leak` records found (file, pseudonym, kind).
+    """
+
+    def __init__(self, leaks: list[Any]) -> None:
+        self.leaks = leaks
+        files = sorted({leak.file for leak in leaks})
+        lines = "\n".join(f"  - {leak}" for leak in leaks[:25])
+        more = f"\n  ... and {len(leaks) - 25} more" if len(leaks) > 25 else ""
+        super().__init__(
+            f"{len(leaks)} leak(s) of real names or identifiers in {len(files)} file(s); "
+            f"pseudonymise these outputs (rmresearch.privacy.Pseudonymiser) before "
+            f"publishing:\n{lines}{more}")
+
+
+class TopicsError(RmResearchError):
+    """Emergent themes cannot be found for this input (too few texts, bad embeddings ...)."""
+
+
+class FeedbackRunError(RmResearchError):
+    """The feedback notebook stopped on something that is not a problem with the input."""
+
+    exit_code = 1

@@ -25,6 +25,8 @@ from __future__ import annotations
 import os
 import signal
 
+from .config import fault_spec
+
 __all__ = ["checkpoint", "ENV_VAR"]
 
 ENV_VAR = "RMRESEARCH_FAULT_AT"
@@ -33,7 +35,7 @@ _hits: dict[str, int] = {}
 
 def checkpoint(name: str) -> None:
     """Kill this process with SIGKILL if ``RMRESEARCH_FAULT_AT`` asks for point ``name``."""
-    spec = os.environ.get(ENV_VAR)
+    spec = fault_spec()
     if spec:
         _maybe_kill(spec, name)
 

@@ -12,29 +12,9 @@ from typing import Any
 import pandas as pd
 
 from .errors import InputError, join_allowed
+from .paths import default_store_path, find_path
 
 __all__ = ["Project", "prepare_project", "default_store_path", "find_path"]
-
-
-def find_path(path: str | Path) -> Path:
-    """Resolve a path given relative to the repository root, also when run from ``notebooks/``
-    (as JupyterLab and nbval do); paths that do not exist yet resolve the same way."""
-    path = Path(path)
-    if path.is_absolute() or path.exists():
-        return path
-    cwd = Path.cwd()
-    if cwd.name == "notebooks" and (cwd.parent / "pyproject.toml").is_file():
-        return cwd.parent / path
-    return path
-
-
-def default_store_path(data: str | Path) -> Path:
-    """Where a data folder's project store lives unless told otherwise.
-
-    ``.rmresearch/<folder name>.rmproj`` under the current folder: outside ``outputs/``, since
-    the store holds real names.
-    """
-    return find_path(".rmresearch") / f"{Path(data).resolve().name}.rmproj"
 
 
 @dataclass

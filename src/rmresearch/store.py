@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -23,7 +23,7 @@ from .faults import checkpoint
 from .schemas import COLUMNS, validate
 from .ingest.segment import SEGMENTER_VERSION
 
-__all__ = ["ProjectStore", "HUMAN_PREFIX"]
+__all__ = ["ProjectStore", "HUMAN_PREFIX", "require_store"]
 
 HUMAN_PREFIX = "human:"
 _SCHEMA = """
@@ -63,6 +63,16 @@ _CURRENT_SEGMENTS = ("JOIN documents d ON d.doc_id = s.doc_id AND d.sha256 = s.d
                      "AND d.current = 1")
 _DOC_META = ["cohort", "pair_id", "source", "author_role", "stage", "date", "path", "mentor",
              "mentee"]
+
+
+def require_store(path: str | Path) -> Path:
+    """``path`` as a `Path` if a project store file is there; else a `StoreError` saying how
+    to create one."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path} does not exist; create it with 'rmresearch ingest --data "
+                         f"FOLDER --store {path}'.")
+    return path
 
 
 def _now() -> str:
@@ -115,6 +125,13 @@ class ProjectStore:
             yield store
         finally:
             store.close()
+
+    @classmethod
+    def open_existing(cls, path: str | Path, timeout: float = 60.0
+                      ) -> AbstractContextManager["ProjectStore"]:
+        """`open` a store that must already exist; a clear `StoreError` if it does not."""
+        require_store(path)
+        return cls.open(path, timeout)
 
     def close(self) -> None:
         """Close the connection."""

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_write_text
-from ..errors import RmResearchError
+from ..errors import TopicsError
 from ..lazy import module_getattr, publish
 
 __all__ = ["TopicResult", "TopicsError", "fit_topics", "default_embed", "topics_by_level",
@@ -57,10 +57,6 @@ DOMAIN_STOP_WORDS = frozenset({
     "says", "sort", "thing", "things", "think", "thought", "um", "uh", "ve", "want", "way",
     "yeah", "yes",
 })
-
-
-class TopicsError(RmResearchError):
-    """Emergent themes cannot be found for this input (too few texts, bad embeddings ...)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,16 +8,10 @@ with code 2; anything unexpected prints a short message (the traceback only with
 """
 from __future__ import annotations
 
-import os
-
 import typer
 
 __all__ = ["app", "main"]
 
-for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                   ("HF_DATASETS_OFFLINE", "1"), ("MPLBACKEND", "Agg"),
-                   ("TOKENIZERS_PARALLELISM", "false")):
-    os.environ.setdefault(_var, _val)
 
 app = typer.Typer(
     name="rmresearch", no_args_is_help=True, add_completion=False,
@@ -31,6 +25,7 @@ def _echo_error(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn project errors into messages and exit codes."""
+    from ..config import debug
     from ..errors import RmResearchError
 
     try:
@@ -49,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, click.ClickException):
             exc.show()
             return exc.exit_code
-        if os.environ.get("RMRESEARCH_DEBUG"):
+        if debug():
             raise
         _echo_error(f"unexpected {exc.__class__.__name__}: {exc}. This is a bug in rmresearch;"
                     " run again with RMRESEARCH_DEBUG=1 to see the details and report them.")

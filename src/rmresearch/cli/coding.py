@@ -49,11 +49,9 @@ def code_command(
     cb = _codebook(codebook)
     if store is not None:
         from ..coding.project import code_store
-        from ..errors import StoreError
+        from ..store import require_store
 
-        if not store.is_file():
-            raise StoreError(f"{store} does not exist; create it with 'rmresearch ingest "
-                             f"--data FOLDER --store {store}'.")
+        require_store(store)
         info = code_store(store, cb)
         typer.echo(f"Coded {info['coded']} new segments in {store} with {info['coder']}: "
                    f"{info['codings']} codings written; {info['skipped']} segments already "

@@ -42,13 +42,9 @@ def ingest(
 
 def status(store: Path = typer.Option(..., "--store", help="Project store file.")) -> None:
     """Show what a project store holds: documents, segments, codings by coder, runs."""
-    from ..errors import StoreError
     from ..store import ProjectStore
 
-    if not store.is_file():
-        raise StoreError(f"{store} does not exist; create it with 'rmresearch ingest --data "
-                         f"FOLDER --store {store}'.")
-    with ProjectStore.open(store) as st:
+    with ProjectStore.open_existing(store) as st:
         info = st.summary()
     typer.echo(f"Project store {store}")
     typer.echo(f"  documents: {info['documents']} current ({info['document_versions']} "

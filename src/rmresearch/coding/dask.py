@@ -651,12 +651,9 @@ def code_store_dask(path: str | Path, codebook: Any = None, *, use_human: bool =
     from .api import default_coder
     from .project import HUMAN_PREFIX, code_store
     from .training import human_items
-    from ..errors import StoreError
-    from ..store import ProjectStore
+    from ..store import ProjectStore, require_store
 
-    if not Path(path).is_file():
-        raise StoreError(f"{path} does not exist; create it with 'rmresearch ingest --data "
-                         f"FOLDER --store {path}'.")
+    require_store(path)
     cb = codebook or default_codebook()
     human = []
     if use_human:  # the same training data as code_store(coder=None)

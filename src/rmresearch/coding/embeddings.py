@@ -23,6 +23,7 @@ from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from ..config import cache_dir
 from ..errors import CodingError
 
 __all__ = ["Embedder", "default_cache_dir", "model_path", "model_key", "load_sentence_model",
@@ -37,8 +38,7 @@ _CHUNK = 4096  # texts looked up / encoded per round: bounds memory on long inpu
 
 def default_cache_dir() -> Path:
     """``$RMRESEARCH_CACHE_DIR`` if set, else ``~/.cache/rmresearch``."""
-    env = os.environ.get("RMRESEARCH_CACHE_DIR")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "rmresearch"
+    return cache_dir()
 
 
 def model_path() -> Path:

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..analysis.coded import LEVELS
 from ..atomic import atomic_write_bytes, atomic_write_text
-from ..errors import RmResearchError
+from ..errors import FeedbackRunError, RmResearchError
 from .evidence import LEVEL_ABOUT, STATUS, PairFeedback, pair_documents
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,12 +61,6 @@ SECTIONS = {
     "method": "How this sheet was made",
 }
 _GOOD, _ATT = "#2E7D32", "#C62828"
-
-
-class FeedbackRunError(RmResearchError):
-    """The feedback notebook stopped on something that is not a problem with the input."""
-
-    exit_code = 1
 
 
 # --------------------------------------------------------------------------- names
@@ -469,7 +463,7 @@ def render_docx(blocks: Sequence[Block], *, when: date | None = None, author: st
     import docx
     from docx.shared import Inches, Pt, RGBColor
 
-    from ..synthetic.files import fixed_zip
+    from ..archive import fixed_office_zip
 
     document = docx.Document()
     title = next((b.text for b in blocks if b.kind == "title"), "Feedback")
@@ -515,7 +509,7 @@ def render_docx(blocks: Sequence[Block], *, when: date | None = None, author: st
             caption.runs[0].italic = True
     buffer = io.BytesIO()
     document.save(buffer)
-    return fixed_zip(buffer.getvalue(), when or date(2000, 1, 1))
+    return fixed_office_zip(buffer.getvalue(), when or date(2000, 1, 1))
 
 
 def sheet_paths(folder: str | Path, pair: str) -> dict[str, Path]:

@@ -218,10 +218,7 @@ def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[
 def _open_existing(store_path: str | Path) -> Any:
     from ..store import ProjectStore
 
-    if not Path(store_path).is_file():
-        raise StoreError(f"{store_path} does not exist; create it with 'rmresearch ingest "
-                         f"--data FOLDER --store {store_path}'.")
-    return ProjectStore.open(store_path)
+    return ProjectStore.open_existing(store_path)
 
 
 def import_codings(store_path: str | Path, path: str | Path, *, coder: str | None = None,

@@ -6,13 +6,14 @@ leaves the project store as it was.
 from __future__ import annotations
 
 import hashlib
-import os
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
+from ..config import max_file_mb_setting
 from ..errors import InputError
 from ..schemas import COLUMNS
 from .segment import detect_turns, segment_id, segment_text, speaker_role
@@ -99,7 +100,7 @@ def max_file_bytes(max_file_mb: float | None = None) -> int | None:
     ``RMRESEARCH_MAX_FILE_MB``, else `DEFAULT_MAX_FILE_MB`; None when the limit is 0 (off)."""
     value: object = max_file_mb
     if value is None:
-        value = os.environ.get(MAX_FILE_MB_ENV, "").strip() or DEFAULT_MAX_FILE_MB
+        value = max_file_mb_setting() or DEFAULT_MAX_FILE_MB
     try:
         mb = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

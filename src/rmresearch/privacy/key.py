@@ -1,6 +1,6 @@
 """The pseudonym key: who is who. It is the one file that can re-identify people.
 
-Keep it beside the project store (`default_key_path`), never under a published output
+Keep it beside the project store (`default_key_path`, i.e. `rmresearch.paths.key_path`), never under a published output
 folder, never in version control. The file is written atomically with owner-only permissions
 (the temporary file is created mode 0600 and renamed).
 """
@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..atomic import atomic_write_text
-from ..errors import RmResearchError
+from ..errors import PseudonymKeyError
+from ..paths import key_path as default_key_path
 from .identifiers import DEFAULT_STAFF_ID_PATTERN, KINDS
 
 __all__ = ["Person", "Identifier", "PseudonymKey", "PseudonymKeyError", "default_key_path",
@@ -23,10 +24,6 @@ FORMAT = "rmresearch-pseudonym-key"
 ROLE_LABELS = {"mentor": "Mentor", "leader": "Leader", "other": "Person"}
 _WARNING = ("This file links pseudonyms to real people. Keep it private: never publish it, "
             "never put it under an outputs folder, never commit it.")
-
-
-class PseudonymKeyError(RmResearchError):
-    """The pseudonym key cannot be saved, loaded or used as asked."""
 
 
 @dataclass
@@ -68,14 +65,6 @@ def letters(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         out = chr(65 + rem) + out
     return out
-
-
-def default_key_path(store_path: str | Path) -> Path:
-    """The key file beside a project store: ``<store>.key.json``
-    (``.rmresearch/cohorts.rmproj`` -> ``.rmresearch/cohorts.rmproj.key.json``), the name
-    report runs use."""
-    store_path = Path(store_path)
-    return store_path.with_name(store_path.name + ".key.json")
 
 
 class PseudonymKey:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import RmResearchError
+from ..errors import LeakError, RmResearchError
 from .identifiers import KINDS, find_identifiers
 from .key import PseudonymKey
 from .matcher import NameMatcher
@@ -64,20 +64,6 @@ class Leak:
         if self.kind == "person":
             return f"{where}: the real name of '{self.pseudonym}'"
         return f"{where}: an unpseudonymised {KINDS.get(self.kind, self.kind)} {self.pseudonym}"
-
-
-class LeakError(RmResearchError):
-    """Files about to be published still hold real names or identifiers."""
-
-    def __init__(self, leaks: list[Leak]) -> None:
-        self.leaks = leaks
-        files = sorted({leak.file for leak in leaks})
-        lines = "\n".join(f"  - {leak}" for leak in leaks[:25])
-        more = f"\n  ... and {len(leaks) - 25} more" if len(leaks) > 25 else ""
-        super().__init__(
-            f"{len(leaks)} leak(s) of real names or identifiers in {len(files)} file(s); "
-            f"pseudonymise these outputs (rmresearch.privacy.Pseudonymiser) before "
-            f"publishing:\n{lines}{more}")
 
 
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{10,}(?![0-9A-Za-z])")

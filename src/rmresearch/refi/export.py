@@ -8,14 +8,14 @@ ZIP entries carry a fixed date, so the same project gives the same bytes.
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import __version__
-from ..atomic import atomic_path, atomic_write_bytes
+from ..archive import fixed_zip
+from ..atomic import atomic_write_bytes
 from ..codebook import Codebook, default_codebook
 from ..errors import RmResearchError
 from .pseudo import TextPseudonymiser, pseudonymise_pieces
@@ -193,14 +193,8 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
 
 def write_qdpx(path: str | Path, qde: bytes, files: dict[str, str]) -> Path:
     """Write a ``.qdpx`` ZIP (``project.qde`` + sources) atomically, with fixed entry dates."""
-    with atomic_path(path) as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, data in [("project.qde", qde)] + sorted(
-                    (n, t.encode("utf-8")) for n, t in files.items()):
-                info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, data)
+    members = [("project.qde", qde)] + sorted((n, t.encode("utf-8")) for n, t in files.items())
+    atomic_write_bytes(path, fixed_zip(members, _ZIP_DATE))
     return Path(path)
 
 
@@ -214,10 +208,7 @@ def export_project(store_path: str | Path, output: str | Path, *,
     from ..store import ProjectStore
 
     store_path = Path(store_path)
-    if not store_path.is_file():
-        raise RmResearchError(f"{store_path} does not exist; create it with 'rmresearch "
-                              f"ingest --data FOLDER --store {store_path}'.")
-    with ProjectStore.open(store_path) as store:
+    with ProjectStore.open_existing(store_path) as store:
         documents, segments, codings = store.documents(), store.segments(), store.codings()
     qde, files = project_xml(documents, segments, codings, codebook or default_codebook(),
                              name=store_path.stem, pseudonymiser=pseudonymiser)

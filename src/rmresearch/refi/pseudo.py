@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Protocol
 
+from ..paths import key_path
+
 __all__ = ["TextPseudonymiser", "pseudonymise_pieces", "load_pseudonymiser", "key_path",
            "ProjectPseudonymiser", "LazyPseudonymiser"]
 
@@ -50,22 +52,6 @@ def pseudonymise_pieces(text: str, spans: Iterable[tuple[int, int]],
         pos += len(new)
         mapping[right] = pos
     return "".join(out), mapping
-
-
-def key_path(store_path: Any, key: Any = None) -> Any:
-    """The pseudonym key to use: ``key``, else the one beside the store.
-
-    Report runs keep it at ``<store file name>.key.json``; `rmresearch.privacy` names
-    ``<store stem>.key.json``. The first that exists wins, else the first.
-    """
-    from pathlib import Path
-
-    if key:
-        return Path(key)
-    store_path = Path(store_path)
-    candidates = [store_path.with_name(store_path.name + ".key.json"),
-                  store_path.with_suffix(".key.json")]
-    return next((c for c in candidates if c.exists()), candidates[0])
 
 
 class ProjectPseudonymiser:

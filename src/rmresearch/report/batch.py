@@ -26,6 +26,7 @@ from typing import Any
 from .. import __version__
 from ..atomic import atomic_write_text
 from ..faults import checkpoint
+from ..paths import quarantine_dir
 
 __all__ = ["Job", "BatchResult", "run_batch", "NOTEBOOKS", "notebook_dir"]
 
@@ -248,13 +249,6 @@ def _leak_check(output: Path, key_path: Path, files: list[Path] | None = None) -
 
     key = PseudonymKey.load(key_path)
     return leak_check(published_files(output) if files is None else files, key)
-
-
-def quarantine_dir(store_path: Path, output: Path) -> Path:
-    """Where files that fail the leak check go: ``<store>.quarantine/<output folder name>``,
-    beside the project store and the key (private, never published)."""
-    store_path = Path(store_path)
-    return store_path.with_name(store_path.name + ".quarantine") / Path(output).resolve().name
 
 
 def quarantine_leaks(output: Path, leaks: list, quarantine: Path) -> list[str]:

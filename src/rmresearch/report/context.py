@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..project import Project, find_path, prepare_project
+from ..paths import find_path, key_path
+from ..project import Project, prepare_project
 from .publish import Publisher
 
 STAGE_ORDER = ("enrolment", "post_training", "midpoint", "end")
@@ -26,14 +27,14 @@ __all__ = ["ReportContext", "open_report", "prepare_key", "key_path_for"]
 
 def key_path_for(project: Project) -> Path:
     """The pseudonym key lives beside the project store, never inside published output."""
-    return project.store_path.with_name(project.store_path.name + ".key.json")
+    return key_path(project.store_path)
 
 
 def prepare_key(project: Project, key: str | Path | None = None) -> Path:
     """Build (or extend) the project's pseudonym key and save it; return its path."""
     from ..privacy import PseudonymKey, build_key
 
-    path = Path(key) if key else key_path_for(project)
+    path = key_path(project.store_path, key)
     existing = PseudonymKey.load(path) if path.exists() else None
     built = build_key(project.documents, project.segments, existing=existing)
     if existing is None or built.to_dict() != existing.to_dict():

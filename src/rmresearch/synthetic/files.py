@@ -21,10 +21,11 @@ from xml.sax.saxutils import escape
 import docx
 import openpyxl
 
+from ..archive import fixed_office_zip, fixed_zip
 from . import banks as B
 from .text import PairContext, Person, Sentence, Voice
 
-__all__ = ["TextStyle", "text_style", "encode_text", "fixed_zip", "write_interview",
+__all__ = ["TextStyle", "text_style", "encode_text", "write_interview",
            "write_notes", "write_journal", "stage_dates", "write_forms", "LIKERT_ITEMS"]
 
 LIKERT_ITEMS = ("conf_talk_senior_leaders", "conf_talk_race_senior", "conf_talk_race_junior",
@@ -77,33 +78,8 @@ def _write_text(path: Path, lines: Sequence[str], style: TextStyle) -> None:
     path.write_bytes(encode_text("\n".join(lines) + "\n", style))
 
 
-def fixed_zip(data: bytes, when: date) -> bytes:
-    """Rewrite an Office zip with fixed member timestamps and core-property dates."""
-    iso = _stamp_iso(when).encode()
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        members = [(name, source.read(name)) for name in source.namelist()]
-    fixed = []
-    for name, blob in members:
-        if name == "docProps/core.xml":
-            blob = re.sub(rb"(<(dcterms:created|dcterms:modified|cp:lastPrinted)[^>]*>)"
-                          rb"[^<]*(</\2>)", lambda m: m.group(1) + iso + m.group(3), blob)
-        fixed.append((name, blob))
-    return _zip(fixed, when)
-
-
 def _stamp_iso(when: date) -> str:
     return f"{when.isoformat()}T09:00:00Z"
-
-
-def _zip(members: Sequence[tuple[str, bytes]], when: date) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, blob in members:
-            member = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, 9, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, blob)
-    return buffer.getvalue()
 
 
 @lru_cache(maxsize=1)
@@ -159,7 +135,7 @@ def _write_docx(path: Path, heading: str, paragraphs: Sequence[str], when: date)
         elif name == "docProps/core.xml":
             blob = _core_xml(heading, when)
         members.append((name, blob))
-    path.write_bytes(_zip(members, when))
+    path.write_bytes(fixed_zip(members, (when.year, when.month, when.day, 9, 0, 0)))
 
 
 def _date_text(when: date, rng: random.Random) -> str:
@@ -323,7 +299,7 @@ def _write_form(folder: Path, stage: str, header: list[str], rows: list[list], r
         book.properties.created = book.properties.modified = stamp
         buffer = io.BytesIO()
         book.save(buffer)
-        path.write_bytes(fixed_zip(buffer.getvalue(), when))
+        path.write_bytes(fixed_office_zip(buffer.getvalue(), when))
         return path
     path = folder / f"evaluation_{stage}.csv"
     buffer = io.StringIO()

@@ -1,0 +1,68 @@
+"""Settings read from the environment: the only module that reads ``os.environ``.
+
+| variable | meaning | default |
+|---|---|---|
+| ``RMRESEARCH_CACHE_DIR`` | on-disk embedding cache | ``~/.cache/rmresearch`` |
+| ``RMRESEARCH_MAX_FILE_MB`` | largest input file read, in MB (0: no limit) | 100 |
+| ``RMRESEARCH_NOTEBOOKS`` | a folder of report notebooks to use instead of the shipped ones | - |
+| ``RMRESEARCH_DEBUG`` | show tracebacks for unexpected errors | off |
+| ``RMRESEARCH_FAULT_AT`` | test-only: kill the process at named checkpoints | - |
+
+`OFFLINE` lists the variables that keep Hugging Face libraries off the network, which
+`apply_offline_defaults` sets (without overriding a value the user gave).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["OFFLINE", "apply_offline_defaults", "get", "cache_dir", "max_file_mb_setting",
+           "notebooks_override", "debug", "fault_spec", "environ_without"]
+
+OFFLINE: dict[str, str] = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                           "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+                           "MPLBACKEND": "Agg"}
+
+
+def apply_offline_defaults() -> None:
+    """Set every `OFFLINE` variable that is not already set: nothing downloads a model."""
+    for name, value in OFFLINE.items():
+        os.environ.setdefault(name, value)
+
+
+def get(name: str, default: str | None = None) -> str | None:
+    """An environment variable's value (stripped), or ``default`` when unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def cache_dir() -> Path:
+    """The embedding cache folder: ``RMRESEARCH_CACHE_DIR``, else ``~/.cache/rmresearch``."""
+    value = get("RMRESEARCH_CACHE_DIR")
+    return Path(value).expanduser() if value else Path.home() / ".cache" / "rmresearch"
+
+
+def max_file_mb_setting() -> str | None:
+    """``RMRESEARCH_MAX_FILE_MB`` as given (checked by the ingest step), or None."""
+    return get("RMRESEARCH_MAX_FILE_MB")
+
+
+def notebooks_override() -> Path | None:
+    """``RMRESEARCH_NOTEBOOKS``: a folder of notebooks to run instead of the shipped ones."""
+    value = get("RMRESEARCH_NOTEBOOKS")
+    return Path(value) if value else None
+
+
+def debug() -> bool:
+    """True when ``RMRESEARCH_DEBUG`` is set: unexpected errors show their traceback."""
+    return bool(get("RMRESEARCH_DEBUG"))
+
+
+def fault_spec() -> str | None:
+    """``RMRESEARCH_FAULT_AT``: the checkpoints where a fault test kills the process."""
+    return get("RMRESEARCH_FAULT_AT")
+
+
+def environ_without(*names: str) -> dict[str, str]:
+    """A copy of the environment without ``names`` (for child processes)."""
+    return {k: v for k, v in os.environ.items() if k not in names}
