@@ -197,7 +197,7 @@ def _queue_store(store: Path) -> list[str]:
 
 
 def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
-    from rmresearch.human.sheets import export_review, import_review
+    from rmresearch.human.review import export_review, import_review
     from rmresearch.ingest.tables import read_table
 
     sid = _queue_store(store)
@@ -224,7 +224,7 @@ def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
 
 
 def test_review_import_rejects_unknown_codes(store: Path, tmp_path: Path) -> None:
-    from rmresearch.human.sheets import import_review
+    from rmresearch.human.review import import_review
 
     sid = _queue_store(store)
     sheet = tmp_path / "r.csv"
@@ -259,3 +259,32 @@ def test_text_matching_ignores_earlier_versions_ids_do_not(store: Path, template
     import_codings(store, sheet, coder="ana")
     with ProjectStore.open(store) as st:
         assert set(st.codings("human:ana")["segment_id"]) == {old_id, new_id}
+
+
+def test_package_names_point_at_the_modules_that_hold_them() -> None:
+    import rmresearch.human as human
+    from rmresearch.human import review, sheets
+
+    assert human.export_review is review.export_review
+    assert human.import_review is review.import_review
+    assert human.review_queue is review.review_queue
+    assert human.import_codings is sheets.import_codings
+    assert human.locate_segments is sheets.locate_segments
+    for name in human.__all__:
+        assert getattr(human, name) is not None
+
+
+def test_human_commands_need_an_existing_store(tmp_path: Path) -> None:
+    from rmresearch.errors import StoreError
+    from rmresearch.human.agreement import agreement_report
+    from rmresearch.human.review import export_review
+
+    missing = tmp_path / "nowhere.rmproj"
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("segment_id,code,coder\nx,individual,ana\n", encoding="utf-8")
+    for call in (lambda: import_codings(missing, sheet),
+                 lambda: export_review(missing, ["ana"], tmp_path / "r.xlsx"),
+                 lambda: agreement_report(str(missing), ["ana"])):
+        with pytest.raises(StoreError, match="does not exist"):
+            call()
+    assert not missing.exists()

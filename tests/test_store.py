@@ -121,3 +121,47 @@ def test_tables_come_out_validated(mini_data: Path, tmp_path: Path) -> None:
         st.conn.execute("UPDATE segments SET speaker_role = 'boss' WHERE rowid = 1")
         with pytest.raises(RmResearchError, match="speaker_role"):
             st.segments()
+
+
+def test_human_codings_and_what_each_coder_saw_are_one_run(mini_data: Path,
+                                                           tmp_path: Path) -> None:
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        a, b = st.segments()["segment_id"].iloc[:2]
+        first = st.add_human_codings(_coding(a, "human:ana"), params={"sha256": "x"},
+                                     seen=[(a, "human:ana"), (b, "human:ana")])
+        assert st.coded_segment_ids("human:ana") == {a, b}  # b seen without a code
+        again = st.add_human_codings(_coding(a, "human:ana", "symbolic"), seen=[(b, "human:ana")])
+        runs = st.runs()
+        assert runs["kind"].tolist() == ["ingest", "human", "human"]
+        assert runs["status"].tolist() == ["ok"] * 3
+        assert st.run_parameters("human") == [{"sha256": "x"}, {}]
+        assert st.run_parameters("code") == []
+        # earlier rows are kept as they are: the 'seen' row of b still names the first run
+        seen_runs = dict(st.conn.execute("SELECT segment_id, run_id FROM coded").fetchall())
+        assert seen_runs == {a: first, b: first}
+        got = st.codings("human:ana")
+        assert sorted(zip(got["code"], got["run_id"])) == [("individual", first),
+                                                           ("symbolic", again)]
+        with pytest.raises(StoreError, match="starting 'human:'"):
+            st.add_human_codings(_coding(a, "ana"), seen=[(a, "ana")])
+        assert len(st.runs()) == 3  # nothing written
+
+
+def test_coders_and_their_latest_runs(mini_data: Path, tmp_path: Path) -> None:
+    from rmresearch.project import MACHINE_CODER_FAMILY
+
+    prefix = f"{MACHINE_CODER_FAMILY}@"
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        a, b = st.segments()["segment_id"].iloc[:2]
+        assert st.latest_machine_coder(prefix) is None and st.coder_latest_runs() == {}
+        old = st.add_codings(_coding(a, "ensemble@old"), seen=[(a, "ensemble@old")])
+        new = st.add_codings(_coding(b, "ensemble@new"), seen=[(b, "ensemble@new")])
+        rules = st.add_codings(_coding(a, "rules@1"), seen=[(a, "rules@1")])
+        human = st.add_human_codings(_coding(a, "human:ana"), seen=[(b, "human:ana")])
+        assert st.latest_machine_coder(prefix) == "ensemble@new"  # the rules run is later
+        assert st.latest_machine_coder("rules@") == "rules@1"
+        assert st.latest_machine_coder("model@") is None
+        assert st.coder_latest_runs() == {"ensemble@old": old, "ensemble@new": new,
+                                          "rules@1": rules, "human:ana": human}

@@ -13,8 +13,14 @@ import pandas as pd
 
 from .errors import InputError, join_allowed
 from .paths import default_store_path, find_path
+from .vocabulary import is_human
 
-__all__ = ["Project", "prepare_project", "default_store_path", "find_path"]
+__all__ = ["Project", "prepare_project", "import_human_sheets", "default_store_path",
+           "find_path", "MACHINE_CODER_FAMILY"]
+
+#: the machine coder whose codings the reports use: labels ``ensemble@<hash>`` (the label is
+#: built in `rmresearch.coding` as ``<kind>@<hash>``; no public constant there yet)
+MACHINE_CODER_FAMILY = "ensemble"
 
 
 @dataclass
@@ -55,7 +61,7 @@ class Project:
     @property
     def human_coders(self) -> list[str]:
         """Human coders with codings in the store."""
-        return sorted(c for c in self.codings["coder"].unique() if c.startswith("human:"))
+        return sorted(c for c in self.codings["coder"].unique() if is_human(c))
 
 
 def prepare_project(data: str | Path | None = None, store: str | Path | None = None,
@@ -107,7 +113,6 @@ def import_human_sheets(store_path: Path, folder: Path, codebook: Any) -> list[s
     Returns the names of the files imported now.
     """
     import hashlib
-    import json
 
     from .human.sheets import import_codings
     from .store import ProjectStore
@@ -117,8 +122,7 @@ def import_human_sheets(store_path: Path, folder: Path, codebook: Any) -> list[s
     if not sheets:
         return []
     with ProjectStore.open(store_path) as st:
-        done = {json.loads(p or "{}").get("sha256") for (p,) in
-                st.conn.execute("SELECT params FROM runs WHERE kind = 'human'").fetchall()}
+        done = {params.get("sha256") for params in st.run_parameters("human")}
     imported = []
     for sheet in sheets:
         sha = hashlib.sha256(sheet.read_bytes()).hexdigest()
@@ -136,7 +140,4 @@ def _latest_machine_coder(store_path: Path) -> str | None:
     from .store import ProjectStore
 
     with ProjectStore.open(store_path) as st:
-        row = st.conn.execute(
-            "SELECT c.coder FROM coded c JOIN runs r ON r.run_id = c.run_id "
-            "WHERE c.coder LIKE 'ensemble@%' ORDER BY r.run_id DESC LIMIT 1").fetchone()
-    return row[0] if row else None
+        return st.latest_machine_coder(f"{MACHINE_CODER_FAMILY}@")

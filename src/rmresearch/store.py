@@ -22,11 +22,11 @@ from .errors import StoreError
 from .faults import checkpoint
 from .schemas import COLUMNS, validate
 from .ingest.segment import SEGMENTER_VERSION
+from .vocabulary import HUMAN_PREFIX
 
 __all__ = ["ProjectStore", "HUMAN_PREFIX", "require_store"]
 
-HUMAN_PREFIX = "human:"
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS runs (
   run_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, started TEXT, finished TEXT,
@@ -51,10 +51,10 @@ CREATE TABLE IF NOT EXISTS responses (
   doc_id TEXT NOT NULL, version INTEGER NOT NULL, respondent_id TEXT, cohort TEXT, role TEXT,
   stage TEXT, question_id TEXT, value REAL, text TEXT);
 CREATE TRIGGER IF NOT EXISTS human_codings_no_update BEFORE UPDATE ON codings
-  WHEN OLD.coder LIKE 'human:%'
+  WHEN OLD.coder LIKE '{HUMAN_PREFIX}%'
   BEGIN SELECT RAISE(ABORT, 'human codings are never changed by a run'); END;
 CREATE TRIGGER IF NOT EXISTS human_codings_no_delete BEFORE DELETE ON codings
-  WHEN OLD.coder LIKE 'human:%'
+  WHEN OLD.coder LIKE '{HUMAN_PREFIX}%'
   BEGIN SELECT RAISE(ABORT, 'human codings are never deleted by a run'); END;
 """
 # A segment belongs to the current text when its document's current version has the same
@@ -282,16 +282,22 @@ class ProjectStore:
         """
         if codings["coder"].astype(str).str.startswith(HUMAN_PREFIX).any():
             raise StoreError("a machine run cannot write codings for a human coder "
-                             "(coder names starting 'human:').")
+                             f"(coder names starting '{HUMAN_PREFIX}').")
         return self._write_codings(codings, run_kind, params, codebook_hash, seen,
                                    "INSERT OR REPLACE")
 
     def add_human_codings(self, codings: pd.DataFrame, *, params: dict[str, Any] | None = None,
-                          codebook_hash: str | None = None) -> int:
-        """Store human codings; existing human rows are kept as they are (never replaced)."""
+                          codebook_hash: str | None = None,
+                          seen: Iterable[tuple[str, str]] = ()) -> int:
+        """Store human codings and the (segment_id, coder) pairs each coder saw in one
+        transaction and one ``human`` run; return the run id.
+
+        Existing human rows, and existing 'seen' rows, are kept as they are (never replaced).
+        """
         if not codings["coder"].astype(str).str.startswith(HUMAN_PREFIX).all():
-            raise StoreError("human codings need coder names starting 'human:'.")
-        return self._write_codings(codings, "human", params, codebook_hash, (), "INSERT OR IGNORE")
+            raise StoreError(f"human codings need coder names starting '{HUMAN_PREFIX}'.")
+        return self._write_codings(codings, "human", params, codebook_hash, seen,
+                                   "INSERT OR IGNORE")
 
     def _write_codings(self, codings: pd.DataFrame, kind: str, params: dict | None,
                        codebook_hash: str | None, seen: Iterable[tuple[str, str]],
@@ -303,16 +309,10 @@ class ProjectStore:
             conn.executemany(f"{verb} INTO codings ({', '.join(cols)}, run_id) VALUES "
                              f"({', '.join('?' * (len(cols) + 1))})", rows)
             checkpoint("codings.before_commit")
-            conn.executemany("INSERT OR REPLACE INTO coded (segment_id, coder, run_id) "
+            conn.executemany(f"{verb} INTO coded (segment_id, coder, run_id) "
                              "VALUES (?, ?, ?)", [(s, c, run_id) for s, c in seen])
             self._finish_run(conn, run_id)
         return run_id
-
-    def mark_coded(self, segment_ids: Iterable[str], coder: str) -> None:
-        """Record that ``coder`` has seen these segments (even when it assigned no code)."""
-        with self.transaction() as conn:
-            conn.executemany("INSERT OR IGNORE INTO coded (segment_id, coder) VALUES (?, ?)",
-                             [(s, coder) for s in segment_ids])
 
     def coded_segment_ids(self, coder: str) -> set[str]:
         """Segment ids ``coder`` has already seen or coded."""
@@ -320,6 +320,21 @@ class ProjectStore:
                                  "SELECT segment_id FROM codings WHERE coder = ?",
                                  (coder, coder)).fetchall()
         return {r[0] for r in rows}
+
+    def coder_latest_runs(self) -> dict[str, int]:
+        """Each coder with codings or 'seen' rows -> its latest run id (0: no run recorded)."""
+        return dict(self.conn.execute(
+            "SELECT coder, MAX(COALESCE(run_id, 0)) FROM (SELECT coder, run_id FROM codings "
+            "UNION ALL SELECT coder, run_id FROM coded) GROUP BY coder").fetchall())
+
+    def latest_machine_coder(self, prefix: str) -> str | None:
+        """The coder labelled ``prefix...`` (e.g. ``ensemble@``; ASCII case ignored, as SQL
+        LIKE does) of the latest run that recorded segments seen; None if none ran."""
+        row = self.conn.execute(
+            "SELECT c.coder FROM coded c JOIN runs r ON r.run_id = c.run_id WHERE "
+            "lower(substr(c.coder, 1, length(?1))) = lower(?1) ORDER BY r.run_id DESC LIMIT 1",
+            (prefix,)).fetchone()
+        return row[0] if row else None
 
     # ------------------------------------------------------------------ reading
     def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
@@ -354,6 +369,12 @@ class ProjectStore:
     def runs(self) -> pd.DataFrame:
         """Every run (ingest, code, human import ...) with parameters and status."""
         return self._frame("SELECT * FROM runs ORDER BY run_id")
+
+    def run_parameters(self, kind: str) -> list[dict[str, Any]]:
+        """The parameters of every run of ``kind`` (e.g. ``human``), oldest first."""
+        rows = self.conn.execute("SELECT params FROM runs WHERE kind = ? ORDER BY run_id",
+                                 (kind,)).fetchall()
+        return [json.loads(p or "{}") for (p,) in rows]
 
     def summary(self) -> dict[str, Any]:
         """Counts for ``rmresearch status``."""

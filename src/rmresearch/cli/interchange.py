@@ -168,7 +168,7 @@ def review_export(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Write segments where coders disagree or the machine is unsure, with a decision column."""
-    from ..human.sheets import export_review
+    from ..human.review import export_review
 
     queue = export_review(store, _coders(coders), output, band=(low, high),
                           codebook=_codebook(codebook))
@@ -185,7 +185,7 @@ def review_import(
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
     """Import review decisions as a human coder."""
-    from ..human.sheets import import_review
+    from ..human.review import import_review
 
     result = import_review(store, input_file, coder, codebook=_codebook(codebook))
     for who, n in result["codings"].items():

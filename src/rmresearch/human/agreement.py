@@ -20,6 +20,8 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..vocabulary import is_human
+
 __all__ = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1",
            "rating_matrices", "agreement_table", "gate", "agreement_report", "kappa_note",
            "LOW_PREVALENCE", "STATISTICS"]
@@ -323,18 +325,19 @@ def agreement_report(store_path: str, names: Sequence[str], *, codebook: object 
     ``human:`` coder are compared).
     """
     from ..codebook import default_codebook
-    from .sheets import _open_existing, coder_seen, resolve_coders
+    from ..store import ProjectStore
+    from .sheets import coder_seen, resolve_coders
 
     codebook = codebook or default_codebook()
-    with _open_existing(store_path) as store:
+    with ProjectStore.open_existing(store_path) as store:
         coders = resolve_coders(store, names)
         seen, codings = coder_seen(store, coders), store.codings()
     codings = codings[codings["coder"].isin(coders)]
     codes = list(codebook.ids) + sorted(set(codings["code"]) - set(codebook.ids))
     table = agreement_table(codings, coders, seen=seen, codes=codes, n_boot=n_boot, seed=seed)
-    humans = [c for c in coders if c.startswith("human:")]
+    humans = [c for c in coders if is_human(c)]
     gates = [gate(codings, m, humans, seen=seen, codes=codes, threshold=threshold,
                   min_units=min_units).assign(coder=m)
-             for m in coders if humans and not m.startswith("human:")]
+             for m in coders if humans and not is_human(m)]
     empty = pd.DataFrame(columns=["code", "alpha", "n", "decision", "reason", "coder"])
     return coders, table, pd.concat(gates, ignore_index=True) if gates else empty

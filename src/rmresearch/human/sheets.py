@@ -1,4 +1,4 @@
-"""Human codings in: spreadsheets (wide or long), REFI-QDA projects, and review decisions.
+"""Human codings in: spreadsheets (wide or long) and REFI-QDA projects.
 
 Spreadsheets (``.csv`` or ``.xlsx``, first sheet):
 
@@ -13,6 +13,9 @@ that match no segment or several are all reported with their row numbers. Every 
 before the one write transaction, so bad input leaves the store unchanged. Each coder
 becomes ``human:<name>``; the segments they saw are recorded so agreement can tell "not
 coded" from "not seen". Human rows are never replaced or deleted (store triggers).
+
+Review sheets (what the machine is unsure of, for a person to decide) are in `review`;
+`resolve_coders` and `coder_seen` here serve it and `agreement` too.
 """
 from __future__ import annotations
 
@@ -21,23 +24,18 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from ..codebook import VALENCES, Codebook, default_codebook
-from ..errors import InputError, StoreError, join_allowed
+from ..codebook import Codebook, default_codebook
+from ..errors import InputError, join_allowed
+from ..schemas import COLUMNS
+from ..vocabulary import HUMAN_PREFIX, VALENCES
 
 __all__ = ["import_codings", "parse_table", "write_human_codings", "resolve_coders",
-           "coder_seen", "code_lookup", "review_queue", "export_review", "import_review",
-           "FORMATS"]
+           "coder_seen", "code_lookup", "allowed_codes", "locate_segments", "FORMATS"]
 
 FORMATS = ("wide", "long", "qdpx")
 _RESERVED = {"segment_id", "text", "doc_id", "valence", "speaker", "notes", "note", "comment",
              "comments", "coder", "code", "row"}
 _TRUE, _FALSE = {"1", "1.0", "yes", "y", "true", "x"}, {"0", "0.0", "no", "n", "false", ""}
-
-
-def _human(name: str) -> str:
-    from ..refi.import_ import coder_name
-
-    return coder_name(name)
 
 
 def code_lookup(codebook: Codebook) -> dict[str, str]:
@@ -46,14 +44,21 @@ def code_lookup(codebook: Codebook) -> dict[str, str]:
             **{c.id.lower(): c.id for c in codebook.codes}}
 
 
-def _allowed_codes(codebook: Codebook) -> str:
+def allowed_codes(codebook: Codebook) -> str:
+    """What a sheet may name as a code, for the ``allowed`` part of an `InputError`."""
     return join_allowed(codebook.ids) + " (ids or names, any case)"
 
 
-def _locate(df: pd.DataFrame, segments: pd.DataFrame, path: Path,
-            known: set[str] | None = None) -> list[str | None]:
+def locate_segments(df: pd.DataFrame, segments: pd.DataFrame, path: Path,
+                    known: set[str] | None = None) -> list[str | None]:
     """The segment id of every row, by ``segment_id`` (any of ``known``, default the ids of
-    ``segments``) or by normalised ``text`` among ``segments``; all problems raised at once."""
+    ``segments``) or by normalised ``text`` among ``segments``.
+
+    Raises
+    ------
+    InputError
+        Every row that matches no segment, or several, at once (with row numbers).
+    """
     problems: list[str] = []
     out: list[str | None] = []
     if "segment_id" in df.columns:
@@ -108,7 +113,7 @@ def _wide(df: pd.DataFrame, sids: list, coder: str | None, codebook: Codebook, p
     if unknown or not columns:
         raise InputError(f"column(s) {unknown} are not codes of the codebook." if unknown else
                          "has no code columns.", path=path, line=1,
-                         allowed=f"code columns named {_allowed_codes(codebook)}.")
+                         allowed=f"code columns named {allowed_codes(codebook)}.")
     rows, valences = [], _valences(df, path)
     for col in columns:
         values = df[col].str.strip().str.lower()
@@ -135,7 +140,7 @@ def _long(df: pd.DataFrame, sids: list, coder: str | None, codebook: Codebook, p
     bad = sorted({c for c in codes if c not in lookup and c not in ("", "none")})
     if bad:
         raise InputError(f"unknown code(s) {bad}.", path=path, column="code",
-                         allowed=f"{_allowed_codes(codebook)}, or 'none'.")
+                         allowed=f"{allowed_codes(codebook)}, or 'none'.")
     valences = _valences(df, path)
     return [(sids[i], lookup.get(codes.iloc[i]), valences[i], i + 2,
              coders.iloc[i] or coder) for i in range(len(df))]
@@ -157,6 +162,7 @@ def parse_table(path: str | Path, segments: pd.DataFrame, *, coder: str | None =
         (segment_id, coder) pairs the coders saw.
     """
     from ..ingest.tables import read_table, require_columns
+    from ..refi.import_ import coder_name
 
     path, codebook = Path(path), codebook or default_codebook()
     df = read_table(path)
@@ -172,14 +178,14 @@ def parse_table(path: str | Path, segments: pd.DataFrame, *, coder: str | None =
         raise InputError(f"has neither a 'segment_id' nor a 'text' column (found "
                          f"{list(df.columns)}).", path=path, line=1,
                          allowed="a 'segment_id' or 'text' column to say which segment.")
-    sids = _locate(df.reset_index(drop=True), segments, path, known_ids)
+    sids = locate_segments(df.reset_index(drop=True), segments, path, known_ids)
     reader = _long if fmt == "long" else _wide
     rows = reader(df.reset_index(drop=True), sids, coder, codebook, path)
-    named = [(s, c, v, f"{path.name} row {n}", _human(who)) for s, c, v, n, who in rows]
+    named = [(s, c, v, f"{path.name} row {n}", coder_name(who)) for s, c, v, n, who in rows]
     codings = pd.DataFrame([dict(segment_id=s, code=c, coder=who, score=1.0, valence=v,
                                  evidence=e) for s, c, v, e, who in named if c is not None],
-                           columns=["segment_id", "code", "coder", "score", "valence",
-                                    "evidence"]).drop_duplicates(["segment_id", "code", "coder"])
+                           columns=COLUMNS["codings"]
+                           ).drop_duplicates(["segment_id", "code", "coder"])
     seen = sorted({(s, who) for s, _, _, _, who in named})
     _check_coders(codings, {who for _, who in seen}, path)
     return codings.reset_index(drop=True), seen
@@ -196,29 +202,10 @@ def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[
                         params: dict[str, Any], codebook_hash: str | None = None) -> int:
     """Store human codings and the segments each coder saw in ONE transaction; the run id.
 
-    Existing human rows are kept as they are (``INSERT OR IGNORE``).
+    Existing human rows are kept as they are (see `ProjectStore.add_human_codings`).
     """
-    from ..schemas import COLUMNS
-    from ..store import HUMAN_PREFIX, _records
-
-    if not codings["coder"].astype(str).str.startswith(HUMAN_PREFIX).all():
-        raise StoreError("human codings need coder names starting 'human:'.")
-    cols = COLUMNS["codings"]
-    with store.transaction() as conn:
-        run_id = store._start_run(conn, "human", params, codebook_hash)
-        conn.executemany(f"INSERT OR IGNORE INTO codings ({', '.join(cols)}, run_id) VALUES "
-                         f"({', '.join('?' * (len(cols) + 1))})",
-                         [(*r, run_id) for r in _records(codings[cols])])
-        conn.executemany("INSERT OR IGNORE INTO coded (segment_id, coder, run_id) VALUES "
-                         "(?, ?, ?)", [(s, c, run_id) for s, c in seen])
-        store._finish_run(conn, run_id)
-    return run_id
-
-
-def _open_existing(store_path: str | Path) -> Any:
-    from ..store import ProjectStore
-
-    return ProjectStore.open_existing(store_path)
+    return store.add_human_codings(codings, params=params, codebook_hash=codebook_hash,
+                                   seen=seen)
 
 
 def import_codings(store_path: str | Path, path: str | Path, *, coder: str | None = None,
@@ -231,11 +218,13 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
 
     Returns ``{"run_id", "codings": {coder: n}, "seen", "notes"}``.
     """
+    from ..store import ProjectStore
+
     path, codebook = Path(path), codebook or default_codebook()
     fmt = fmt or ("qdpx" if path.suffix.lower() == ".qdpx" else None)
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'.", allowed=join_allowed(FORMATS))
-    with _open_existing(store_path) as store:
+    with ProjectStore.open_existing(store_path) as store:
         notes: list[str] = []
         if fmt == "qdpx":
             from ..refi.import_ import qdpx_codings, read_qdpx
@@ -262,10 +251,7 @@ def resolve_coders(store: Any, names: Sequence[str]) -> list[str]:
     InputError
         A name that matches no coder in the store (the message lists the coders there).
     """
-    rows = store.conn.execute(
-        "SELECT coder, MAX(COALESCE(run_id, 0)) FROM (SELECT coder, run_id FROM codings UNION "
-        "ALL SELECT coder, run_id FROM coded) GROUP BY coder").fetchall()
-    latest = dict(rows)
+    latest = store.coder_latest_runs()
     out = []
     for name in (n.strip() for n in names if n.strip()):
         prefixed = [c for c in latest if c.startswith(f"{name}@")]
@@ -273,8 +259,8 @@ def resolve_coders(store: Any, names: Sequence[str]) -> list[str]:
             out.append(name)
         elif "@" not in name and prefixed:
             out.append(max(prefixed, key=lambda c: (latest[c], c)))
-        elif f"human:{name}" in latest:
-            out.append(f"human:{name}")
+        elif HUMAN_PREFIX + name in latest:
+            out.append(HUMAN_PREFIX + name)
         else:
             raise InputError(f"no coder called '{name}' in the store.",
                              allowed=join_allowed(sorted(latest)) or "none yet: code or "
@@ -285,139 +271,3 @@ def resolve_coders(store: Any, names: Sequence[str]) -> list[str]:
 def coder_seen(store: Any, coders: Iterable[str]) -> dict[str, set[str]]:
     """The segments each coder saw: its ``coded`` rows plus the segments it coded."""
     return {c: store.coded_segment_ids(c) for c in coders}
-
-
-# --------------------------------------------------------------------------- review queue
-def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float] = (0.35, 0.65)
-                 ) -> pd.DataFrame:
-    """Segments the coders disagree on, or where a machine coder's score is within ``band``.
-
-    Returns
-    -------
-    DataFrame
-        ``segment_id, doc_id, speaker, text``, one column per coder (its codes joined by
-        ';', ``none`` when it saw the segment and assigned nothing, empty when it did not
-        see it), ``reason`` and an empty ``decision`` column, in document order.
-    """
-    seen = coder_seen(store, coders)
-    codings = store.codings()
-    codings = codings[codings["coder"].isin(coders)]
-    joined = codings.groupby(["segment_id", "coder"])["code"].agg(lambda s: ";".join(sorted(s)))
-    machine = codings[~codings["coder"].str.startswith("human:")
-                      & codings["score"].between(*band)]
-    unsure: dict[str, list[str]] = {}
-    for r in machine.itertuples(index=False):
-        unsure.setdefault(r.segment_id, []).append(f"{r.code} {r.score:.2f} ({r.coder})")
-    segs = store.segments(current_only=False).set_index("segment_id")
-    rows = []
-    for sid in sorted(set().union(*seen.values()) & set(segs.index)):
-        cells = {c: joined.get((sid, c), "none") if sid in seen[c] else "" for c in coders}
-        judged = [v for v in cells.values() if v]
-        reasons = ["coders disagree"] if len(judged) >= 2 and len(set(judged)) > 1 else []
-        if sid in unsure:
-            reasons.append(f"machine unsure: {', '.join(unsure[sid])}")
-        if reasons:
-            seg = segs.loc[sid]
-            rows.append({"segment_id": sid, "doc_id": seg["doc_id"], "speaker": seg["speaker"],
-                         "text": seg["text"], **cells, "reason": "; ".join(reasons),
-                         "decision": "", "_start": seg["start"]})
-    cols = ["segment_id", "doc_id", "speaker", "text", *coders, "reason", "decision"]
-    df = pd.DataFrame(rows, columns=cols + ["_start"])
-    return df.sort_values(["doc_id", "_start"], kind="stable")[cols].reset_index(drop=True)
-
-
-def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> None:
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-
-    from ..atomic import atomic_path
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "review"
-    sheet.append(list(queue.columns))
-    for row in queue.astype(object).where(queue.notna(), "").itertuples(index=False):
-        sheet.append([str(v) for v in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = {"segment_id": 28, "doc_id": 20, "speaker": 14, "text": 70, "reason": 40,
-              "decision": 30}
-    for i, name in enumerate(queue.columns, start=1):
-        letter = openpyxl.utils.get_column_letter(i)
-        sheet.column_dimensions[letter].width = widths.get(name, 24)
-        if name == "text":
-            for cell in sheet[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "E2"
-    help_sheet = book.create_sheet("codes")
-    help_sheet.append(["decision value", "meaning"])
-    for code in codebook.codes:
-        help_sheet.append([code.id, code.definition])
-    help_sheet.append(["none", "the segment has no code"])
-    help_sheet.append(["individual;symbolic", "several codes: join them with ';'"])
-    help_sheet.append(["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"])
-    with atomic_path(path) as tmp:
-        book.save(tmp)
-
-
-def export_review(store_path: str | Path, coders: Sequence[str], output: str | Path, *,
-                  band: tuple[float, float] = (0.35, 0.65),
-                  codebook: Codebook | None = None) -> pd.DataFrame:
-    """Write the review queue (see `review_queue`) to an ``.xlsx`` file; return the queue."""
-    with _open_existing(store_path) as store:
-        full = resolve_coders(store, coders)
-        queue = review_queue(store, full, band=band)
-    _write_review_xlsx(queue, Path(output), codebook or default_codebook())
-    return queue
-
-
-def _decision(value: str, lookup: dict[str, str], where: str, problems: list[str]
-              ) -> list[tuple[str, str | None]]:
-    out = []
-    for token in (t.strip().lower() for t in value.replace(",", ";").split(";")):
-        code, _, valence = token.partition(":")
-        if token in ("", "none"):
-            continue
-        if code.strip() not in lookup or (valence and valence.strip() not in VALENCES):
-            problems.append(f"{where}: '{token}'")
-            continue
-        out.append((lookup[code.strip()], valence.strip() or None))
-    return out
-
-
-def import_review(store_path: str | Path, path: str | Path, coder: str, *,
-                  codebook: Codebook | None = None) -> dict[str, Any]:
-    """Import the ``decision`` column of a review sheet as human coder ``coder``.
-
-    A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
-    rows left empty are not imported. Returns ``{"run_id", "codings", "seen"}``.
-    """
-    from ..ingest.tables import read_table, require_columns
-
-    path, codebook = Path(path), codebook or default_codebook()
-    df = read_table(path)
-    require_columns(df, ("segment_id", "decision"), path)
-    df = df[df["decision"].str.strip() != ""].reset_index(drop=True)
-    if df.empty:
-        raise InputError("has no decisions filled in.", path=path, column="decision",
-                         allowed="codes joined by ';' (e.g. 'individual;symbolic') or 'none'.")
-    who, lookup, problems = _human(coder), code_lookup(codebook), []
-    with _open_existing(store_path) as store:
-        sids = _locate(df[["segment_id"]], store.segments(current_only=False), path)
-        decided = [_decision(v, lookup, f"row {i + 2}", problems)
-                   for i, v in enumerate(df["decision"])]
-        if problems:
-            raise InputError(f"unknown code(s) or valence(s) in decisions: "
-                             f"{'; '.join(problems[:12])}.", path=path, column="decision",
-                             allowed=f"{_allowed_codes(codebook)} joined by ';', each "
-                             f"optionally ':' + {join_allowed(VALENCES)}; or 'none'.")
-        codings = pd.DataFrame(
-            [dict(segment_id=sid, code=code, coder=who, score=1.0, valence=val,
-                  evidence=f"{path.name} row {i + 2}")
-             for i, (sid, pairs) in enumerate(zip(sids, decided)) for code, val in pairs],
-            columns=["segment_id", "code", "coder", "score", "valence", "evidence"]
-        ).drop_duplicates(["segment_id", "code", "coder"])
-        seen = sorted({(sid, who) for sid in sids})
-        run_id = write_human_codings(store, codings, seen, {"review": str(path),
-                                                            "coder": who}, codebook.hash)
-    return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen)}

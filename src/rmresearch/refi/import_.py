@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..codebook import VALENCES, Codebook
 from ..errors import InputError, join_allowed
+from ..vocabulary import HUMAN_PREFIX, human_coder
 from .read import QdpxProject, QSource, read_qdpx
 from .qde import VALENCE_GROUP_NAME, code_guid, valence_guid
 
@@ -68,9 +69,9 @@ class _View:
 def coder_name(user: str) -> str:
     """``human:<name>`` for a REFI-QDA user name (see module docstring)."""
     name = user.strip()
-    name = name[len("human:"):] if name.lower().startswith("human:") else name
+    name = name[len(HUMAN_PREFIX):] if name.lower().startswith(HUMAN_PREFIX) else name
     clean = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
-    return "human:" + (clean or "unnamed")
+    return human_coder(clean or "unnamed")  # ``clean`` holds no ':', so never prefixed yet
 
 
 def _name_keys(name: str) -> set[str]:

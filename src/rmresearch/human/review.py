@@ -1,0 +1,163 @@
+"""Review sheets: what the machine is unsure of, or the coders disagree on, for a person
+to decide.
+
+`review_queue` lists the segments, `export_review` writes them to an ``.xlsx`` (with a
+``codes`` sheet explaining the decision values) and `import_review` stores the filled-in
+``decision`` column as a human coder (``human:<name>``), in one run, like any coding sheet.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..codebook import Codebook, default_codebook
+from ..errors import InputError, join_allowed
+from ..schemas import COLUMNS
+from ..vocabulary import HUMAN_PREFIX, VALENCES
+from .sheets import (allowed_codes, code_lookup, coder_seen, locate_segments, resolve_coders,
+                     write_human_codings)
+
+__all__ = ["review_queue", "export_review", "import_review"]
+
+
+def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float] = (0.35, 0.65)
+                 ) -> pd.DataFrame:
+    """Segments the coders disagree on, or where a machine coder's score is within ``band``.
+
+    Returns
+    -------
+    DataFrame
+        ``segment_id, doc_id, speaker, text``, one column per coder (its codes joined by
+        ';', ``none`` when it saw the segment and assigned nothing, empty when it did not
+        see it), ``reason`` and an empty ``decision`` column, in document order.
+    """
+    seen = coder_seen(store, coders)
+    codings = store.codings()
+    codings = codings[codings["coder"].isin(coders)]
+    joined = codings.groupby(["segment_id", "coder"])["code"].agg(lambda s: ";".join(sorted(s)))
+    machine = codings[~codings["coder"].str.startswith(HUMAN_PREFIX)
+                      & codings["score"].between(*band)]
+    unsure: dict[str, list[str]] = {}
+    for r in machine.itertuples(index=False):
+        unsure.setdefault(r.segment_id, []).append(f"{r.code} {r.score:.2f} ({r.coder})")
+    segs = store.segments(current_only=False).set_index("segment_id")
+    rows = []
+    for sid in sorted(set().union(*seen.values()) & set(segs.index)):
+        cells = {c: joined.get((sid, c), "none") if sid in seen[c] else "" for c in coders}
+        judged = [v for v in cells.values() if v]
+        reasons = ["coders disagree"] if len(judged) >= 2 and len(set(judged)) > 1 else []
+        if sid in unsure:
+            reasons.append(f"machine unsure: {', '.join(unsure[sid])}")
+        if reasons:
+            seg = segs.loc[sid]
+            rows.append({"segment_id": sid, "doc_id": seg["doc_id"], "speaker": seg["speaker"],
+                         "text": seg["text"], **cells, "reason": "; ".join(reasons),
+                         "decision": "", "_start": seg["start"]})
+    cols = ["segment_id", "doc_id", "speaker", "text", *coders, "reason", "decision"]
+    df = pd.DataFrame(rows, columns=cols + ["_start"])
+    return df.sort_values(["doc_id", "_start"], kind="stable")[cols].reset_index(drop=True)
+
+
+def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> None:
+    """Write a review ``queue`` (see `review_queue`) to ``path`` atomically: a ``review``
+    sheet (header bold, text wrapped, first four columns frozen) and a ``codes`` sheet
+    explaining what a decision may hold."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    from ..atomic import atomic_path
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "review"
+    sheet.append(list(queue.columns))
+    for row in queue.astype(object).where(queue.notna(), "").itertuples(index=False):
+        sheet.append([str(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = {"segment_id": 28, "doc_id": 20, "speaker": 14, "text": 70, "reason": 40,
+              "decision": 30}
+    for i, name in enumerate(queue.columns, start=1):
+        letter = openpyxl.utils.get_column_letter(i)
+        sheet.column_dimensions[letter].width = widths.get(name, 24)
+        if name == "text":
+            for cell in sheet[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "E2"
+    help_sheet = book.create_sheet("codes")
+    help_sheet.append(["decision value", "meaning"])
+    for code in codebook.codes:
+        help_sheet.append([code.id, code.definition])
+    help_sheet.append(["none", "the segment has no code"])
+    help_sheet.append(["individual;symbolic", "several codes: join them with ';'"])
+    help_sheet.append(["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"])
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+def export_review(store_path: str | Path, coders: Sequence[str], output: str | Path, *,
+                  band: tuple[float, float] = (0.35, 0.65),
+                  codebook: Codebook | None = None) -> pd.DataFrame:
+    """Write the review queue (see `review_queue`) to an ``.xlsx`` file; return the queue."""
+    from ..store import ProjectStore
+
+    with ProjectStore.open_existing(store_path) as store:
+        full = resolve_coders(store, coders)
+        queue = review_queue(store, full, band=band)
+    _write_review_xlsx(queue, Path(output), codebook or default_codebook())
+    return queue
+
+
+def _decision(value: str, lookup: dict[str, str], where: str, problems: list[str]
+              ) -> list[tuple[str, str | None]]:
+    out = []
+    for token in (t.strip().lower() for t in value.replace(",", ";").split(";")):
+        code, _, valence = token.partition(":")
+        if token in ("", "none"):
+            continue
+        if code.strip() not in lookup or (valence and valence.strip() not in VALENCES):
+            problems.append(f"{where}: '{token}'")
+            continue
+        out.append((lookup[code.strip()], valence.strip() or None))
+    return out
+
+
+def import_review(store_path: str | Path, path: str | Path, coder: str, *,
+                  codebook: Codebook | None = None) -> dict[str, Any]:
+    """Import the ``decision`` column of a review sheet as human coder ``coder``.
+
+    A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
+    rows left empty are not imported. Returns ``{"run_id", "codings", "seen"}``.
+    """
+    from ..ingest.tables import read_table, require_columns
+    from ..refi.import_ import coder_name
+    from ..store import ProjectStore
+
+    path, codebook = Path(path), codebook or default_codebook()
+    df = read_table(path)
+    require_columns(df, ("segment_id", "decision"), path)
+    df = df[df["decision"].str.strip() != ""].reset_index(drop=True)
+    if df.empty:
+        raise InputError("has no decisions filled in.", path=path, column="decision",
+                         allowed="codes joined by ';' (e.g. 'individual;symbolic') or 'none'.")
+    who, lookup, problems = coder_name(coder), code_lookup(codebook), []
+    with ProjectStore.open_existing(store_path) as store:
+        sids = locate_segments(df[["segment_id"]], store.segments(current_only=False), path)
+        decided = [_decision(v, lookup, f"row {i + 2}", problems)
+                   for i, v in enumerate(df["decision"])]
+        if problems:
+            raise InputError(f"unknown code(s) or valence(s) in decisions: "
+                             f"{'; '.join(problems[:12])}.", path=path, column="decision",
+                             allowed=f"{allowed_codes(codebook)} joined by ';', each "
+                             f"optionally ':' + {join_allowed(VALENCES)}; or 'none'.")
+        codings = pd.DataFrame(
+            [dict(segment_id=sid, code=code, coder=who, score=1.0, valence=val,
+                  evidence=f"{path.name} row {i + 2}")
+             for i, (sid, pairs) in enumerate(zip(sids, decided)) for code, val in pairs],
+            columns=COLUMNS["codings"]).drop_duplicates(["segment_id", "code", "coder"])
+        seen = sorted({(sid, who) for sid in sids})
+        run_id = write_human_codings(store, codings, seen, {"review": str(path),
+                                                            "coder": who}, codebook.hash)
+    return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen)}
