@@ -220,15 +220,17 @@ def test_framework_wide_display_and_counts():
 def test_congruence_categories_on_fixture():
     cong = congruence(make_coded(), make_segments())
     cat = cong.set_index(["pair_id", "code"])["category"].astype(str)
-    assert cat[("C1-P01", "individual")] == "both (said and done)"
-    assert cat[("C1-P01", "departmental")] == "interview only"
-    assert cat[("C1-P01", "symbolic")] == "observed only"  # inspection counts as done
+    assert cat[("C1-P01", "individual")] == "said and seen"
+    assert cat[("C1-P01", "departmental")] == "said in private only"
+    assert cat[("C1-P01", "symbolic")] == "seen in public only"  # inspection counts as seen
     assert cat[("C1-P01", "organisational")] == "no evidence"
-    assert cat[("C1-P02", "departmental")] == "observed only"
-    assert cat[("C2-P01", "individual")] == "interview only"
+    assert cat[("C1-P02", "departmental")] == "seen in public only"
+    assert cat[("C2-P01", "individual")] == "said in private only"
     assert cat[("C2-P02", "individual")] == "no evidence"  # journal is neither said nor done
     assert cat[("C2-P03", "individual")] == "no evidence"  # pair known only from segments
     assert list(cong["category"].cat.categories) == list(CONGRUENCE_CATEGORIES)
+    assert CONGRUENCE_CATEGORIES == ("said and seen", "said in private only",
+                                     "seen in public only", "no evidence")
 
 
 def test_congruence_valence_and_data_flags():
@@ -245,8 +247,8 @@ def test_congruence_valence_and_data_flags():
 def test_congruence_summary_counts_pairs():
     summary = congruence_summary(congruence(make_coded(), make_segments()))
     ind = summary[summary.code == "individual"].set_index("category")["n_pairs"]
-    assert ind.to_dict() == {"both (said and done)": 2, "interview only": 1,
-                             "observed only": 0, "no evidence": 2}
+    assert ind.to_dict() == {"said and seen": 2, "said in private only": 1,
+                             "seen in public only": 0, "no evidence": 2}
     assert len(summary) == 16
 
 
@@ -465,3 +467,27 @@ def test_compare_stages_single_cohort():
 def test_category_order_stages():
     assert category_order("stage", ["end", "session_10", "session_2", "enrolment"]) == [
         "session_2", "session_10", "enrolment", "end"]
+
+
+def test_stage_key_matches_stages_as_written():
+    from rmresearch.analysis import stage_key
+    assert stage_key("session 3") == (0, 3, "session 3")
+    assert stage_key("Session_12") == (0, 12, "Session_12")
+    assert stage_key("midpoint") == (1, 2, "midpoint")
+    assert stage_key(" session_1") == (2, 0, " session_1")  # spaces: not a session stage
+    assert stage_key(None) == (2, 0, "")
+
+
+# --- one home for the fixed words ---------------------------------------------------------
+
+def test_analysis_words_are_the_vocabulary_and_schema_objects():
+    from rmresearch import analysis, schemas, vocabulary
+    from rmresearch.analysis import coded as coded_module
+    for name in ("LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES",
+                 "SEEN_SOURCES", "stage_key"):
+        assert getattr(analysis, name) is getattr(vocabulary, name), name
+    assert analysis.CONGRUENCE_CATEGORIES is vocabulary.CONGRUENCE
+    assert ("segment_id", *coded_module.CODING_COLUMNS) == tuple(schemas.COLUMNS["codings"])
+    assert schemas.SOURCES is vocabulary.SOURCES
+    assert schemas.AUTHOR_ROLES is vocabulary.AUTHOR_ROLES
+    assert schemas.SPEAKER_ROLES is vocabulary.SPEAKER_ROLES

@@ -91,3 +91,15 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 def test_missing_file_is_a_codebook_error(tmp_path: Path) -> None:
     with pytest.raises(CodebookError, match="not found"):
         load_codebook(tmp_path / "nope.yaml")
+
+
+def test_codebook_words_and_names_stay_importable_from_rmresearch_codebook() -> None:
+    from rmresearch import codebook, vocabulary
+
+    assert codebook.LEVELS is vocabulary.LEVELS
+    assert codebook.VALENCES is vocabulary.VALENCES
+    for name in ("Codebook", "Code", "Example", "Pattern", "ValenceDef", "load_codebook",
+                 "default_codebook", "parse_codebook", "content_hash", "DEFAULT_CODEBOOK_PATH"):
+        assert name in codebook.__all__ and hasattr(codebook, name), name
+    assert codebook.DEFAULT_CODEBOOK_PATH == "codebooks/edi_levels.yaml"
+    assert load_codebook(None).hash == default_codebook().hash

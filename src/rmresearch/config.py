@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 __all__ = ["OFFLINE", "apply_offline_defaults", "get", "cache_dir", "max_file_mb_setting",
-           "notebooks_override", "debug", "fault_spec", "environ_without"]
+           "notebooks_override", "debug", "fault_spec", "environ_without", "without_variable"]
 
 OFFLINE: dict[str, str] = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                            "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
@@ -66,3 +68,16 @@ def fault_spec() -> str | None:
 def environ_without(*names: str) -> dict[str, str]:
     """A copy of the environment without ``names`` (for child processes)."""
     return {k: v for k, v in os.environ.items() if k not in names}
+
+
+@contextmanager
+def without_variable(name: str) -> Iterator[str | None]:
+    """Remove ``name`` from this process's environment for the ``with`` block (child
+    processes started inside it do not inherit it), then put its old value back; yields the
+    old value (None when it was unset)."""
+    saved = os.environ.pop(name, None)
+    try:
+        yield saved
+    finally:
+        if saved is not None:
+            os.environ[name] = saved

@@ -11,18 +11,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .errors import RmResearchError
+from .vocabulary import AUTHOR_ROLES, SOURCES, SPEAKER_ROLES, VALENCES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES", "COLUMNS", "validate", "schema"]
 
-SOURCES = ("interview", "observation", "inspection", "journal", "feedback_form",
-           "staff_feedback")
-AUTHOR_ROLES = ("mentor", "mentee", "programme", "staff")
-SPEAKER_ROLES = ("mentor", "mentee", "respondent", "staff", "unknown")
-VALENCES = ("positive", "attention", "neutral")
-
+#: the columns of each table, in order (the one list; ``codings`` is also what the coders write)
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "version", "cohort", "pair_id", "source", "author_role", "stage",
                   "date", "path", "sha256", "text"],
@@ -38,7 +34,7 @@ def schema(name: str):  # -> pa.DataFrameSchema
     """Return the pandera schema for table ``name`` (one of `COLUMNS`)."""
     import pandera.pandas as pa
 
-    s, i, f = pa.Column(str), pa.Column(int), pa.Column(float)
+    s, i = pa.Column(str), pa.Column(int)
     nullable_str = pa.Column(str, nullable=True)
     tables = {
         "documents": {

@@ -63,8 +63,11 @@ SESSION_PATTERN = re.compile(r"^session[_ ]?(\d+)$", re.IGNORECASE)
 
 
 def session_number(stage: Any) -> int | None:
-    """The session number of a ``session_N`` stage (``session 2`` too), else None."""
-    match = SESSION_PATTERN.match("" if stage is None else str(stage).strip())
+    """The session number of a ``session_N`` stage (``session 2`` too), else None.
+
+    The stage is matched as written: surrounding spaces make it not a session stage.
+    """
+    match = SESSION_PATTERN.match("" if stage is None else str(stage))
     return int(match.group(1)) if match else None
 
 

@@ -5,15 +5,16 @@ function documents the schema it returns. Nothing here reads or writes files.
 
 - frequencies: `level_counts`, `level_distribution`
 - framework matrix: `framework_matrix`, `framework_wide`
-- congruence (said vs done): `congruence`, `congruence_summary`
+- congruence (said in private vs seen in public): `congruence`, `congruence_summary`
 - cohort-wide learning: `cohort_learning`
 - evaluation forms: `survey_items`, `survey_change`, `free_text_answers`
 - comparison: `compare_cohorts`, `compare_stages`
 """
 from __future__ import annotations
 
-from .coded import (DONE_SOURCES, FORM_STAGES, LEVELS, SAID_SOURCES, SOURCES, VALENCES,
-                    category_order, choose_coder, coded_segments, stage_key)
+from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES, VALENCES,
+                          stage_key)
+from .coded import category_order, choose_coder, coded_segments
 from .comparison import compare_cohorts, compare_stages
 from .congruence import CONGRUENCE_CATEGORIES, congruence, congruence_summary
 from .framework import framework_matrix, framework_wide
@@ -23,7 +24,7 @@ from .stattests import bh_adjust, contingency_test, cramers_v, mann_whitney, wil
 from .surveys import free_text_answers, paired_values, survey_change, survey_items
 
 __all__ = [
-    "LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "DONE_SOURCES",
+    "LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
     "CONGRUENCE_CATEGORIES", "category_order", "stage_key", "choose_coder", "coded_segments",
     "level_counts", "level_distribution", "framework_matrix", "framework_wide", "congruence",
     "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",

@@ -5,25 +5,22 @@ function starts from its result (called ``coded`` throughout).
 """
 from __future__ import annotations
 
-import re
 from typing import Iterable, Sequence
 
 import pandas as pd
 
-from ..codebook import LEVELS, VALENCES
 from ..errors import InputError, join_allowed
-from ..schemas import SOURCES
+from ..schemas import COLUMNS
+from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES, VALENCES,
+                          is_human, stage_key)
 
-__all__ = ["LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "DONE_SOURCES",
+__all__ = ["LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
            "CODING_COLUMNS", "coded_segments", "choose_coder", "category_order", "stage_key",
            "require_columns"]
 
-FORM_STAGES: tuple[str, ...] = ("enrolment", "post_training", "midpoint", "end")
-SAID_SOURCES: tuple[str, ...] = ("interview",)
-DONE_SOURCES: tuple[str, ...] = ("observation", "inspection")
-CODING_COLUMNS: tuple[str, ...] = ("code", "coder", "score", "valence", "evidence")
+#: the codings table's columns after ``segment_id`` (`rmresearch.schemas.COLUMNS`)
+CODING_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS["codings"] if c != "segment_id")
 FIXED_COLUMNS = {"code": LEVELS, "valence": VALENCES, "source": SOURCES}
-_SESSION = re.compile(r"^session[_ ]?(\d+)$", re.IGNORECASE)
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
@@ -32,17 +29,6 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> Non
     if missing:
         raise InputError(f"The {table} table has no column(s) {join_allowed(missing)}.",
                          allowed=f"a {table} table with columns {join_allowed(columns)}.")
-
-
-def stage_key(stage: object) -> tuple[int, int, str]:
-    """Sort key for stages: ``session_1..session_n`` by number, then form stages, then others."""
-    text = "" if stage is None else str(stage)
-    match = _SESSION.match(text)
-    if match:
-        return (0, int(match.group(1)), text)
-    if text in FORM_STAGES:
-        return (1, FORM_STAGES.index(text), text)
-    return (2, 0, text)
 
 
 def category_order(column: str, observed: Iterable[object]) -> list:
@@ -79,7 +65,7 @@ def choose_coder(coders: Iterable[str], coder: str | None = None) -> str | None:
             raise InputError(f"No codings by coder '{coder}'.",
                              allowed=join_allowed(present) or "(no codings at all)")
         return coder
-    machine = [c for c in present if not c.startswith("human:")]
+    machine = [c for c in present if not is_human(c)]
     if len(machine) == 1:
         return machine[0]
     if not machine and len(present) <= 1:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .coded import category_order, require_columns
 from .stattests import bh_adjust, contingency_test, mann_whitney
-from .surveys import _scored, survey_change
+from .surveys import scored_responses, survey_change
 
 __all__ = ["compare_cohorts", "compare_stages"]
 
@@ -159,7 +159,7 @@ def compare_stages(responses: pd.DataFrame, between: str = "cohort",
     if strata is None:
         strata = ["role"] if between == "cohort" else ["cohort"] if between == "role" else []
     strata = [s for s in strata if s != between]
-    scored = _scored(responses)
+    scored = scored_responses(responses)
     require_columns(scored, [between, *strata], "responses")
     between_rows = _between(scored, between, list(strata))
     pairs = _stage_pairs(scored) if stage_pairs is None else list(stage_pairs)

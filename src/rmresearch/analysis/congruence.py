@@ -1,19 +1,21 @@
 """Congruence: does what a leader *says* (interview) match what they *do* (observed)?
 
-"Said" means found in a one-to-one interview; "done" means found in an observation of the
-leader in their own setting or a visual inspection of their department. Journals, forms and
-staff feedback count as neither.
+"Said" means found in a one-to-one interview (said in private); "done" means found in an
+observation of the leader in their own setting or a visual inspection of their department
+(seen in public). Journals, forms and staff feedback count as neither. The categories are
+`rmresearch.vocabulary.CONGRUENCE`, the words the feedback sheet uses too.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .coded import DONE_SOURCES, SAID_SOURCES, category_order, require_columns
+from ..vocabulary import CONGRUENCE, SAID_SOURCES, SEEN_SOURCES
+from .coded import category_order, require_columns
 
 __all__ = ["CONGRUENCE_CATEGORIES", "congruence", "congruence_summary"]
 
-CONGRUENCE_CATEGORIES: tuple[str, ...] = ("both (said and done)", "interview only",
-                                          "observed only", "no evidence")
+#: said and seen, said in private only, seen in public only, no evidence (display order)
+CONGRUENCE_CATEGORIES: tuple[str, ...] = CONGRUENCE
 
 
 def _side_counts(coded: pd.DataFrame, sources: tuple[str, ...], prefix: str) -> pd.DataFrame:
@@ -45,7 +47,7 @@ def _pairs(coded: pd.DataFrame, segments: pd.DataFrame | None) -> pd.DataFrame:
     pairs = base.groupby("pair_id", sort=False).agg(
         cohort=("cohort", "first"),
         has_interview_data=("source", lambda s: bool(s.isin(SAID_SOURCES).any())),
-        has_observation_data=("source", lambda s: bool(s.isin(DONE_SOURCES).any())))
+        has_observation_data=("source", lambda s: bool(s.isin(SEEN_SOURCES).any())))
     pairs = pairs.reset_index()
     key = pairs["cohort"].astype(str) + "\x00" + pairs["pair_id"].astype(str)
     return pairs.iloc[key.argsort(kind="mergesort")].reset_index(drop=True)
@@ -74,11 +76,11 @@ def congruence(coded: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.
         - ``n_done`` (int): observation + inspection segments coded at the level;
           ``n_done_positive``, ``n_done_attention`` (int);
         - ``said``, ``done`` (bool): n_said > 0, n_done > 0;
-        - ``category`` (ordered categorical): ``both (said and done)``, ``interview only``,
-          ``observed only`` or ``no evidence``;
-        - ``valence_agrees`` (nullable boolean): for ``both`` rows, whether the said and done
-          findings lean the same way (more positive than attention, or the reverse, or equal
-          on both sides); NA otherwise;
+        - ``category`` (ordered categorical): ``said and seen``, ``said in private only``,
+          ``seen in public only`` or ``no evidence`` (`CONGRUENCE_CATEGORIES`);
+        - ``valence_agrees`` (nullable boolean): for ``said and seen`` rows, whether the said
+          and done findings lean the same way (more positive than attention, or the reverse,
+          or equal on both sides); NA otherwise;
         - ``has_interview_data``, ``has_observation_data`` (bool): whether the pair has any
           interview / observation-or-inspection segment at all, to tell "not observed" from
           "observed and not seen".
@@ -90,7 +92,7 @@ def congruence(coded: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.
     grid = pairs.merge(pd.DataFrame({"code": codes}), how="cross")
     paired = coded.dropna(subset=["pair_id"])
     counts = _side_counts(paired, SAID_SOURCES, "said").join(
-        _side_counts(paired, DONE_SOURCES, "done"), how="outer")
+        _side_counts(paired, SEEN_SOURCES, "done"), how="outer")
     out = grid.merge(counts.reset_index(), on=["pair_id", "code"], how="left")
     count_cols = [c for c in out.columns if c.startswith("n_")]
     out[count_cols] = out[count_cols].fillna(0).astype("int64")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError, join_allowed
+from ..vocabulary import VALENCE_LABELS
 from .coded import category_order, require_columns
 
 __all__ = ["framework_matrix", "framework_wide"]
@@ -64,8 +65,8 @@ def framework_matrix(coded: pd.DataFrame, quotes: int = 3) -> pd.DataFrame:
 def _cell_text(row: pd.Series, max_chars: int | None) -> str:
     if row["n"] == 0:
         return ""
-    head = (f"{row['n']} ({row['n_positive']} good practice, "
-            f"{row['n_attention']} requiring attention)")
+    head = (f"{row['n']} ({row['n_positive']} {VALENCE_LABELS['positive']}, "
+            f"{row['n_attention']} {VALENCE_LABELS['attention']})")
     lines = [head]
     for quote in row["quotes"]:
         q = quote if max_chars is None or len(quote) <= max_chars else \

@@ -9,12 +9,20 @@ from ..errors import InputError, join_allowed
 from .coded import category_order, ordered_frame, require_columns
 from .stattests import wilcoxon_paired
 
-__all__ = ["survey_items", "survey_change", "free_text_answers", "paired_values"]
+__all__ = ["survey_items", "survey_change", "free_text_answers", "paired_values",
+           "scored_responses"]
 
 RESPONSE_COLUMNS = ["respondent_id", "cohort", "role", "stage", "question_id", "value"]
 
 
-def _scored(responses: pd.DataFrame) -> pd.DataFrame:
+def scored_responses(responses: pd.DataFrame) -> pd.DataFrame:
+    """The answers with a numeric value (as float); free-text answers are left out.
+
+    Raises
+    ------
+    InputError
+        If a column of `RESPONSE_COLUMNS` is missing.
+    """
     require_columns(responses, RESPONSE_COLUMNS, "responses")
     values = pd.to_numeric(responses["value"], errors="coerce")
     return responses.assign(value=values).dropna(subset=["value"])
@@ -41,7 +49,7 @@ def survey_items(responses: pd.DataFrame,
         in programme order) then question.
     """
     keys = [*by, "question_id"]
-    scored = _scored(responses)
+    scored = scored_responses(responses)
     g = scored.groupby(keys, sort=False)["value"]
     out = pd.DataFrame({"n": g.size(), "mean": g.mean(), "median": g.median(),
                         "sd": g.std(ddof=1)}).reset_index()
@@ -60,7 +68,7 @@ def paired_values(responses: pd.DataFrame, from_stage: str, to_stage: str,
         only respondents who answered the question at both stages. Repeated answers by one
         respondent at one stage are averaged.
     """
-    scored = _scored(responses)
+    scored = scored_responses(responses)
     stages = category_order("stage", scored["stage"])
     missing = [s for s in (from_stage, to_stage) if s not in stages]
     if missing:
@@ -106,7 +114,7 @@ def survey_change(responses: pd.DataFrame, from_stage: str, to_stage: str,
     """
     pairs = paired_values(responses, from_stage, to_stage, by)
     keys = [*by, "question_id"]
-    scored = _scored(responses)
+    scored = scored_responses(responses)
     asked = scored[scored["stage"].isin([from_stage, to_stage])][keys].drop_duplicates()
     groups = dict(iter(pairs.groupby(keys, sort=False))) if len(pairs) else {}
     empty = pairs.iloc[0:0]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ManifestError, join_allowed
-from ..schemas import AUTHOR_ROLES, SOURCES
+from ..vocabulary import AUTHOR_ROLES, SOURCES
 from .tables import read_table
 
 __all__ = ["MANIFEST_NAMES", "REQUIRED", "OPTIONAL", "SUFFIXES", "find_manifest", "read_manifest"]

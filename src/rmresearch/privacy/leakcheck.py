@@ -39,7 +39,6 @@ __all__ = ["Leak", "LeakError", "leak_check", "assert_no_leaks", "scan_text"]
 
 log = logging.getLogger(__name__)
 _MARKUP = {".html", ".htm", ".xml", ".svg", ".qde", ".xhtml"}
-_PLAIN = {".txt", ".md", ".tex", ".rst", ".yaml", ".yml", ".log", ".py", ".r", ".qmd"}
 _ZIPS = {".zip", ".qdpx"}
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 _TAG = re.compile(r"<[^<>]*>")

@@ -9,7 +9,6 @@ least as frequent as its capitalised form (within a margin): "will", "grace", "w
 from __future__ import annotations
 
 import gzip
-import json
 from functools import lru_cache
 from pathlib import Path
 

@@ -11,7 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
-from ..codebook import VALENCES, Codebook
+from ..codebook import Codebook
+from ..vocabulary import VALENCES
 
 __all__ = ["NS_PROJECT", "NS_CODEBOOK", "guid", "code_guid", "valence_guid", "schema_errors",
            "validate_xml", "add_codes", "xml_safe", "code_description", "VALENCE_GROUP_NAME"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..codebook import LEVELS
+from ..vocabulary import LEVELS, VALENCES
 
 __all__ = ["CODERS", "write_simulated_coders"]
 
@@ -41,7 +41,7 @@ def _code(rng: random.Random, levels: str, valence: str, flip: float, misread: f
     if not any(row.values()):
         valence = "neutral"
     elif rng.random() < misread:
-        valence = rng.choice([v for v in ("positive", "attention", "neutral") if v != valence])
+        valence = rng.choice([v for v in VALENCES if v != valence])
     return {**row, "valence": valence}
 
 

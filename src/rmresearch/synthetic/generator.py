@@ -26,8 +26,9 @@ import pandas as pd
 from . import banks as B
 from . import files as synthetic_files
 from ..errors import InputError
+from ..vocabulary import LEVELS
 from .staff import has_staff_feedback, staff_documents
-from .text import LEVEL_ORDER, Composer, PairContext, Person, Sentence, Voice
+from .text import Composer, PairContext, Person, Sentence, Voice
 
 __all__ = ["generate", "MANIFEST_COLUMNS", "FINDINGS_COLUMNS", "PEOPLE_COLUMNS"]
 
@@ -155,8 +156,8 @@ def _cohorts(rng: random.Random, n: int) -> list[Cohort]:
         if index < len(_PROFILES):
             weights, positive = _PROFILES[index]
         else:
-            raw = [rng.gammavariate(1.5, 1.0) for _ in LEVEL_ORDER]
-            weights = {lev: w / sum(raw) for lev, w in zip(LEVEL_ORDER, raw)}
+            raw = [rng.gammavariate(1.5, 1.0) for _ in LEVELS]
+            weights = {lev: w / sum(raw) for lev, w in zip(LEVELS, raw)}
             positive = round(rng.uniform(0.25, 0.8), 2)
         start = date(month // 12, month % 12 + 1, rng.randint(1, 20))
         gain = (1.5, 2.5, 1.0)[index] if index < 3 else round(rng.uniform(0.5, 3.0), 1)
@@ -200,8 +201,8 @@ def _sampler(rng: random.Random, cohort: Cohort) -> Callable[[str], tuple[str, s
     positive = min(0.95, max(0.05, cohort.positive + rng.gauss(0, 0.08)))
 
     def sample(source: str) -> tuple[str, str]:
-        weights = [cohort.weights[lev] * aff for lev, aff in zip(LEVEL_ORDER, _AFFINITY[source])]
-        level = rng.choices(LEVEL_ORDER, weights=weights)[0]
+        weights = [cohort.weights[lev] * aff for lev, aff in zip(LEVELS, _AFFINITY[source])]
+        level = rng.choices(LEVELS, weights=weights)[0]
         return level, "positive" if rng.random() < positive else "attention"
 
     return sample

@@ -10,24 +10,19 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable
 
+from ..vocabulary import LEVELS
 from . import banks as B
+from .atoms import FRAMES, KINDS, STATIVE, atom_candidates, atom_levels, combinable, fits_state
 from .grammar import conjugate
 
 __all__ = ["Person", "PairContext", "Sentence", "Voice", "Composer", "expand", "LEVEL_ORDER"]
 
-LEVEL_ORDER = ("individual", "departmental", "organisational", "symbolic")
-_LEVEL_CODES = {"ind": "individual", "dep": "departmental", "org": "organisational",
-                "sym": "symbolic"}
-_OPPOSITE = {"positive": "attention", "attention": "positive"}
+#: the levels in framework order (`rmresearch.vocabulary.LEVELS`)
+LEVEL_ORDER = LEVELS
 _VERB_RE = re.compile(r"<([!~]?)([a-z]+)(?::(3p|3|S))?>")
 _SLOT_RE = re.compile(r"\[([A-Za-z]+)\]")
-_STATIVE = re.compile(r"<[!~]?(know|be|have)>")  # states, not events: no "Last week, I knew"
-_NOT_FOR_STATES = re.compile(
-    r"Since|Last week|On Monday|The other day|At the last|This week|Yesterday|In Tuesday|"
-    r"After our|Recently|This year|have started|try|more often|\{always|Hopefully")
 
 
 @dataclass(frozen=True)
@@ -203,25 +198,25 @@ class Voice:
     def finding(self, source: str, level: str, valence: str) -> Sentence:
         """A sentence carrying ``level`` (and maybe another) with ``valence``."""
         self.source = source
-        kinds, seen = _KINDS[source], source == "observation"
-        candidates = _candidates(level, valence, kinds, seen)
+        kinds, seen = KINDS[source], source == "observation"
+        candidates = atom_candidates(level, valence, kinds, seen)
         if not candidates:
-            candidates = [c for lev in LEVEL_ORDER for c in _candidates(lev, valence, kinds, seen)]
+            candidates = [c for lev in LEVELS for c in atom_candidates(lev, valence, kinds, seen)]
         atom, neg = self._weighted(candidates)
         frame = self._frame(source, atom, neg, valence)
         template, form, _vals, _negok = frame
         person = "1" if (source in ("interview", "mentee_journal")
                          or template.startswith("“")) else "3"
         body = self._atom_text(atom, neg, person, form)
-        levels = set(_atom_levels(atom))
-        if atom[0] != "view" and _combinable(template, form, body) and self.rng.random() < 0.2:
+        levels = set(atom_levels(atom))
+        if atom[0] != "view" and combinable(template, form, body) and self.rng.random() < 0.2:
             body, levels = self._combine(body, atom, levels, source, valence, person, form)
         subj = self._subject("journal" if "journal" in source else source)
         text = template.replace("VP", body).replace("CL", body)
         text = text.replace("[SUBJ]", subj).replace("[SUBJP]", self.ctx.mentee.pronoun)
         text = expand(text, self.rng)
         text = self._fill(text, self._slots(person, text))
-        ordered = tuple(lev for lev in LEVEL_ORDER if lev in levels)
+        ordered = tuple(lev for lev in LEVELS if lev in levels)
         return Sentence(self.finalise(text), ordered, valence)
 
     def _weighted(self, candidates: list[tuple[tuple, bool]]) -> tuple[tuple, bool]:
@@ -235,11 +230,11 @@ class Voice:
         """A frame that fits the valence and negation, and if possible the atom's aspect."""
         kind, extra = atom[0], atom[4]
         negated = kind == "act" and (neg or "<!" in atom[3])
-        stative = _STATIVE.match(atom[3]) is not None
-        frames = [f for f in _FRAMES[source][kind]
+        stative = STATIVE.match(atom[3]) is not None
+        frames = [f for f in FRAMES[source][kind]
                   if valence[0] in f[2] and (f[3] or not negated)]
         is_event = (lambda f: not extra.get("past") or f[1] in ("past", "perf"))
-        for fits in (lambda f: is_event(f) and (not stative or _fits_state(f)), is_event):
+        for fits in (lambda f: is_event(f) and (not stative or fits_state(f)), is_event):
             ok = [f for f in frames if fits(f)]
             if ok:
                 return self.rng.choice(ok)
@@ -248,71 +243,18 @@ class Voice:
     def _combine(self, body: str, atom: tuple, levels: set[str], source: str,
                  valence: str, person: str, form: str) -> tuple[str, set[str]]:
         kinds = ("act",) if atom[0] == "act" else ("cl", "ex")
-        kinds = tuple(k for k in kinds if k in _KINDS[source])
-        pool = [c for lev in LEVEL_ORDER
-                for c in _candidates(lev, valence, kinds, source == "observation")
+        kinds = tuple(k for k in kinds if k in KINDS[source])
+        pool = [c for lev in LEVELS
+                for c in atom_candidates(lev, valence, kinds, source == "observation")
                 if c[0] is not atom and not c[0][4].get("past") and ", and" not in c[0][3]
-                and not (form == "perf" and _STATIVE.match(c[0][3]))]
+                and not (form == "perf" and STATIVE.match(c[0][3]))]
         if not pool:
             return body, levels
         other, neg = self._weighted(pool)
         second = self._atom_text(other, neg, person, form)
         joins = B.CONNECTIVES_ACT if atom[0] == "act" else B.CONNECTIVES_CL
         join = self.rng.choice(joins).replace("[PRON]", self._slots(person)["PRON"])
-        return body + join + second, levels | set(_atom_levels(other))
-
-
-def _atom_levels(atom: tuple) -> list[str]:
-    return [_LEVEL_CODES[code] for code in atom[1].split("+")]
-
-
-def _fits_state(frame: tuple) -> bool:
-    """States (know, be, have) read badly as dated events or in the present perfect."""
-    return frame[1] in ("pres", "past") and not _NOT_FOR_STATES.search(frame[0])
-
-
-def _combinable(template: str, form: str, body: str) -> bool:
-    """Only finite clauses at the very end of a frame are joined with a second finding."""
-    ends = ("VP.", "CL.", "VP{.|!}")
-    return form in ("pres", "past", "perf") and template.endswith(ends) and ", and" not in body
-
-
-@lru_cache(maxsize=None)
-def _candidates(level: str, valence: str, kinds: tuple[str, ...],
-                seen: bool = False) -> list[tuple[tuple, bool]]:
-    """Atoms (and whether to negate them) that express ``level`` with ``valence``.
-
-    ``seen`` keeps only what could be observed in a team meeting.
-    """
-    out: list[tuple[tuple, bool]] = []
-    for atom in B.ATOMS:
-        kind, _codes, atom_valence, _template, extra = atom
-        if kind not in kinds or level not in _atom_levels(atom):
-            continue
-        if seen and extra.get("unseen"):
-            continue
-        if atom_valence == valence:
-            out.append((atom, False))
-        elif _OPPOSITE.get(atom_valence) == valence and (extra.get("negate") or "neg" in extra):
-            out.append((atom, True))
-    return out
-
-
-_KINDS = {
-    "interview": ("act", "cl", "view", "ex"),
-    "observation": ("act", "cl", "view"),
-    "inspection": ("ex",),
-    "mentor_journal": ("act", "cl", "view", "ex"),
-    "mentee_journal": ("act", "cl", "view"),
-}
-_FRAMES = {
-    "interview": {"act": B.INTERVIEW_ACT, "cl": B.INTERVIEW_CL, "ex": B.INTERVIEW_CL,
-                  "view": B.INTERVIEW_VIEW},
-    "observation": {"act": B.OBS_ACT, "cl": B.OBS_CL, "view": B.OBS_VIEW},
-    "inspection": {"ex": B.INSP_EX},
-    "mentor_journal": {"act": B.MJ_ACT, "cl": B.MJ_CL, "ex": B.MJ_EX, "view": B.MJ_VIEW},
-    "mentee_journal": {"act": B.LJ_ACT, "cl": B.LJ_CL, "view": B.LJ_VIEW},
-}
+        return body + join + second, levels | set(atom_levels(other))
 
 
 # --------------------------------------------------------------------------- documents

@@ -1,62 +1,20 @@
-"""Codebooks: load, validate and hash the coding frame.
+"""Validate parsed codebook YAML and build the `Codebook`: every problem at once, with where.
 
-A codebook is a YAML file::
-
-    name: EDI levels of operation
-    version: "1.0"
-    description: ...
-    valence:                       # the valence dimension (exactly these three ids)
-      positive:  {name: Good practice, definition: ..., colour: "#2E7D32", patterns: [...]}
-      attention: {name: Area requiring attention, definition: ..., colour: "#C62828", patterns: [...]}
-      neutral:   {name: Neutral, definition: ..., colour: "#757575"}
-    not_codable:                   # process talk that gets no level
-      definition: ...
-      examples: ["Shall we book the next session for March?", ...]
-    codes:
-      - id: individual             # lower-case letters, digits, '_' or '-'
-        name: Individual
-        parent: null               # or the id of another code
-        colour: "#1F77B4"          # '#RRGGBB'
-        definition: ...            # required, non-empty
-        include: [when to apply, ...]
-        exclude: [when not to apply, ...]
-        examples:                  # strings, or {text: ..., valence: positive|attention|neutral}
-          - text: "She thanked the porters by name in the huddle."
-            valence: positive
-        patterns:                  # phrases (matched on lemmas) or spaCy token patterns
-          - inclusive language
-          - tokens: [{LEMMA: praise}, {LOWER: staff}]
-
-`load_codebook` reports every problem at once (with its location) as a `CodebookError`.
+A problem names its place as a path into the file (``codes[2] (id 'symbolic').examples[1]``)
+and says what is allowed; `parse_codebook` raises one `CodebookError` listing them all.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
+from ..errors import CodebookError, join_allowed
+from ..vocabulary import VALENCES
+from .model import Code, Codebook, Example, Pattern, ValenceDef
 
-from .errors import CodebookError, join_allowed
-
-__all__ = [
-    "VALENCES",
-    "LEVELS",
-    "Example",
-    "Pattern",
-    "Code",
-    "Codebook",
-    "load_codebook",
-    "default_codebook",
-    "DEFAULT_CODEBOOK_PATH",
-]
-
-VALENCES: tuple[str, ...] = ("positive", "attention", "neutral")
-LEVELS: tuple[str, ...] = ("individual", "departmental", "organisational", "symbolic")
+__all__ = ["parse_codebook", "content_hash"]
 
 _TOP_KEYS = {"name", "version", "description", "valence", "not_codable", "codes"}
 _CODE_KEYS = {"id", "name", "parent", "colour", "definition", "include", "exclude", "examples",
@@ -65,96 +23,8 @@ _VALENCE_KEYS = {"name", "definition", "colour", "patterns"}
 _NOT_CODABLE_KEYS = {"definition", "examples"}
 _ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 _COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
-DEFAULT_CODEBOOK_PATH = "codebooks/edi_levels.yaml"
 
 
-@dataclass(frozen=True)
-class Example:
-    """A worked example of a code (or of uncodable text), with an optional valence."""
-
-    text: str
-    valence: str | None = None
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A phrase (matched on lemmas) or a spaCy token pattern (list of token dicts)."""
-
-    phrase: str | None = None
-    tokens: tuple[Mapping[str, Any], ...] | None = None
-
-    @property
-    def label(self) -> str:
-        """Readable form for evidence columns."""
-        return self.phrase if self.phrase is not None else json.dumps(list(self.tokens or ()))
-
-
-@dataclass(frozen=True)
-class Code:
-    """One code of the frame."""
-
-    id: str
-    name: str
-    definition: str
-    parent: str | None = None
-    colour: str = "#777777"
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = ()
-    patterns: tuple[Pattern, ...] = ()
-
-
-@dataclass(frozen=True)
-class ValenceDef:
-    """One pole of the valence dimension."""
-
-    id: str
-    name: str
-    definition: str
-    colour: str = "#777777"
-    patterns: tuple[Pattern, ...] = ()
-
-
-@dataclass(frozen=True)
-class Codebook:
-    """A validated coding frame with a content hash.
-
-    Attributes
-    ----------
-    codes : tuple of Code, in file order.
-    valence : mapping from valence id to `ValenceDef`.
-    not_codable_examples : examples of process talk that gets no code.
-    hash : first 12 hex digits of the sha256 of the canonical content (records in outputs).
-    """
-
-    name: str
-    version: str
-    description: str
-    codes: tuple[Code, ...]
-    valence: Mapping[str, ValenceDef]
-    not_codable_definition: str = ""
-    not_codable_examples: tuple[Example, ...] = ()
-    source: str | None = None
-    hash: str = field(default="")
-
-    @property
-    def ids(self) -> list[str]:
-        """Code ids in file order."""
-        return [c.id for c in self.codes]
-
-    def __getitem__(self, code_id: str) -> Code:
-        for code in self.codes:
-            if code.id == code_id:
-                return code
-        raise KeyError(f"No code '{code_id}' in codebook {self.name}; "
-                       f"known codes: {join_allowed(self.ids)}")
-
-    def children(self, code_id: str | None) -> list[Code]:
-        """Codes whose parent is ``code_id`` (``None`` for top level)."""
-        return [c for c in self.codes if c.parent == code_id]
-
-
-# --------------------------------------------------------------------------- parsing helpers
 def _str_list(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -363,63 +233,3 @@ def parse_codebook(data: Any, *, source: str | None = None) -> Codebook:
         description=str(data.get("description") or "").strip(), codes=tuple(codes),
         valence=valence, not_codable_definition=str(nc.get("definition") or "").strip(),
         not_codable_examples=nc_examples, source=source, hash=digest)
-
-
-def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Load and validate a codebook YAML file (the shipped default when ``path`` is None).
-
-    Raises
-    ------
-    CodebookError
-        With every problem found and where it is (YAML syntax errors give the line).
-    """
-    if path is None:
-        return default_codebook()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CodebookError(f"file not found: {path}", path=path) from None
-    except (UnicodeDecodeError, IsADirectoryError) as exc:
-        raise CodebookError(f"cannot be read as UTF-8 text ({exc.__class__.__name__})",
-                            path=path) from None
-    except OSError as exc:
-        raise CodebookError(f"cannot be read ({exc.strerror or exc})", path=path) from None
-    return _parse_text(text, str(path))
-
-
-class _Loader(yaml.SafeLoader):
-    """`yaml.SafeLoader` whose value errors say where the value is.
-
-    A plain scalar that looks like a date but is not one (``2024-13-45``) or an explicit tag
-    that does not fit (``!!int abc``) makes PyYAML raise a bare ValueError without a line.
-    """
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError) as exc:
-            value = node.value if isinstance(node.value, str) else node.tag
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the value {value!r} cannot be read ({exc}); put it in quotes to "
-                "keep it as text", node.start_mark) from None
-
-
-def _parse_text(text: str, source: str) -> Codebook:
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError(f"{where}not valid YAML ({problem})", path=source) from None
-    except RecursionError:
-        raise CodebookError("not usable YAML: lists or mappings are nested hundreds deep",
-                            path=source) from None
-    return parse_codebook(data, source=source)
-
-
-def default_codebook() -> Codebook:
-    """The shipped four-level EDI frame (individual, departmental, organisational, symbolic)."""
-    ref = resources.files("rmresearch").joinpath(DEFAULT_CODEBOOK_PATH)
-    return _parse_text(ref.read_text(encoding="utf-8"), f"rmresearch/{DEFAULT_CODEBOOK_PATH}")
