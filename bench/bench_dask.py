@@ -22,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_coding import _timed_code, make_texts  # noqa: E402
 import pandas as pd  # noqa: E402
-from rmresearch.coding.dask import DEFAULT_PARTITION_ROWS, _in_process  # noqa: E402  (no dask yet)
+from rmresearch.coding.dask import DEFAULT_PARTITION_ROWS  # noqa: E402  (no dask yet)
+from rmresearch.coding.dask.cluster import in_process  # noqa: E402
 from run_all import (Result, best_of, check, fresh_cache, print_table, rate,  # noqa: E402
                      run_json)
 
@@ -187,7 +188,7 @@ def run(quick: bool = False, segments: int = 100_000, repeat: int = 3) -> list[R
         same = "identical" if s["sha"] == d["sha"] else "DIFFERENT"
         parts = -(-n // DEFAULT_PARTITION_ROWS)
         how = (f"{parts} partition(s): coded in-process, no cluster; "
-               if _in_process(pd.DataFrame(index=range(n)), None, DEFAULT_PARTITION_ROWS, None)
+               if in_process(pd.DataFrame(index=range(n)), None, DEFAULT_PARTITION_ROWS, None)
                else f"{parts} partitions on the local cluster; ")
         rows.append(check(
             f"dask vs single, {n:,} segments", f"dask {d['e2e']:,.0f} s",

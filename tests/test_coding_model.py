@@ -180,3 +180,23 @@ def test_human_items_keep_only_the_frame_levels() -> None:
     items = human_items(codings, segments, LEVELS)
     assert [(i.text, i.levels, i.valence) for i in items] == [
         ("A.", ("individual", "symbolic"), "positive"), ("C.", (), "neutral")]
+
+
+def test_coder_says_what_it_embeds_and_with_which_embedder(coder: EnsembleCoder) -> None:
+    """What embedding ahead (on Dask) needs, as public API: the embedder the coder uses, the
+    texts it embeds when fitted (known before fitting, without loading the model) and, once
+    fitted, their vectors."""
+    from rmresearch.coding.embeddings import Embedder, text_sha
+
+    unfitted = EnsembleCoder()
+    assert unfitted.training_texts() == coder.training_texts()
+    assert unfitted.trained_vectors() == {}
+    assert not [k for k in vars(unfitted) if k.endswith("_")]  # nothing learned or built
+    assert isinstance(unfitted.get_embedder(), Embedder)
+    assert unfitted.get_embedder() is unfitted.get_embedder()
+    given = Embedder(use_cache=False)
+    assert EnsembleCoder(embedder=given).get_embedder() is given
+    texts, vectors = coder.training_texts(), coder.trained_vectors()
+    assert len(texts) > 100 and set(vectors) == {text_sha(t) for t in texts}
+    np.testing.assert_array_equal(vectors[text_sha(texts[0])],
+                                  coder.get_embedder().encode(texts[:1])[0])

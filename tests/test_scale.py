@@ -48,7 +48,7 @@ def cluster(worker_cache):
     """A LocalCluster of 2 single-threaded worker processes with their own cache; the
     workers start loading the model at once."""
     import distributed
-    from rmresearch.coding.dask import _pin_threads
+    from rmresearch.coding.dask.worker import pin_threads
 
     old = os.environ.get("RMRESEARCH_CACHE_DIR")
     os.environ["RMRESEARCH_CACHE_DIR"] = str(worker_cache)
@@ -61,7 +61,7 @@ def cluster(worker_cache):
         else:
             os.environ["RMRESEARCH_CACHE_DIR"] = old
     with local, distributed.Client(local) as client:
-        warm = [client.submit(_pin_threads, 1, workers=[w], pure=False)
+        warm = [client.submit(pin_threads, 1, workers=[w], pure=False)
                 for w in client.scheduler_info(n_workers=-1)["workers"]]
         yield local
         del warm
@@ -118,11 +118,12 @@ def test_small_table_is_coded_in_process_without_a_cluster(monkeypatch):
     in this process (no cluster is started), and the codings are the single-process ones."""
     from rmresearch.coding import dask as scale
     from rmresearch.coding import code_segments
+    from rmresearch.coding.dask import cluster
 
     def no_cluster(*args):
         raise AssertionError("a cluster was started for a small table")
 
-    monkeypatch.setattr(scale, "_client", no_cluster)
+    monkeypatch.setattr(cluster, "open_client", no_cluster)
     segments = _segments(30)
     got = scale.code_segments_dask(segments)
     assert got.to_csv(index=False) == code_segments(segments).to_csv(index=False)
@@ -139,15 +140,15 @@ def test_small_table_is_coded_in_process_without_a_cluster(monkeypatch):
 def test_in_process_only_where_a_local_cluster_cannot_win(monkeypatch):
     """One partition per worker: in-process on any machine. Up to two per worker: in-process
     only when this process already uses every core (2 here, torch's 2 threads)."""
-    from rmresearch.coding import dask as scale
+    from rmresearch.coding.dask.cluster import in_process
 
     table = pd.DataFrame({"segment_id": [f"s{i}" for i in range(40)], "text": "x"})
     for cores, rows, expected in ((2, 10, True), (2, 8, False), (8, 10, False),
                                   (8, 20, True)):
         monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
-        assert scale._in_process(table, None, rows, 2) is expected, (cores, rows)
-    assert not scale._in_process(table, "local", 40, 2)
-    assert not scale._in_process("segments.parquet", None, 40, 2)
+        assert in_process(table, None, rows, 2) is expected, (cores, rows)
+    assert not in_process(table, "local", 40, 2)
+    assert not in_process("segments.parquet", None, 40, 2)
 
 
 @pytest.mark.slow
@@ -155,10 +156,10 @@ def test_local_workers_start_without_dasks_malloc_trim_setting(monkeypatch):
     """Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 (and leave it in the parent's
     environment), under which torch takes 40-50% longer; the local cluster's workers start without
     it, with the project's cache folder, and this process's environment is left as it was."""
-    from rmresearch.coding.dask import _client
+    from rmresearch.coding.dask.cluster import open_client
 
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as an earlier Dask cluster leaves
-    with _client(None, 1, 10) as (client, local):
+    with open_client(None, 1, 10) as (client, local):
         env = client.run(lambda: dict(os.environ))
     assert local and len(env) == 1
     (worker_env,) = env.values()
@@ -179,24 +180,24 @@ def test_partitions_recut_to_exact_sizes():
     import dask
     import dask.dataframe as dd
 
-    from rmresearch.coding.dask import _aligned
+    from rmresearch.coding.dask.partitions import aligned
 
     frame = pd.DataFrame({"segment_id": [f"s{i}" for i in range(230)], "text": "x"})
     parts = [frame.iloc[a:b] for a, b in ((0, 70), (70, 70), (70, 200), (200, 230))]
     ddf = dd.from_delayed([dask.delayed(p) for p in parts], meta=frame.iloc[:0])
-    out = _aligned(ddf, [len(p) for p in parts], 64)
+    out = aligned(ddf, [len(p) for p in parts], 64)
     with dask.config.set(scheduler="sync"):
         assert out.map_partitions(len).compute().tolist() == [64, 64, 64, 38]
         pd.testing.assert_frame_equal(out.compute().reset_index(drop=True), frame)
 
 
 def test_partition_rows_not_multiple_of_chunk_warns():
-    from rmresearch.coding.dask import _check_rows
+    from rmresearch.coding.dask.partitions import check_partition_rows
 
     with pytest.warns(UserWarning, match="multiple of the coder's chunk size"):
-        _check_rows(1000)
+        check_partition_rows(1000)
     with pytest.raises(CodingError, match="at least 1"):
-        _check_rows(0)
+        check_partition_rows(0)
 
 
 def _modules_after(code: str) -> list[str]:
@@ -213,6 +214,8 @@ def _modules_after(code: str) -> list[str]:
 def test_import_and_help_load_no_heavy_library():
     assert _modules_after("import rmresearch") == []
     assert _modules_after("import rmresearch.coding.dask, rmresearch.cli.dask") == []
+    assert _modules_after("import rmresearch.coding.dask.code, rmresearch.coding.dask.project, "
+                          "rmresearch.coding.dask.worker") == []  # every module of it
     help_run = ("from rmresearch.cli import main\nimport contextlib, io\n"
                 "with contextlib.redirect_stdout(io.StringIO()):\n"
                 "    assert main(['--help']) == 0\n")
@@ -257,3 +260,46 @@ def test_code_dask_on_a_store_writes_what_rmresearch_code_writes(cluster, mini_d
     pd.testing.assert_frame_equal(tables["small"], tables["single"])
     assert main(dask_run) == 0
     assert "Coded 0 new segments" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_human_code_outside_the_codebook_trains_the_same_coder_on_dask(cluster, mini_data,
+                                                                      tmp_path):
+    """A store whose human codings include a code outside the codebook (an imported project,
+    a changed codebook): `code_store_dask`, in this process or on a cluster, fits the coder
+    `code_store` fits, so it writes the same label and codings, and a later `code_store`
+    finds nothing new to code."""
+    from rmresearch.coding.dask import code_store_dask
+    from rmresearch.coding.project import code_store
+    from rmresearch.ingest import ingest_folder
+    from rmresearch.store import ProjectStore
+
+    stores = {name: tmp_path / f"{name}.rmproj" for name in ("single", "in_process", "cluster")}
+    for path in stores.values():
+        with ProjectStore.open(path) as st:
+            st.ingest(ingest_folder(mini_data))
+            seg = st.segments()
+            sid = {word: seg.loc[seg["text"].str.contains(word), "segment_id"].iloc[0]
+                   for word in ("porters", "shortlisting")}
+            st.add_human_codings(pd.DataFrame([
+                dict(segment_id=sid["porters"], code="individual", coder="human:ana",
+                     score=1.0, valence="positive", evidence="mine"),
+                dict(segment_id=sid["shortlisting"], code="recruitment", coder="human:ana",
+                     score=1.0, valence="attention", evidence="not in the codebook")]))
+    runs = {"single": code_store(stores["single"]),
+            "in_process": code_store_dask(stores["in_process"]),
+            "cluster": code_store_dask(stores["cluster"], scheduler=cluster.scheduler_address)}
+    assert runs["in_process"]["in_process"] and not runs["cluster"]["in_process"]
+    assert {run["coder"] for run in runs.values()} == {runs["single"]["coder"]}
+    assert [run["human_examples"] for run in runs.values()] == [1, 1, 1]
+    assert [run["coded"] for run in runs.values()] == [runs["single"]["coded"]] * 3
+    columns = ["segment_id", "code", "coder", "score", "valence", "evidence"]
+    tables = {}
+    for name, path in stores.items():
+        with ProjectStore.open(path) as st:
+            tables[name] = st.codings()[columns]
+    assert (tables["single"]["coder"] == runs["single"]["coder"]).sum() >= 5
+    pd.testing.assert_frame_equal(tables["in_process"], tables["single"])
+    pd.testing.assert_frame_equal(tables["cluster"], tables["single"])
+    for path in stores.values():
+        assert code_store(path)["coded"] == 0

@@ -149,9 +149,9 @@ def test_human_codings_and_what_each_coder_saw_are_one_run(mini_data: Path,
 
 
 def test_coders_and_their_latest_runs(mini_data: Path, tmp_path: Path) -> None:
-    from rmresearch.project import MACHINE_CODER_FAMILY
+    from rmresearch.vocabulary import MACHINE_CODER
 
-    prefix = f"{MACHINE_CODER_FAMILY}@"
+    prefix = f"{MACHINE_CODER}@"
     with ProjectStore.open(tmp_path / "p.rmproj") as st:
         st.ingest(ingest_folder(mini_data))
         a, b = st.segments()["segment_id"].iloc[:2]

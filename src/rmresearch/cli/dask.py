@@ -9,6 +9,8 @@ from typing import Optional
 
 import typer
 
+from ..coding.dask.cluster import MAX_LOCAL_WORKERS
+from ..coding.frames import CHUNK_SIZE
 from ..errors import InputError
 
 __all__ = ["code_dask_command", "register"]
@@ -39,10 +41,10 @@ def code_dask_command(
         "tcp://10.0.0.5:8786. Default: a local cluster started for this run."),
     workers: Optional[int] = typer.Option(
         None, "--workers", min=1, help="Local cluster only: worker processes (default: one "
-        "per core, at most 8)."),
+        f"per core, at most {MAX_LOCAL_WORKERS})."),
     partition_rows: int = typer.Option(
-        2048, "--partition-rows", min=1, help="Segments per partition (keep a multiple of "
-        "2048 for results identical to 'rmresearch code')."),
+        CHUNK_SIZE, "--partition-rows", min=1, help="Segments per partition (keep a multiple "
+        f"of {CHUNK_SIZE} for results identical to 'rmresearch code')."),
     codebook: Optional[Path] = typer.Option(
         None, "--codebook", help="Codebook YAML to use instead of the shipped EDI levels."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress "

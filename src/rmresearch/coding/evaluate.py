@@ -18,8 +18,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..codebook import VALENCES, Codebook, default_codebook
+from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed
+from ..vocabulary import VALENCES
 
 __all__ = ["load_gold", "score_codings", "evaluate_gold", "format_evaluation"]
 

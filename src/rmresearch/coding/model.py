@@ -17,9 +17,10 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
-from ..codebook import VALENCES, Codebook, default_codebook
+from ..codebook import Codebook, default_codebook
 from ..errors import CodingError, NotFittedError
-from .embeddings import Embedder
+from ..vocabulary import VALENCES
+from .embeddings import Embedder, text_sha
 from .training import (TrainingItem, TrainingSet, build_training_set, codebook_items,
                        training_file_items)
 
@@ -165,10 +166,36 @@ class ModelCoder(BaseEstimator):
     _kind = "model"
 
     # ----------------------------------------------------------------- fitting
-    def _embedder(self) -> Embedder:
+    def get_embedder(self) -> Embedder:
+        """The embedder this coder encodes with: ``embedder`` if given, else a default one
+        (``batch_size``); built on first use and kept as ``embedder_``. Loads no model."""
         if getattr(self, "embedder_", None) is None:
             self.embedder_ = self.embedder or Embedder(batch_size=self.batch_size)
         return self.embedder_
+
+    def training_texts(self) -> list[str]:
+        """The texts this coder embeds when it is fitted, without fitting or encoding.
+
+        Once fitted: its training texts. Before: those `fit_codebook` (without extra
+        segments) learns from.
+
+        Raises
+        ------
+        CodingError
+            Not fitted, and the codebook has no examples to learn from.
+        """
+        training = getattr(self, "training_", None)
+        if training is not None:
+            return list(training.texts)
+        return list(self._codebook_training().texts)
+
+    def trained_vectors(self) -> dict[str, np.ndarray]:
+        """The fitted training texts' embeddings by text sha (`embeddings.text_sha`); empty
+        before fitting."""
+        training, emb = getattr(self, "training_", None), getattr(self, "train_emb_", None)
+        if training is None or emb is None:
+            return {}
+        return {text_sha(t): v for t, v in zip(training.texts, emb)}
 
     def _codes(self) -> list[str]:
         return (self.codebook or default_codebook()).ids
@@ -242,14 +269,14 @@ class ModelCoder(BaseEstimator):
 
     def _train_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Level features, valence features and embeddings of the training texts."""
-        E = self._embedder().encode(texts)
+        E = self.get_embedder().encode(texts)
         return E, E, E
 
     def _hash(self, codebook_hash: str | None = None, training_hash: str | None = None) -> str:
         params = {k: v for k, v in self.get_params().items()
                   if k not in ("codebook", "embedder")}
         payload = json.dumps([self._kind, codebook_hash or self.codebook_hash_,
-                              self._embedder().key, params,
+                              self.get_embedder().key, params,
                               training_hash or self.training_.hash], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:10]
 
@@ -272,7 +299,7 @@ class ModelCoder(BaseEstimator):
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Probabilities of shape (n, n_levels + 1): levels in codebook order, then none."""
         self._check_fitted()
-        return self.clf_.proba(self._embedder().encode([str(t) for t in X]))
+        return self.clf_.proba(self.get_embedder().encode([str(t) for t in X]))
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """0/1 array of shape (n, n_levels)."""
@@ -282,7 +309,7 @@ class ModelCoder(BaseEstimator):
     def predict_valence_proba(self, X: Sequence[str]) -> np.ndarray:
         """(n, 3) valence probabilities (positive, attention, neutral)."""
         self._check_fitted()
-        return self.clf_.valence_proba(self._embedder().encode([str(t) for t in X]))
+        return self.clf_.valence_proba(self.get_embedder().encode([str(t) for t in X]))
 
     def nearest_examples(self, E: np.ndarray, code_index: int) -> tuple[np.ndarray, np.ndarray]:
         """Index into the training texts and cosine of the nearest example of a level."""
@@ -302,7 +329,7 @@ class ModelCoder(BaseEstimator):
         rows: list[tuple] = []
         for chunk in iter_chunks(segments, progress=progress):
             texts = [str(t) for t in chunk["text"]]
-            E = self._embedder().encode(texts)
+            E = self.get_embedder().encode(texts)
             P = self.clf_.proba(E)
             A = decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold)
             V = self.clf_.valence_proba(E)

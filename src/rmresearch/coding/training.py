@@ -20,8 +20,9 @@ from typing import Any, Sequence
 import numpy as np
 import yaml
 
-from ..codebook import LEVELS, VALENCES, Codebook
+from ..codebook import Codebook
 from ..errors import CodingError, join_allowed
+from ..vocabulary import HUMAN_PREFIX, LEVELS, VALENCES
 
 __all__ = ["TrainingItem", "TrainingSet", "codebook_items", "training_file_items",
            "human_items", "build_training_set", "TRAINING_FILE"]
@@ -114,7 +115,7 @@ def human_items(codings: Any, segments: Any, codes: Sequence[str] | None = None,
     """
     if codings is None or len(codings) == 0:
         return []
-    human = codings[codings["coder"].astype(str).str.startswith("human:")]
+    human = codings[codings["coder"].astype(str).str.startswith(HUMAN_PREFIX)]
     texts = dict(zip(segments["segment_id"].astype(str), segments["text"]))
     items = []
     for sid, group in human.groupby(human["segment_id"].astype(str), sort=True):

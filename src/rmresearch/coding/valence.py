@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..codebook import VALENCES
+from ..vocabulary import VALENCES
 from .cues import EVALUATIVE, LEXICON_WEIGHT, marker_patterns
 
 __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "combine_valence",
@@ -65,11 +65,6 @@ class ValenceEvidence:
     conceded_span: tuple[int, int] = (0, 0)
     negated_tokens: frozenset[int] = frozenset()
     flipped: float = 0.0  # signed sum of negated cues and double negations in the main clause
-
-    def features(self) -> list[float]:
-        """Numeric features for a classifier (same order every time)."""
-        return [self.polarity, self.positive, self.attention, self.conceded,
-                float(self.bare_negations), float(self.contrast)]
 
 
 def _clause_start(pos: int, boundaries: Sequence[int]) -> bool:
