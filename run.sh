@@ -52,7 +52,7 @@ cmd=${1:-help}
 case "$cmd" in
   report) exec .venv/bin/rmresearch report --data data/synthetic --output outputs "$@" ;;
   test)   exec .venv/bin/python -m pytest "$@" ;;
-  lab)    exec .venv/bin/jupyter lab notebooks "$@" ;;
+  lab)    exec .venv/bin/jupyter lab src/rmresearch/notebooks "$@" ;;
   bench)  exec .venv/bin/python bench/run_all.py "$@" ;;
   rmresearch) exec .venv/bin/rmresearch "$@" ;;
   *) sed -n '2,9p' "$0"; exit 2 ;;

@@ -456,12 +456,12 @@ def _report_notebooks(folder: Path) -> Path:
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from rmresearch.report.batch import NOTEBOOKS
+    from rmresearch.report import NOTEBOOKS
 
     folder.mkdir()
     for kind, name in NOTEBOOKS.items():
         if kind == "cohort":
-            shutil.copy(REPO / "notebooks" / name, folder / name)
+            shutil.copy(REPO / "src" / "rmresearch" / "notebooks" / name, folder / name)
             continue
         params = new_code_cell(_PARAMS)
         params.metadata["tags"] = ["parameters"]

@@ -49,9 +49,8 @@ from rmresearch.ingest.vtt import parse_vtt, read_vtt
 from rmresearch.refi.read import read_qdpx
 from rmresearch.schemas import AUTHOR_ROLES, SOURCES
 from rmresearch.store import ProjectStore
-from tests.conftest import MANIFEST_HEADER, REPO, VTT, write_docx
-from tests.test_human import build_store
-from tests.test_refi import C_GOOD, C_IND, C_SYM, U1, U2, _qdpx
+from tests.conftest import (C_GOOD, C_IND, C_SYM, MANIFEST_HEADER, REPO, U1, U2, VTT, build_store,
+                            other_tool_qdpx, write_docx)
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
            HealthCheck.large_base_example]
@@ -842,7 +841,7 @@ _QDPX = "fuzzed-project.qdpx"
 
 @pytest.fixture(scope="module")
 def refi_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A store of four documents (see tests/test_human.py) and their texts by doc id."""
+    """A store of four documents (`tests.conftest.build_store`) and their texts by doc id."""
     store = build_store(tmp_path_factory.mktemp("refi"))
     with ProjectStore.open(store) as st_:
         docs = st_.documents()
@@ -909,7 +908,7 @@ def _project(draw: Any, texts: dict[str, str], folder: Path) -> Path:
         extra = (f'<Code guid="{uuid.UUID(int=98)}" name={quoteattr(draw(_xml_text))} '
                  'isCodable="true"/>')
     path = folder / _QDPX
-    _qdpx(path, source, files, codes=extra)
+    other_tool_qdpx(path, source, files, codes=extra)
     return path
 
 
@@ -1003,7 +1002,7 @@ def qdpx_bytes(refi_store: tuple[Path, dict[str, str]], tmp_path_factory) -> byt
     sel = (f'<PlainTextSelection guid="{uuid.UUID(int=1)}" startPosition="{start}" '
            f'endPosition="{end}" creatingUser="{U1}"><Coding guid="{uuid.UUID(int=2)}">'
            f'<CodeRef targetGUID="{C_IND}"/></Coding></PlainTextSelection>')
-    path = _qdpx(tmp_path_factory.mktemp("qdpx") / "stored.qdpx",
+    path = other_tool_qdpx(tmp_path_factory.mktemp("qdpx") / "stored.qdpx",
                  f'<TextSource guid="{uuid.UUID(int=7)}" name="C1/interview1" '
                  f'plainTextPath="internal://a.txt">{sel}</TextSource>',
                  {"sources/a.txt": text.encode("utf-8")})

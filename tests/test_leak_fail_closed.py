@@ -25,7 +25,7 @@ import rmresearch.report.batch
 import rmresearch.report.context
 from rmresearch.cli import main
 from rmresearch.privacy import build_key, leak_check, PseudonymKey
-from rmresearch.report.batch import quarantine_leaks
+from rmresearch.privacy.quarantine import quarantine_leaks
 
 MISSED = "Tomasz Wiśniewski"          # in the key only as an extra name: the pseudonymiser
 ZOE, HELEN = "Zoë Ødegård", "Helen Marsh"    # of a notebook "missed" him

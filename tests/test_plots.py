@@ -16,7 +16,7 @@ from rmresearch.report import plots  # noqa: E402
 from rmresearch.analysis import (congruence, framework_matrix, level_counts,  # noqa: E402
                                  level_distribution, survey_items)
 
-from .test_analysis import make_coded, make_responses, make_segments  # noqa: E402
+from tests.conftest import make_coded, make_responses, make_segments  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -109,3 +109,27 @@ def test_empty_tables_still_draw():
     assert "No pair" in figs[1].axes[0].texts[0].get_text()
     for fig in figs:
         plt.close(fig)
+
+
+def test_colours_and_words_come_from_the_vocabulary():
+    from rmresearch import vocabulary
+
+    assert plots.LEVEL_COLOURS is vocabulary.LEVEL_COLOURS
+    assert plots.VALENCE_COLOURS is vocabulary.VALENCE_COLOURS
+    assert plots.VALENCE_LABELS is vocabulary.VALENCE_LABELS
+    assert plots.CONGRUENCE_COLOURS is vocabulary.CONGRUENCE_COLOURS
+
+
+def test_congruence_chart_shows_the_vocabulary_categories_in_order():
+    from rmresearch import vocabulary
+
+    fig = plots.congruence_chart(congruence(make_coded(), make_segments()))
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == list(vocabulary.CONGRUENCE)
+    drawn = {tuple(round(c, 6) for c in p.get_facecolor()[:3]) for p in ax.patches
+             if p.get_width() > 0}
+    wanted = {tuple(round(c, 6) for c in matplotlib.colors.to_rgb(colour))
+              for colour in vocabulary.CONGRUENCE_COLOURS.values()}
+    assert drawn and drawn <= wanted  # bars drawn (analysis uses the same words), in its colours
+    plt.close(fig)

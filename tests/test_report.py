@@ -1,6 +1,12 @@
-"""The report batch on a small synthetic project: run twice, checked once per session."""
+"""The report batch on a small synthetic project: run twice, checked once per session.
+
+Also the notebook runner, the shipped notebooks (written by tools/build_notebooks.py) and the
+one list of report parameters.
+"""
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import json
 import re
 from pathlib import Path
@@ -11,9 +17,17 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from rmresearch.cli import main
-from rmresearch.report.batch import NOTEBOOKS, run_batch
+from rmresearch.paths import find_path
+from rmresearch.report.batch import run_batch
+from rmresearch.report.context import open_report
 from rmresearch.report.index import published_files
+from rmresearch.report.notebooks import (NOTEBOOKS, execute_notebook, notebook_dir,
+                                         shipped_notebook_dir)
+from rmresearch.report.parameters import (DEFAULTS, NOTEBOOK_PARAMETERS, PARAMETERS, REQUIRED,
+                                          batch_parameters, cli_help, parameter)
 from rmresearch.synthetic.generator import generate
+
+REPO = Path(__file__).resolve().parents[1]
 
 COUNT_COLUMNS = re.compile(r"^(n|n_.*|size|individual|departmental|organisational|symbolic|none)$")
 
@@ -158,3 +172,119 @@ def test_unknown_cohort_is_refused(batches, small_data: Path, tmp_path: Path, ca
     assert code == 2
     err = capsys.readouterr().err
     assert "C9" in err and "'C1' or 'C2'" in err
+
+
+# ------------------------------------------------------------------ the shipped notebooks
+def _generator():
+    spec = importlib.util.spec_from_file_location("build_notebooks",
+                                                  REPO / "tools" / "build_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, bool]]:
+    return [(c.cell_type, c.source, "parameters" in c.metadata.get("tags", []))
+            for c in nb.cells]
+
+
+def test_committed_notebooks_are_what_the_generator_writes() -> None:
+    """Edit tools/build_notebooks.py, run it, commit both: a hand-edited notebook fails here."""
+    generator = _generator()
+    folder = REPO / "src" / "rmresearch" / "notebooks"
+    assert generator.OUT == folder
+    assert sorted(p.stem for p in folder.glob("*.ipynb")) == sorted(generator.NOTEBOOK_CELLS)
+    for name in generator.NOTEBOOK_CELLS:
+        committed = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        assert _cells(committed) == _cells(generator.build(name)), (
+            f"{name}.ipynb differs from what tools/build_notebooks.py writes: run it and commit")
+        assert committed.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_notebooks_ship_with_the_package_and_can_be_overridden(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("RMRESEARCH_NOTEBOOKS", raising=False)
+    shipped = REPO / "src" / "rmresearch" / "notebooks"
+    assert shipped_notebook_dir().resolve() == shipped
+    assert notebook_dir() == shipped
+    assert all((shipped / name).is_file() for name in NOTEBOOKS.values())
+    (tmp_path / NOTEBOOKS["cohort"]).write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("RMRESEARCH_NOTEBOOKS", str(tmp_path))
+    assert notebook_dir() == tmp_path.resolve()
+    monkeypatch.setenv("RMRESEARCH_NOTEBOOKS", str(tmp_path / "missing"))
+    assert notebook_dir() == shipped
+
+
+def test_paths_resolve_from_the_repository_when_run_in_the_notebook_folder(monkeypatch) -> None:
+    """nbval and JupyterLab run a notebook in its own folder, src/rmresearch/notebooks/."""
+    monkeypatch.chdir(REPO / "src" / "rmresearch" / "notebooks")
+    assert find_path("data/synthetic") == REPO / "data" / "synthetic"
+    assert find_path("outputs/cohorts/C1") == REPO / "outputs" / "cohorts" / "C1"
+    monkeypatch.chdir(REPO)
+    assert find_path("outputs/cohorts/C1") == Path("outputs/cohorts/C1")
+
+
+# ------------------------------------------------------------------ the parameters, named once
+def test_open_report_signature_matches_the_parameter_list() -> None:
+    params = inspect.signature(open_report).parameters
+    assert list(params) == [p.name for p in PARAMETERS]
+    for p in PARAMETERS:
+        got = params[p.name]
+        assert got.kind is inspect.Parameter.KEYWORD_ONLY
+        assert got.annotation in (p.type.__name__, p.type), p.name
+        wanted = inspect.Parameter.empty if p.default is REQUIRED else p.default
+        assert got.default == wanted and type(got.default) is type(wanted), p.name
+
+
+def test_every_notebook_declares_the_parameters_with_their_defaults() -> None:
+    """Each parameters cell names every report parameter, typed, with the list's default."""
+    extra = {p.name: p for p in NOTEBOOK_PARAMETERS}
+    for name in NOTEBOOKS.values():
+        nb = nbformat.read(shipped_notebook_dir() / name, as_version=4)
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        lines = {line.split(":")[0]: line for line in cell.source.splitlines()}
+        assert set(lines) >= {p.name for p in PARAMETERS}, name
+        assert set(lines) - {p.name for p in PARAMETERS} <= set(extra), name
+        for key in ("store", "key", "seed", "codebook", "pseudonymise"):
+            assert lines[key].startswith(parameter(key).cell_line().split("  #")[0]), name
+        namespace: dict = {}
+        exec(cell.source, namespace)  # the cell is plain assignments
+        assert namespace["data"] == "data/synthetic" and namespace["output"].startswith("outputs/")
+
+
+def test_batch_parameters_follow_the_list() -> None:
+    common = batch_parameters(store="/s.rmproj", min_cell=3)
+    assert list(common) == ["data", "store", "pseudonymise", "key", "min_cell", "seed",
+                            "codebook"]
+    assert common == {"data": "", "store": "/s.rmproj", "pseudonymise": True, "key": "",
+                      "min_cell": 3, "seed": 42, "codebook": ""}
+    assert DEFAULTS["min_cell"] == 5 and "output" not in DEFAULTS
+    with pytest.raises(KeyError, match="output"):
+        batch_parameters(output="x")
+    assert "Suppress counts" in cli_help("min_cell")
+    with pytest.raises(KeyError):
+        cli_help("key")
+
+
+# ------------------------------------------------------------------ the notebook runner
+def test_execute_notebook_reports_a_failing_cell_and_renders_it(tmp_path: Path) -> None:
+    template = tmp_path / "tiny.ipynb"
+    _tiny_notebook(template, 'print("before")\nraise ValueError(f"planted {value}")',
+                   'value = "x"')
+    executed = tmp_path / "out" / "run" / "tiny.ipynb"
+    run = execute_notebook(template, executed, {"value": "y"}, html=tmp_path / "tiny.html",
+                           title="Tiny")
+    assert not run.ok and run.status == "failed" and run.failed_at == "notebook"
+    assert (run.error_name, run.error_value) == ("ValueError", "planted y")
+    assert run.error == "ValueError: planted y" and run.duration > 0
+    assert run.executed == executed and executed.is_file()
+    assert not list(executed.parent.glob(".*partial*")), "the hidden partial name is renamed"
+    assert run.html == tmp_path / "tiny.html"
+    page = run.html.read_text(encoding="utf-8")
+    assert "<title>Tiny</title>" in page and "planted y" in page and "raise ValueError" not in page
+    fine = tmp_path / "fine.ipynb"
+    _tiny_notebook(fine, "print(value * 2)", 'value = "x"')
+    ok = execute_notebook(fine, tmp_path / "fine_run.ipynb", {"value": "ab"})
+    assert ok.ok and (ok.error, ok.failed_at, ok.error_name) == ("", "", "")
+    assert ok.html is None  # no page asked for
+    outputs = nbformat.read(ok.executed, as_version=4).cells[-1].outputs
+    assert outputs[0]["text"] == "abab\n"

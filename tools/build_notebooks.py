@@ -1,7 +1,11 @@
-"""Write the parameterised notebooks in notebooks/ from the cell lists below (no outputs).
+"""Write the parameterised notebooks shipped in src/rmresearch/notebooks/ (package data) from
+the cell lists below (no outputs).
 
-Run: .venv/bin/python tools/build_notebooks.py. The notebooks only call the package; every
-cell here is either narration (markdown) or a few calls.
+Run: .venv/bin/python tools/build_notebooks.py, and commit the notebooks with this file
+(tests/test_report.py fails when a committed notebook differs from what this writes). The
+notebooks only call the package; every cell here is either narration (markdown) or a few
+calls. The parameters cells come from `rmresearch.report.parameters`: a parameter's name,
+type, default and comment are written there once.
 """
 from __future__ import annotations
 
@@ -10,16 +14,23 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-OUT = Path(__file__).resolve().parents[1] / "notebooks"
+from rmresearch.report.parameters import parameter, parameters_cell
 
-COMMON = '''pseudonymise: bool = True  # replace names with pseudonyms in everything published
-key: str = ""  # pseudonym key file (empty: beside the project store; never inside outputs)
-min_cell: int = 5  # counts below this are suppressed in published tables (0 turns it off)
-seed: int = 42  # random seed
-codebook: str = ""  # codebook YAML (empty: the shipped four-level frame)'''
+OUT = Path(__file__).resolve().parents[1] / "src" / "rmresearch" / "notebooks"
 
-SOURCE = '''data: str = "data/synthetic"  # data folder with manifest.csv (empty: use the store as it is)
-store: str = ""  # project store file (empty: .rmresearch/<data folder>.rmproj)'''
+COMMON = parameters_cell("pseudonymise", "key", "min_cell", "seed", "codebook")
+SOURCE = parameters_cell("data", "store")
+
+
+def output(default: str, help: str | None = None) -> str:
+    """The ``output`` line of one notebook: its own default folder (and words)."""
+    return parameter("output").cell_line(default, help)
+
+
+def line(name: str, default: object = None, help: str | None = None) -> str:
+    """A notebook-only parameter's line, optionally with this notebook's default or words."""
+    found = parameter(name)
+    return found.cell_line(help=help) if default is None else found.cell_line(default, help)
 
 OPEN = '''from rmresearch import analysis
 from rmresearch.report import plots
@@ -53,8 +64,8 @@ coded into the four **levels of operation** (individual, departmental, organisat
 symbolic) with a **valence**: *good practice* or *area requiring attention*. Names are
 pseudonymised and small counts are suppressed unless the run says otherwise.
 """),
-        params(SOURCE, 'cohort: str = "C1"  # the cohort this appendix reports on',
-               'output: str = "outputs/cohorts/C1"  # folder for this appendix\'s tables and figures',
+        params(SOURCE, line("cohort"),
+               output("outputs/cohorts/C1", "folder for this appendix's tables and figures"),
                COMMON),
         code(OPEN + "\ncoded = ctx.coded(cohort)\nsegments = ctx.segments(cohort)\n"
              "ctx.show(ctx.overview(cohort), 'What this cohort holds')"),
@@ -81,7 +92,7 @@ attention, with up to three pseudonymised quotes per cell.
         md("""
 ## Congruence: said and done
 Does what a leader says in private interviews show in how they act in public? For each pair
-and level: evidence in interview only, in observation or inspection only, or both.
+and level: said and seen, said in private only, seen in public only, or no evidence.
 """),
         code('cong = analysis.congruence(coded, segments)\n'
              'ctx.show(ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", "n_said_attention", '
@@ -121,8 +132,8 @@ How the cohorts differ in the levels and valence of their findings, tested with 
 Benjamini-Hochberg correction across the family of tests; and how 1-10 ratings changed
 between programme stages.
 """),
-        params(SOURCE, 'cohorts: str = ""  # comma-separated cohorts to compare (empty: all)',
-               'output: str = "outputs/comparison"  # folder for tables and figures', COMMON),
+        params(SOURCE, line("cohorts", help="comma-separated cohorts to compare (empty: all)"),
+               output("outputs/comparison"), COMMON),
         code(OPEN + "\ncoded = ctx.coded(cohorts)\nsegments = ctx.segments(cohorts)"),
         md("## Level and valence distributions by cohort"),
         code('dist = analysis.level_distribution(coded, segments, by="cohort")\n'
@@ -154,9 +165,7 @@ answers, seeded so that every run gives the same topics), with their sizes, keyw
 representative pseudonymised quotes; and how topics spread over the levels: topics that sit
 mostly outside any level show what the frame misses.
 """),
-        params(SOURCE, 'cohorts: str = ""  # comma-separated cohorts to include (empty: all)',
-               'output: str = "outputs/themes"  # folder for tables and figures',
-               'min_topic_size: int = 10  # smallest group of passages that counts as a topic',
+        params(SOURCE, line("cohorts"), output("outputs/themes"), line("min_topic_size"),
                COMMON),
         code(OPEN + "\nfrom rmresearch.analysis import topics\n\n"
              "texts = ctx.theme_segments(cohorts)\n"
@@ -183,11 +192,8 @@ missing judgements allowed) and Gwet's AC1, each with a bootstrap 95% confidence
 Codes whose machine-vs-human alpha clears the threshold are marked **auto** (trusted);
 the others are marked **review**.
 """),
-        params(SOURCE, 'cohorts: str = ""  # not used: agreement covers every coded segment',
-               'output: str = "outputs/agreement"  # folder for tables and figures',
-               'coders: str = ""  # comma-separated coders (empty: every human coder and the machine)',
-               'threshold: float = 0.67  # alpha a code needs for the machine to be trusted on it',
-               COMMON),
+        params(SOURCE, line("cohorts", help="not used: agreement covers every coded segment"),
+               output("outputs/agreement"), line("coders"), line("threshold"), COMMON),
         code(OPEN + "\nchosen, table, gates = ctx.agreement(coders, threshold=threshold)\n"
              "print('Coders compared:', ', '.join(chosen))"),
         md("## Agreement per code"),
@@ -219,17 +225,14 @@ private document for one leader, so small counts are not suppressed by default (
 0); the report batch keeps its own setting. Staff are quoted word for word only when enough
 of them wrote (`staff_min`).
 """),
-        params(SOURCE,
-               'pair: str = "C1-P02"  # the mentoring pair this sheet is for, e.g. C1-P02',
-               'output: str = "outputs/feedback/C1-P02"  # folder for the sheet, its tables and figures',
-               'reveal_leader: bool = False  # put the leader\'s real name on the sheet (nobody else is ever named)',
-               'quotes: int = 3  # most quotes per level and kind of finding',
-               'staff_min: int = 3  # fewest staff notes before staff are quoted word for word',
-               'pseudonymise: bool = True  # replace names with pseudonyms in everything published',
-               'key: str = ""  # pseudonym key file (empty: beside the project store; never inside outputs)',
-               'min_cell: int = 0  # counts below this are suppressed (0 turns it off; a private sheet for one leader)',
-               'seed: int = 42  # random seed',
-               'codebook: str = ""  # codebook YAML (empty: the shipped four-level frame)'),
+        params(SOURCE, line("pair"),
+               output("outputs/feedback/C1-P02", "folder for the sheet, its tables and figures"),
+               line("reveal_leader"), line("quotes"), line("staff_min"),
+               parameters_cell("pseudonymise", "key"),
+               # a private sheet for one leader: nothing suppressed unless asked
+               parameter("min_cell").cell_line(0, "counts below this are suppressed (0 turns "
+                                               "it off; a private sheet for one leader)"),
+               parameters_cell("seed", "codebook")),
         code(OPEN + "\nfrom rmresearch import feedback\n\n"
              "fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, "
              "ctx.project.documents, pair,\n"
@@ -293,20 +296,29 @@ one the mentor is content to share.
     ]
 
 
-def write(name: str, cells: list) -> None:
-    nb = new_notebook(cells=cells)
+#: notebook file stem -> its cells
+NOTEBOOK_CELLS = {"cohort_findings": cohort_findings, "cohort_comparison": cohort_comparison,
+                  "emergent_themes": emergent_themes, "agreement": agreement,
+                  "mentor_feedback": mentor_feedback}
+
+
+def build(name: str) -> nbformat.NotebookNode:
+    """The notebook ``name`` (a key of `NOTEBOOK_CELLS`), as it is written."""
+    nb = new_notebook(cells=NOTEBOOK_CELLS[name]())
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{name[:12]}-{i:02d}"
-    nbformat.write(nb, OUT / f"{name}.ipynb")
+    return nb
+
+
+def main(out: Path = OUT) -> None:
+    """Write every notebook into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in NOTEBOOK_CELLS:
+        nbformat.write(build(name), out / f"{name}.ipynb")
 
 
 if __name__ == "__main__":
-    OUT.mkdir(exist_ok=True)
-    write("cohort_findings", cohort_findings())
-    write("cohort_comparison", cohort_comparison())
-    write("emergent_themes", emergent_themes())
-    write("agreement", agreement())
-    write("mentor_feedback", mentor_feedback())
+    main()

@@ -25,7 +25,7 @@ MOVED = {
     "rmresearch.cli_interchange": "rmresearch.cli.interchange",
     "rmresearch.cli_scale": "rmresearch.cli.dask",
     "rmresearch.coding.store_mode": "rmresearch.coding.project",
-    "rmresearch.feedback_sheet": "rmresearch.feedback.sheet",
+    "rmresearch.feedback_sheet": "rmresearch.feedback",
     "rmresearch.plots": "rmresearch.report.plots",
     "rmresearch.publish": "rmresearch.report.publish",
     "rmresearch.report_context": "rmresearch.report.context",

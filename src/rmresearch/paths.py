@@ -11,14 +11,18 @@ __all__ = ["find_path", "default_store_path", "key_path", "quarantine_dir"]
 
 
 def find_path(path: str | Path) -> Path:
-    """Resolve a path given relative to the repository root, also when run from ``notebooks/``
-    (as JupyterLab and nbval do); paths that do not exist yet resolve the same way."""
+    """Resolve a path given relative to the repository root, also when run from the notebook
+    folder ``src/rmresearch/notebooks/`` (as JupyterLab and nbval do: the path is then taken
+    from the nearest folder above that holds ``pyproject.toml`` and ``data/``); paths that do
+    not exist yet resolve the same way."""
     path = Path(path)
     if path.is_absolute() or path.exists():
         return path
     cwd = Path.cwd()
-    if cwd.name == "notebooks" and (cwd.parent / "pyproject.toml").is_file():
-        return cwd.parent / path
+    if cwd.name == "notebooks":
+        for folder in cwd.parents:
+            if (folder / "pyproject.toml").is_file() and (folder / "data").is_dir():
+                return folder / path
     return path
 
 

@@ -44,7 +44,7 @@ def feedback(
     public, what changed across the sessions, gaps to explore next, and staff feedback when the
     pair's folder holds some.
     """
-    from ..feedback.sheet import run_feedback
+    from ..feedback import run_feedback
 
     if data is None and store is None:
         from ..errors import InputError

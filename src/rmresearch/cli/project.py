@@ -9,6 +9,8 @@ from typing import Optional
 
 import typer
 
+from ..report.parameters import DEFAULTS, cli_help
+
 __all__ = ["register"]
 
 
@@ -72,21 +74,17 @@ def synth(
 
 
 def report(
-    data: Path = typer.Option(..., "--data", help="Folder holding manifest.csv and the files."),
-    output: Path = typer.Option(..., "--output", help="Folder for the appendices, tables, "
-                                "figures, index.html and manifest.json."),
+    data: Path = typer.Option(..., "--data", help=cli_help("data")),
+    output: Path = typer.Option(..., "--output", help=cli_help("output")),
     cohort: Optional[list[str]] = typer.Option(None, "--cohort", help="Only this cohort "
                                                "(repeat for several); default: all."),
     workers: int = typer.Option(2, min=1, help="Cohort notebooks run in parallel."),
-    store: Optional[Path] = typer.Option(None, help="Project store (default: "
-                                         ".rmresearch/<data folder>.rmproj)."),
-    no_pseudonymise: bool = typer.Option(False, "--no-pseudonymise", help="Publish real "
-                                         "names. Off by default; recorded in the manifest."),
-    min_cell: int = typer.Option(5, min=0, help="Suppress counts below this in published "
-                                 "tables (0 turns suppression off)."),
-    seed: int = typer.Option(42, help="Random seed for topic modelling and sampling."),
-    codebook: Optional[Path] = typer.Option(None, help="Codebook YAML (default: the shipped "
-                                            "four-level frame)."),
+    store: Optional[Path] = typer.Option(None, help=cli_help("store")),
+    no_pseudonymise: bool = typer.Option(False, "--no-pseudonymise",
+                                         help=cli_help("pseudonymise")),
+    min_cell: int = typer.Option(DEFAULTS["min_cell"], min=0, help=cli_help("min_cell")),
+    seed: int = typer.Option(DEFAULTS["seed"], help=cli_help("seed")),
+    codebook: Optional[Path] = typer.Option(None, help=cli_help("codebook")),
     feedback: bool = typer.Option(False, "--feedback", help="Also write a mentor's feedback "
                                   "sheet for every pair (leaders stay pseudonymised)."),
 ) -> None:

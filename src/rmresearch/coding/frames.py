@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..errors import CodingError
+from ..schemas import COLUMNS
 
 __all__ = ["CODINGS_COLUMNS", "validate_segments", "codings_frame", "iter_chunks", "CHUNK_SIZE"]
 
-CODINGS_COLUMNS = ["segment_id", "code", "coder", "score", "valence", "evidence"]
+CODINGS_COLUMNS: list[str] = list(COLUMNS["codings"])  # the codings table (schemas)
 CHUNK_SIZE = 2048
 
 

@@ -1,7 +1,14 @@
 """The mentor's feedback sheet for one pair: evidence, sheet content, HTML and Word renderings.
 
-- evidence: `pair_feedback` (the pair's coded evidence, profiles, quotes, congruence, gaps)
-- sheet: `run_feedback`, `write_sheet` (blocks of the sheet, rendered to HTML and .docx)
+- evidence: the pair's documents and coded passages (`pair_evidence`, `check_pair`)
+- findings: the level profile, the findings and their quotes
+- congruence, change, prompts, staff: said against seen, change over the sessions, gaps
+  with prompts for the next session, the staff's 360-degree view
+- pair: every table at once (`pair_feedback`, `PairFeedback`)
+- sheet, sections: who the sheet names and its content as blocks (`sheet_blocks`)
+- render, figures, write: the HTML page and Word document, the two figures, writing them
+  (`write_sheet`, `publish_feedback`, `write_for`, `show_figure`)
+- run: the ``mentor_feedback`` notebook for one pair or a report batch (`run_feedback`)
 """
 from __future__ import annotations
 
@@ -12,36 +19,42 @@ _NAMES = {
     "MENTOR_KINDS": "evidence",
     "KIND_OF_SOURCE": "evidence",
     "LEVEL_ABOUT": "evidence",
-    "STATUS": "evidence",
-    "PairFeedback": "evidence",
     "known_pairs": "evidence",
     "check_pair": "evidence",
     "pair_documents": "evidence",
     "pair_evidence": "evidence",
-    "level_profile": "evidence",
-    "finding_summary": "evidence",
-    "finding_quotes": "evidence",
-    "congruence_detail": "evidence",
-    "change_over_time": "evidence",
-    "change_summary": "evidence",
-    "gaps": "evidence",
-    "staff_view": "evidence",
-    "staff_quotes": "evidence",
-    "overview": "evidence",
-    "period": "evidence",
-    "pair_feedback": "evidence",
-    "valence_label": "evidence",
-    "run_feedback": "sheet",
-    "write_sheet": "sheet",
-    "sheet_blocks": "sheet",
-    "render_html": "sheet",
-    "render_docx": "sheet",
-    "publish_feedback": "sheet",
-    "write_for": "sheet",
-    "show_figure": "sheet",
+    "level_profile": "findings",
+    "finding_summary": "findings",
+    "finding_quotes": "findings",
+    "valence_label": "findings",
+    "STATUS": "congruence",
+    "congruence_detail": "congruence",
+    "change_over_time": "change",
+    "change_summary": "change",
+    "gaps": "prompts",
+    "staff_view": "staff",
+    "staff_quotes": "staff",
+    "PairFeedback": "pair",
+    "overview": "pair",
+    "period": "pair",
+    "pair_feedback": "pair",
+    "SECTIONS": "sections",
+    "Block": "sections",
     "SheetNames": "sheet",
     "sheet_names": "sheet",
-    "Block": "sheet",
+    "sheet_blocks": "sheet",
+    "render_html": "render",
+    "render_docx": "render",
+    "profile_figure": "figures",
+    "change_figure": "figures",
+    "show_figure": "figures",
+    "sheet_paths": "write",
+    "write_sheet": "write",
+    "publish_feedback": "write",
+    "write_for": "write",
+    "FeedbackRun": "run",
+    "check_pair_exists": "run",
+    "run_feedback": "run",
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_exports(__name__, _NAMES)

@@ -18,9 +18,9 @@ import pandas as pd
 
 from ..paths import find_path, key_path
 from ..project import Project, prepare_project
+from ..vocabulary import FORM_STAGES
+from .parameters import DEFAULTS
 from .publish import Publisher
-
-STAGE_ORDER = ("enrolment", "post_training", "midpoint", "end")
 
 __all__ = ["ReportContext", "open_report", "prepare_key", "key_path_for"]
 
@@ -85,8 +85,8 @@ class ReportContext:
         """Paired change in 1-10 items from the first to the last stage present."""
         from ..analysis import survey_change
 
-        present = [s for s in STAGE_ORDER if s in set(responses["stage"])]
-        others = sorted(set(responses["stage"]) - set(STAGE_ORDER))
+        present = [s for s in FORM_STAGES if s in set(responses["stage"])]
+        others = sorted(set(responses["stage"]) - set(FORM_STAGES))
         stages = present + others
         if len(stages) < 2:
             return pd.DataFrame({"note": ["fewer than two stages: no change to report"]})
@@ -160,9 +160,39 @@ def _in_cohorts(df: pd.DataFrame, cohorts: str | Sequence[str] | None) -> pd.Dat
     return df[df["cohort"].isin(wanted)].reset_index(drop=True)
 
 
-def open_report(*, data: str = "", store: str = "", output: str, pseudonymise: bool = True,
-                key: str = "", min_cell: int = 5, seed: int = 42, codebook: str = "") -> ReportContext:
-    """Open a project for a report notebook (ingesting and coding first if needed)."""
+def open_report(*, data: str = DEFAULTS["data"], store: str = DEFAULTS["store"], output: str,
+                pseudonymise: bool = DEFAULTS["pseudonymise"], key: str = DEFAULTS["key"],
+                min_cell: int = DEFAULTS["min_cell"], seed: int = DEFAULTS["seed"],
+                codebook: str = DEFAULTS["codebook"]) -> ReportContext:
+    """Open a project for a report notebook (ingesting and coding first if needed).
+
+    The keyword arguments are the report parameters of `rmresearch.report.parameters`
+    (`PARAMETERS`, same names, order and defaults): a notebook passes its parameters cell on.
+
+    Parameters
+    ----------
+    data : str
+        Data folder with ``manifest.csv``, ingested and coded first ("" : use the store).
+    store : str
+        Project store file ("" : ``.rmresearch/<data folder>.rmproj``).
+    output : str
+        Folder for this report's ``tables/`` and ``figures/``.
+    pseudonymise : bool
+        Replace names with pseudonyms in everything published.
+    key : str
+        Pseudonym key file ("" : beside the project store; built or extended if missing).
+    min_cell : int
+        Counts below this are suppressed in published tables (0 turns it off).
+    seed : int
+        Random seed (Python's and NumPy's are set to it).
+    codebook : str
+        Codebook YAML ("" : the shipped four-level frame).
+
+    Returns
+    -------
+    ReportContext
+        The project's tables with a publisher for ``output``.
+    """
     import numpy as np
 
     random.seed(seed)

@@ -1,7 +1,10 @@
-"""The batch's front page (``index.html``) and record (``manifest.json``)."""
+"""The batch's front page (``index.html``) and record (``manifest.json``): every writer of them.
+
+`write_manifest` and `write_index` write the full pair; `write_failed_front` the bare pair that
+replaces them when they themselves failed the leak check.
+"""
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import time
@@ -11,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..atomic import atomic_write_text
 
-__all__ = ["published_files", "write_manifest", "write_index"]
+__all__ = ["published_files", "write_manifest", "write_index", "write_failed_front"]
 
 PUBLISHED_SUFFIXES = {".html", ".csv", ".parquet", ".png", ".svg", ".ipynb", ".json", ".xlsx",
                       ".docx", ".qdpx", ".qdc", ".txt", ".md"}
@@ -22,10 +25,6 @@ def published_files(output: Path) -> list[Path]:
     return sorted(p for p in Path(output).rglob("*")
                   if p.is_file() and p.suffix.lower() in PUBLISHED_SUFFIXES
                   and not p.name.startswith("."))
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: int,
@@ -123,3 +122,20 @@ files. Details: <a href="manifest.json">manifest.json</a>.</p>
 </table></body></html>
 """
     return atomic_write_text(output / "index.html", page)
+
+
+def write_failed_front(output: Path, leaks: list[str], withheld: list[str]) -> dict[str, Any]:
+    """Write a bare ``index.html`` and ``manifest.json`` that say the run FAILED the leak check
+    (used when the full front page itself held a real name); return the manifest."""
+    manifest = {"package": "rmresearch", "version": __version__, "status": "failed",
+                "leak_check": "failed", "leaks": leaks, "withheld": withheld}
+    atomic_write_text(output / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in leaks)
+    atomic_write_text(output / "index.html", f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rmresearch report FAILED</title></head><body>
+<h1>Report FAILED: real names found - do not publish</h1>
+<p>The leak check found real names or identifiers; the files holding them were withheld
+(moved out of this folder). Nothing here is a finished report.</p><ul>{items}</ul>
+</body></html>
+""")
+    return manifest

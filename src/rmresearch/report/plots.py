@@ -2,7 +2,8 @@
 
 Every function takes a table made by `rmresearch.analysis`, returns a matplotlib Figure and
 accepts an optional ``palette`` dict (category -> colour) that overrides the defaults:
-levels as in the default codebook, valence good practice green / attention red / neutral grey.
+levels as in the default codebook, valence good practice green / attention red / neutral grey
+(`rmresearch.vocabulary` holds them, and the congruence categories and their colours).
 `save_figure` writes PNG and SVG whose bytes are identical from run to run.
 """
 from __future__ import annotations
@@ -22,19 +23,14 @@ import seaborn as sns  # noqa: E402
 
 from ..analysis.coded import category_order, require_columns  # noqa: E402
 from ..atomic import atomic_path  # noqa: E402
-from ..analysis.congruence import CONGRUENCE_CATEGORIES  # noqa: E402
+# The colours and labels are the vocabulary's own objects, re-exported under the same names.
+from ..vocabulary import (CONGRUENCE, CONGRUENCE_COLOURS, LEVEL_COLOURS,  # noqa: E402
+                          VALENCE_COLOURS, VALENCE_LABELS)
 
-__all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "CONGRUENCE_COLOURS", "level_valence_bar",
-           "framework_heatmap", "congruence_chart", "survey_plot", "cohort_comparison_plot",
-           "save_figure", "codebook_palette"]
+__all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "VALENCE_LABELS", "CONGRUENCE_COLOURS",
+           "level_valence_bar", "framework_heatmap", "congruence_chart", "survey_plot",
+           "cohort_comparison_plot", "agreement_heatmap", "save_figure", "codebook_palette"]
 
-LEVEL_COLOURS = {"individual": "#1F77B4", "departmental": "#FF7F0E",
-                 "organisational": "#9467BD", "symbolic": "#17BECF"}
-VALENCE_COLOURS = {"positive": "#2E7D32", "attention": "#C62828", "neutral": "#9E9E9E"}
-VALENCE_LABELS = {"positive": "good practice", "attention": "requiring attention",
-                  "neutral": "neutral"}
-CONGRUENCE_COLOURS = {"both (said and done)": "#1B9E77", "interview only": "#E6AB02",
-                      "observed only": "#7570B3", "no evidence": "#D9D9D9"}
 _FALLBACK = sns.color_palette("colorblind", 10).as_hex()
 DPI = 150
 
@@ -131,7 +127,7 @@ def congruence_chart(cong: pd.DataFrame, palette: Mapping[str, str] | None = Non
     _style()
     wide = summary.pivot(index="code", columns="category", values="n_pairs")
     wide = wide.reindex(index=category_order("code", summary["code"])[::-1],
-                        columns=list(CONGRUENCE_CATEGORIES), fill_value=0)
+                        columns=list(CONGRUENCE), fill_value=0)
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     _stacked(ax, wide, _colours(list(wide.columns), CONGRUENCE_COLOURS, palette),
              list(wide.columns), horizontal=True)

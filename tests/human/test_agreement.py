@@ -10,7 +10,7 @@ import pytest
 from rmresearch.human.agreement import (_from_sums, _unit_arrays, agreement_table, cohen_kappa, gate,
                                   gwet_ac1, krippendorff_alpha, percent_agreement)
 from rmresearch.errors import InputError
-from tests.test_human import store, template_store  # noqa: F401  (fixtures)
+from tests.conftest import queue_store
 
 # Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", section C (nominal data,
 # missing values): 4 observers x 12 units, values 1-5, alpha = 0.743. The same data are
@@ -144,22 +144,11 @@ def test_gate_marks_trusted_and_review_codes() -> None:
     assert few.loc[0, "decision"] == "review" and "only 5" in few.loc[0, "reason"]
 
 
-def _cli() -> object:
-    from rmresearch import cli
-    from rmresearch.cli.interchange import register
-
-    from typer.main import get_command
-    if "agree" not in get_command(cli.app).commands:
-        register(cli.app)
-    return cli
-
-
 def test_agree_command_prints_table_gates_and_writes_csv(store: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture) -> None:
-    from tests.test_human import _queue_store
+    from rmresearch import cli
 
-    _queue_store(store)
-    cli = _cli()
+    queue_store(store)
     out = tmp_path / "agreement.csv"
     code = cli.main(["agree", "--store", str(store), "--coders", "human:ana,ben,ensemble",
                      "--output", str(out), "--bootstrap", "50"])

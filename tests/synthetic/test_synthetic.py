@@ -17,7 +17,7 @@ from rmresearch.errors import InputError
 from rmresearch.synthetic.generator import (FINDINGS_COLUMNS, MANIFEST_COLUMNS, PEOPLE_COLUMNS,
                                   generate)
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO  # noqa: E402
 COMMITTED = REPO / "data" / "synthetic"
 LEVELS = ("individual", "departmental", "organisational", "symbolic")
 SOURCES = {"interview", "observation", "inspection", "journal", "feedback_form",

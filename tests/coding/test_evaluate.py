@@ -11,6 +11,7 @@ from rmresearch.cli import main
 from rmresearch.coding import evaluate_gold, format_evaluation
 from rmresearch.coding.evaluate import load_gold, score_codings
 from rmresearch.errors import InputError
+from tests.conftest import REPO
 
 GOLD = """id,text,primary,levels,valence
 g1,She thanked the porters by name in the huddle.,individual,individual,positive
@@ -48,7 +49,7 @@ def test_evaluate_small_gold(gold: Path) -> None:
 def test_shipped_coder_meets_the_targets_on_the_gold_sets(name: str) -> None:
     """Guard against regressions: the targets of the coding issue on our hand-coded sets
     (holdout_b.csv is kept for a single measurement per change of the coder, not a test)."""
-    result = evaluate_gold(Path(__file__).resolve().parents[1] / "data" / "gold" / f"{name}.csv")
+    result = evaluate_gold(REPO / "data" / "gold" / f"{name}.csv")
     assert result["macro_f1"] >= 0.80, result["macro_f1"]
     assert result["kappa_primary"] >= 0.75, result["kappa_primary"]
     assert result["valence_accuracy"] >= 0.80, result["valence_accuracy"]

@@ -14,9 +14,10 @@ from rmresearch.errors import InputError
 from rmresearch.human.sheets import import_codings, write_human_codings
 from rmresearch.refi.export import codebook_xml, export_project
 from rmresearch.store import ProjectStore
-from tests.test_human import snapshot, store, template_store  # noqa: F401  (fixtures)
+from tests.conftest import (C_GOOD, C_IND, C_SYM, REPO, U2, other_tool_qdpx, qdpx_selection,
+                            snapshot)
 
-SCHEMAS = Path(__file__).resolve().parents[1] / "src" / "rmresearch" / "refi" / "schemas"
+SCHEMAS = REPO / "src" / "rmresearch" / "refi" / "schemas"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
@@ -78,8 +79,8 @@ def test_codebook_export_is_valid_nested_and_reproducible(tmp_path: Path) -> Non
     assert child is not None and child.get("color") == "#445566"
     assert "Include: language" in child.find("c:Description", ns).text
     assert root.find("c:Codes/c:Code[@name='Valence']", ns).get("isCodable") == "false"
-    from tests.test_agreement import _cli
-    assert _cli().main(["export", "codebook", "--output", str(tmp_path / "d.qdc")]) == 0
+    from rmresearch import cli
+    assert cli.main(["export", "codebook", "--output", str(tmp_path / "d.qdc")]) == 0
     _valid((tmp_path / "d.qdc").read_bytes(), "Codebook.xsd")
     guids = [c.get("guid") for c in etree.fromstring((tmp_path / "d.qdc").read_bytes()).iter(
         "{urn:QDA-XML:codebook:1.0}Code")]
@@ -153,36 +154,6 @@ def test_pseudonymised_export_keeps_offsets_and_comes_back(store: Path, template
 
 
 # ------------------------------------------------------------------ files from other tools
-U1, U2 = "AD68FBE7-E1EE-4A82-A279-23CC698C89EB", "{a5de7584-8296-418b-a322-136f77adf87b}"
-C_IND, C_SYM, C_GOOD = ("85D17F60-7BB0-481E-B742-B4861DD669DF",
-                        "0F8A1907-7E42-4739-8610-A676B4D1B69F",
-                        "D2C1E38E-5220-42FA-A442-908471CC7964")
-
-
-def _sel(n: int, start: int, end: int, codes: list[str], user: str = U1, quote: str = "") -> str:
-    codings = "".join(f'<Coding guid="{uuid.uuid4()}" creatingUser="{user}">'
-                      f'<CodeRef targetGUID="{c}"/></Coding>' for c in codes)
-    return (f'<PlainTextSelection guid="{uuid.UUID(int=n)}" name="{quote}" '
-            f'startPosition="{start}" endPosition="{end}" creatingUser="{user}">{codings}'
-            "</PlainTextSelection>")
-
-
-def _qdpx(path: Path, sources: str, files: dict[str, bytes] | None = None,
-          codes: str = "") -> Path:
-    qde = ('<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" '
-           f'name="Other tool" origin="ATLAS.ti 9"><Users><User guid="{U1}" name="Sam Jones"/>'
-           f'<User guid="{U2}" name="human:Lee"/></Users><CodeBook><Codes>'
-           f'<Code guid="{C_IND}" name="INDIVIDUAL" isCodable="true"/>'
-           f'<Code guid="{C_SYM}" name="Levels::symbolic" isCodable="true"/>'
-           f'<Code guid="{C_GOOD}" name="Good practice" isCodable="true"/>{codes}'
-           f"</Codes></CodeBook><Sources>{sources}</Sources></Project>")
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("project.qde", qde)
-        for name, data in (files or {}).items():
-            zf.writestr(name, data)
-    return path
-
-
 def _doc(store: Path, doc_id: str) -> tuple[str, pd.DataFrame]:
     with ProjectStore.open(store) as st:
         docs, segs = st.documents().set_index("doc_id"), st.segments()
@@ -204,17 +175,17 @@ def test_other_tools_sources_crlf_offsets_and_the_half_segment_rule(store: Path,
     sources = (
         f'<TextSource guid="{uuid.UUID(int=101)}" name="interview1.docx" '
         f'plainTextPath="internal://aa.txt">'
-        + _sel(1, s2["start"], s3["start"] + half, [C_IND, C_GOOD])  # all of s2, half of s3
-        + _sel(2, s3["start"] + half + 1, s3["end"], [C_SYM], user=U2)  # < half of s3
+        + qdpx_selection(1, s2["start"], s3["start"] + half, [C_IND, C_GOOD])  # all of s2, half of s3
+        + qdpx_selection(2, s3["start"] + half + 1, s3["end"], [C_SYM], user=U2)  # < half of s3
         + "</TextSource>"
         f'<TextSource guid="{uuid.UUID(int=102)}" name="Journal" '
         'plainTextPath="internal://bb.txt">'
-        + _sel(3, at, at + len(last["text"]), [C_SYM], user=U2) + "</TextSource>"
+        + qdpx_selection(3, at, at + len(last["text"]), [C_SYM], user=U2) + "</TextSource>"
         f'<TextSource guid="{uuid.UUID(int=103)}" name="Observation notes"><PlainTextContent>'
         f'{obs}</PlainTextContent>'
-        + _sel(4, obs_crlf.index(o3["text"]), obs_crlf.index(o3["text"]) + len(o3["text"]),
+        + qdpx_selection(4, obs_crlf.index(o3["text"]), obs_crlf.index(o3["text"]) + len(o3["text"]),
                [C_SYM], quote=o3["text"]) + "</TextSource>")
-    path = _qdpx(tmp_path / "atlas.qdpx", sources, {"sources/aa.txt": interview.encode("utf-8"),
+    path = other_tool_qdpx(tmp_path / "atlas.qdpx", sources, {"sources/aa.txt": interview.encode("utf-8"),
                                                     "sources/bb.txt": crlf.encode("utf-8")})
     from rmresearch.refi.read import read_qdpx
     counted = {s.name: s.counted_over for s in read_qdpx(path).sources}
@@ -245,23 +216,23 @@ def _bad_cases(store: Path, tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     return {
         "not a zip": (tmp / "notzip.qdpx", ["not a ZIP archive", "Allowed: a REFI-QDA"]),
         "no project.qde": (tmp / "noqde.qdpx", ["no 'project.qde'", "Project.xml"]),
-        "schema": (_qdpx(tmp / "schema.qdpx", '<TextSource name="x"/>'),
+        "schema": (other_tool_qdpx(tmp / "schema.qdpx", '<TextSource name="x"/>'),
                    ["REFI-QDA project schema", "guid", "line"]),
-        "missing source": (_qdpx(tmp / "missing.qdpx", _source(
-            'plainTextPath="internal://gone.txt"', _sel(1, 0, 5, [C_IND])), files),
+        "missing source": (other_tool_qdpx(tmp / "missing.qdpx", _source(
+            'plainTextPath="internal://gone.txt"', qdpx_selection(1, 0, 5, [C_IND])), files),
             ["'C1/interview1' points at 'internal://gone.txt'", "sources/"]),
-        "beyond length": (_qdpx(tmp / "long.qdpx", _source(ok_ref, _sel(
+        "beyond length": (other_tool_qdpx(tmp / "long.qdpx", _source(ok_ref, qdpx_selection(
             1, 10, len(interview) + 40, [C_IND])), files), ["runs from 10", "characters"]),
-        "unknown code guid": (_qdpx(tmp / "guid.qdpx", _source(ok_ref, _sel(
+        "unknown code guid": (other_tool_qdpx(tmp / "guid.qdpx", _source(ok_ref, qdpx_selection(
             1, 0, 20, ["11111111-2222-3333-4444-555555555555"])), files),
             ["11111111-2222-3333-4444-555555555555", "not in the file's codebook"]),
-        "code not in codebook": (_qdpx(tmp / "name.qdpx", _source(ok_ref, _sel(
+        "code not in codebook": (other_tool_qdpx(tmp / "name.qdpx", _source(ok_ref, qdpx_selection(
             1, 0, 20, ["99999999-2222-3333-4444-555555555555"])), files,
             codes='<Code guid="99999999-2222-3333-4444-555555555555" name="Leadership" '
                   'isCodable="true"/>'), ["['Leadership']", "'departmental'"]),
-        "no codings": (_qdpx(tmp / "none.qdpx", _source(ok_ref, _sel(1, 0, 3, [C_IND])),
+        "no codings": (other_tool_qdpx(tmp / "none.qdpx", _source(ok_ref, qdpx_selection(1, 0, 3, [C_IND])),
                              files), ["no human codings", "half"]),
-        "no document": (_qdpx(tmp / "nodoc.qdpx", _source(ok_ref, _sel(1, 0, 20, [C_IND])),
+        "no document": (other_tool_qdpx(tmp / "nodoc.qdpx", _source(ok_ref, qdpx_selection(1, 0, 20, [C_IND])),
                               {"sources/a.txt": b"Entirely different words here."}),
                         ["'C1/interview1' has the name of document", "different text"]),
     }
@@ -269,9 +240,8 @@ def _bad_cases(store: Path, tmp: Path) -> dict[str, tuple[Path, list[str]]]:
 
 def test_bad_qdpx_files_exit_2_with_clear_messages_and_leave_the_store_unchanged(
         store: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    from tests.test_agreement import _cli
+    from rmresearch import cli
 
-    cli = _cli()
     before = snapshot(store)
     for label, (path, expected) in _bad_cases(store, tmp_path).items():
         code = cli.main(["import-codings", "--store", str(store), "--input", str(path),
@@ -285,9 +255,9 @@ def test_bad_qdpx_files_exit_2_with_clear_messages_and_leave_the_store_unchanged
 
 def test_export_project_command_refuses_a_missing_store(tmp_path: Path,
                                                         capsys: pytest.CaptureFixture) -> None:
-    from tests.test_agreement import _cli
+    from rmresearch import cli
 
-    code = _cli().main(["export", "project", "--store", str(tmp_path / "none.rmproj"),
+    code = cli.main(["export", "project", "--store", str(tmp_path / "none.rmproj"),
                         "--output", str(tmp_path / "p.qdpx"), "--no-pseudonymise"])
     assert code == 2 and "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "none.rmproj").exists()
@@ -298,7 +268,7 @@ def test_codings_without_a_user_need_a_coder_name(store: Path, tmp_path: Path) -
     sel = (f'<PlainTextSelection guid="{uuid.UUID(int=5)}" startPosition="{iv.loc[2, "start"]}" '
            f'endPosition="{iv.loc[2, "end"]}"><Coding guid="{uuid.UUID(int=6)}"><CodeRef '
            f'targetGUID="{C_IND}"/></Coding></PlainTextSelection>')
-    path = _qdpx(tmp_path / "nouser.qdpx", _source('plainTextPath="internal://a.txt"', sel),
+    path = other_tool_qdpx(tmp_path / "nouser.qdpx", _source('plainTextPath="internal://a.txt"', sel),
                  {"sources/a.txt": interview.encode("utf-8")})
     with pytest.raises(InputError, match="no user.*--coder NAME"):
         import_codings(store, path)
@@ -307,10 +277,10 @@ def test_codings_without_a_user_need_a_coder_name(store: Path, tmp_path: Path) -
 
 def test_real_pseudonymiser_round_trip(store: Path, template_store: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture) -> None:
-    from tests.test_agreement import _cli
+    from rmresearch import cli
 
     _code(store)
-    cli, out = _cli(), tmp_path / "p.qdpx"
+    out = tmp_path / "p.qdpx"
     assert cli.main(["export", "project", "--store", str(store), "--output", str(out)]) == 0
     assert "pseudonymised" in capsys.readouterr().out
     key = store.with_name(store.name + ".key.json")

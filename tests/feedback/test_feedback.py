@@ -10,10 +10,10 @@ import docx
 import pandas as pd
 import pytest
 
-from rmresearch.feedback import evidence as feedback, sheet as feedback_sheet
+from rmresearch import errors, feedback
 from rmresearch.cli import app, main
-from rmresearch.errors import InputError
-from rmresearch.feedback.sheet import SECTIONS
+from rmresearch.errors import FeedbackRunError, InputError, RmResearchError, StoreError
+from rmresearch.feedback import SECTIONS
 from rmresearch.synthetic.generator import generate
 
 PAIR = "C1-P02"  # the generator gives every third pair (P02, P05 ...) staff feedback
@@ -171,12 +171,12 @@ def ctx(fb_run, tmp_path_factory):
 def test_revealing_names_the_leader_and_nobody_else(ctx, fb_data: Path) -> None:
     fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, ctx.project.documents,
                                 PAIR).map_text(ctx.text)
-    published = feedback_sheet.publish_feedback(ctx, fb)
-    paths = feedback_sheet.write_for(ctx, published, reveal_leader=True)
+    published = feedback.publish_feedback(ctx, fb)
+    paths = feedback.write_for(ctx, published, reveal_leader=True)
     people = _people(fb_data)
     leader = people[(people["pair_id"] == PAIR) & (people["role"] == "mentee")]["name"].iloc[0]
-    hidden = feedback_sheet.sheet_names(ctx, PAIR, reveal_leader=False)
-    shown = feedback_sheet.sheet_names(ctx, PAIR, reveal_leader=True)
+    hidden = feedback.sheet_names(ctx, PAIR, reveal_leader=False)
+    shown = feedback.sheet_names(ctx, PAIR, reveal_leader=True)
     assert re.fullmatch(r"Leader [A-Z]", hidden.leader) and not hidden.revealed
     assert shown.leader == leader and shown.revealed and shown.mentor == hidden.mentor
     for text in (paths["html"].read_text(encoding="utf-8"), _docx_text(paths["docx"])):
@@ -191,11 +191,11 @@ def test_a_pair_without_staff_feedback_has_no_360_section(ctx, tmp_path: Path) -
                                 "C1-P01").map_text(ctx.text)
     assert not fb.has_staff and fb.staff_quotes.empty
     assert fb.gaps["gap"].str.contains("360-degree").any()
-    paths = feedback_sheet.write_sheet(fb, tmp_path, feedback_sheet.sheet_names(ctx, "C1-P01"))
+    paths = feedback.write_sheet(fb, tmp_path, feedback.sheet_names(ctx, "C1-P01"))
     page = paths["html"].read_text(encoding="utf-8")
     assert SECTIONS["staff"] not in page and SECTIONS["gaps"] in page
-    again = feedback_sheet.write_sheet(fb, tmp_path / "again",
-                                       feedback_sheet.sheet_names(ctx, "C1-P01"))
+    again = feedback.write_sheet(fb, tmp_path / "again",
+                                 feedback.sheet_names(ctx, "C1-P01"))
     assert again["docx"].read_bytes() == paths["docx"].read_bytes()
 
 
@@ -205,12 +205,12 @@ def test_suppressed_counts_leave_the_figures_off(fb_run, tmp_path: Path) -> None
     strict = open_report(store=str(fb_run.store), output=str(tmp_path), min_cell=5)
     fb = feedback.pair_feedback(strict.coded(), strict.project.segments,
                                 strict.project.documents, PAIR).map_text(strict.text)
-    published = feedback_sheet.publish_feedback(strict, fb)
+    published = feedback.publish_feedback(strict, fb)
     assert "<5" in set(published.profile["n_said"].astype(str)) | set(
         published.change["n_positive"].astype(str))
-    feedback_sheet.show_figure(strict, fb, "profile")
+    feedback.show_figure(strict, fb, "profile")
     assert not (tmp_path / "figures").exists()
-    page = feedback_sheet.write_for(strict, published)["html"].read_text(encoding="utf-8")
+    page = feedback.write_for(strict, published)["html"].read_text(encoding="utf-8")
     assert "&lt;5" in page and "data:image/png" not in page
     assert "shown as &lt;5" in page
 
@@ -220,7 +220,7 @@ def test_few_staff_notes_are_counted_but_not_quoted(ctx) -> None:
                                 PAIR, staff_min=99)
     assert fb.has_staff and not fb.staff_quoted and fb.staff_quotes.empty
     assert fb.staff[["n_staff_positive", "n_staff_attention"]].to_numpy().sum() > 0
-    blocks = feedback_sheet.sheet_blocks(fb, feedback_sheet.SheetNames("Leader B", "Mentor B"))
+    blocks = feedback.sheet_blocks(fb, feedback.SheetNames("Leader B", "Mentor B"))
     texts = " ".join(b.text for b in blocks)
     assert SECTIONS["staff"] in texts and "not quoted word for word" in texts
 
@@ -237,22 +237,109 @@ def test_cli_unknown_pair_names_the_known_pairs(fb_data: Path, tmp_path: Path, c
 
 
 def test_check_pair_and_batch_jobs(tmp_path: Path) -> None:
+    from rmresearch.report.jobs import feedback_jobs
+
     documents = pd.DataFrame({"doc_id": ["a", "b", "f"], "cohort": ["C1", "C2", "C1"],
                               "pair_id": ["C1-P01", "C2-P01", None]})
     with pytest.raises(InputError, match="'C1-P01' or 'C2-P01'"):
         feedback.check_pair(documents, "C3-P01")
     common = {"data": "", "store": "s.rmproj", "pseudonymise": True, "key": "k.json",
               "min_cell": 5, "seed": 42, "codebook": ""}
-    jobs = feedback_sheet.feedback_jobs(SimpleNamespace(documents=documents), tmp_path, common,
-                                        cohorts=["C1"])
+    jobs = feedback_jobs(SimpleNamespace(documents=documents), tmp_path, common,
+                         cohorts=["C1"])
     assert [j.name for j in jobs] == ["feedback_C1-P01"]
     params = jobs[0].parameters
     assert params["pair"] == "C1-P01" and params["reveal_leader"] is False
     assert params["min_cell"] == 5 and params["output"].endswith("feedback/C1-P01")
     assert jobs[0].template.endswith("mentor_feedback.ipynb")
     with pytest.raises(InputError):
-        feedback_sheet.feedback_jobs(SimpleNamespace(documents=documents), tmp_path, common,
-                                     pairs=["C9-P01"])
+        feedback_jobs(SimpleNamespace(documents=documents), tmp_path, common,
+                               pairs=["C9-P01"])
+
+
+def test_a_missing_store_is_a_store_error_that_tells_about_data(tmp_path: Path) -> None:
+    missing = tmp_path / "none.rmproj"
+    with pytest.raises(StoreError) as caught:
+        feedback.check_pair_exists(PAIR, store=missing)
+    assert str(caught.value) == (f"{missing} does not exist; give --data to build it, or the "
+                                 "path of an existing project store.")
+    assert caught.value.exit_code == 2
+
+
+# --------------------------------------------------------------------------- notebook errors
+PROJECT_ERRORS = [n for n in errors.__all__ if isinstance(getattr(errors, n), type)]
+
+
+def test_every_project_error_class_is_listed() -> None:
+    assert {"RmResearchError", "InputError", "StoreError", "PseudonymKeyError", "LeakError",
+            "TopicsError", "NotFittedError", "FeedbackRunError"} <= set(PROJECT_ERRORS)
+
+
+@pytest.mark.parametrize("name", PROJECT_ERRORS)
+def test_a_project_error_in_the_notebook_is_the_persons_error(name: str, tmp_path: Path
+                                                              ) -> None:
+    from rmresearch.feedback.run import notebook_error, project_error_class
+
+    cls = getattr(errors, name)
+    assert project_error_class(name) is cls
+    error = notebook_error(name, "The key file is damaged.", tmp_path / "nb.ipynb")
+    assert isinstance(error, RmResearchError) and str(error) == "The key file is damaged."
+    assert error.exit_code == (1 if cls is FeedbackRunError else 2) == cls.exit_code
+
+
+@pytest.mark.parametrize("name", ["ValueError", "KeyError", "ModuleNotFoundError",
+                                  "describe_location", "Path", "Any", ""])
+def test_any_other_error_in_the_notebook_is_a_failed_run(name: str) -> None:
+    from rmresearch.feedback.run import notebook_error, project_error_class
+
+    assert project_error_class(name) is None
+    error = notebook_error(name, "boom", "/work/nb.ipynb")
+    assert type(error) is FeedbackRunError and error.exit_code == 1
+    assert str(error) == (f"the feedback notebook stopped ({name}: boom); the partly run "
+                          "notebook is /work/nb.ipynb.")
+
+
+@pytest.mark.parametrize("ename, exit_code", [("StoreError", 2), ("PseudonymKeyError", 2),
+                                              ("TopicsError", 2), ("LeakError", 2),
+                                              ("ValueError", 1)])
+def test_cli_reports_a_notebook_error_by_its_class(fb_run, tmp_path: Path, capsys, monkeypatch,
+                                                   ename: str, exit_code: int) -> None:
+    import papermill
+
+    def stop(*args, **kwargs):
+        raise papermill.PapermillExecutionError(3, 4, "ctx = open_report(...)", ename,
+                                                "The pseudonym key cannot be read.", [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", stop)
+    _register()
+    code = main(["feedback", "--store", str(fb_run.store), "--pair", PAIR, "--output",
+                 str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == exit_code and "The pseudonym key cannot be read." in err
+    assert ("partly run notebook" in err) == (exit_code == 1)
+
+
+def test_every_exported_name_resolves_and_old_sheet_names_still_do() -> None:
+    import sys
+    import warnings
+
+    from rmresearch.feedback import run, write
+    from rmresearch.vocabulary import CONGRUENCE, KIND_OF_SOURCE, valence_words
+
+    for name in feedback.__all__:
+        assert getattr(feedback, name) is not None, name
+    assert feedback.valence_label is valence_words and feedback.STATUS is CONGRUENCE
+    assert feedback.KIND_OF_SOURCE is KIND_OF_SOURCE
+    # the old module path rmresearch.feedback_sheet still finds the names (with a warning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sys.modules.pop("rmresearch.feedback_sheet", None)
+        import rmresearch.feedback_sheet as old
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+    assert old.run_feedback is run.run_feedback
+    assert old.write_sheet is write.write_sheet and old.SECTIONS is feedback.SECTIONS
+    with pytest.raises(AttributeError):
+        old.no_such_name
 
 
 # --------------------------------------------------------------------------- pure functions

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -11,72 +10,10 @@ import pytest
 from rmresearch.errors import InputError
 from rmresearch.human.sheets import import_codings, parse_table, resolve_coders
 from rmresearch.store import ProjectStore
-
-DOCS = {
-    "C1/interview1.txt": "Amara: Thanks for coming. How are things?\nHelen: I thanked the "
-                         "porters by name in the huddle. Our shortlisting panel was all white, "
-                         "though.\n",
-    "C1/observation.txt": "Chaired the huddle. Thanked Band 3s by name.\nTalked over Priya "
-                          "twice. Pictures of award winners on the wall \U0001F600 are new.\n",
-    "C2/journal.txt": "I felt Helen listened properly this time. We booked the next session.\n"
-                      "Her team\u2019s rota is now shared openly \u2013 a good sign.\n",
-    "C2/interview2.txt": "Joy: Thanks for coming.\nHelen: The board photo shows no BME "
-                         "staff.\n",
-}
-MANIFEST = ("file,cohort,pair_id,source,author_role,stage,date,mentor,mentee\n"
-            "C1/interview1.txt,C1,C1-P01,interview,mentor,session_1,2024-10-03,Amara Okafor,"
-            "Helen Marsh\n"
-            "C1/observation.txt,C1,C1-P01,observation,mentor,session_2,2024-11-03,Amara Okafor,"
-            "Helen Marsh\n"
-            "C2/journal.txt,C2,C2-P01,journal,mentor,session_1,2024-10-05,Joy Adeyemi,"
-            "Helen Marsh\n"
-            "C2/interview2.txt,C2,C2-P01,interview,mentor,session_2,2024-11-05,Joy Adeyemi,"
-            "Helen Marsh\n")
-
-
-def build_store(folder: Path) -> Path:
-    """A data folder of four small documents, ingested into ``folder/project.rmproj``."""
-    from rmresearch.ingest import ingest_folder
-
-    data = folder / "data"
-    for name, text in DOCS.items():
-        (data / name).parent.mkdir(parents=True, exist_ok=True)
-        (data / name).write_text(text, encoding="utf-8")
-    (data / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
-    store = folder / "project.rmproj"
-    with ProjectStore.open(store) as st:
-        st.ingest(ingest_folder(data))
-    return store
-
-
-@pytest.fixture(scope="session")
-def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def store(template_store: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "project.rmproj"
-    shutil.copy(template_store, path)
-    return path
-
-
-def segments(store: Path) -> pd.DataFrame:
-    with ProjectStore.open(store) as st:
-        return st.segments()
-
-
-def snapshot(store: Path) -> dict[str, list]:
-    con = sqlite3.connect(store)
-    try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-                for t in ("codings", "coded", "runs")}
-    finally:
-        con.close()
-
+from tests.conftest import queue_store, segments_of, snapshot
 
 def test_wide_by_text_matches_after_whitespace_normalisation(store: Path, tmp_path: Path) -> None:
-    segs = segments(store)
+    segs = segments_of(store)
     sheet = tmp_path / "ana.csv"
     sheet.write_text("text,Individual,departmental,valence\n"
                      '"  I thanked the porters\n by name in the huddle. ",1,0,positive\n'
@@ -97,23 +34,23 @@ def test_wide_by_text_matches_after_whitespace_normalisation(store: Path, tmp_pa
 def test_xlsx_wide_by_segment_id(store: Path, tmp_path: Path) -> None:
     from tests.conftest import write_xlsx
 
-    sid = segments(store)["segment_id"].tolist()
+    sid = segments_of(store)["segment_id"].tolist()
     write_xlsx(tmp_path / "w.xlsx", [["segment_id", "symbolic", "organisational"],
                                      [sid[7], 1, 0], [sid[9], 1, 1]])
-    codings, seen = parse_table(tmp_path / "w.xlsx", segments(store), coder="human:bo")
+    codings, seen = parse_table(tmp_path / "w.xlsx", segments_of(store), coder="human:bo")
     assert sorted(zip(codings["segment_id"], codings["code"])) == sorted(
         [(sid[7], "symbolic"), (sid[9], "symbolic"), (sid[9], "organisational")])
     assert set(codings["coder"]) == {"human:bo"} and len(seen) == 2
 
 
 def test_long_format_with_none_rows_and_several_coders(store: Path, tmp_path: Path) -> None:
-    sid = segments(store)["segment_id"].tolist()
+    sid = segments_of(store)["segment_id"].tolist()
     sheet = tmp_path / "long.csv"
     sheet.write_text("segment_id,code,coder,valence\n"
                      f"{sid[2]},individual,ana,positive\n{sid[2]},Symbolic,ben,\n"
                      f"{sid[3]},none,ana,\n{sid[3]},departmental,ben,attention\n",
                      encoding="utf-8")
-    codings, seen = parse_table(sheet, segments(store))
+    codings, seen = parse_table(sheet, segments_of(store))
     assert sorted(codings[["coder", "code"]].itertuples(index=False, name=None)) == [
         ("human:ana", "individual"), ("human:ben", "departmental"), ("human:ben", "symbolic")]
     assert (sid[3], "human:ana") in seen
@@ -124,7 +61,7 @@ def test_unmatched_and_ambiguous_rows_are_all_reported(store: Path, tmp_path: Pa
     sheet.write_text("text,individual\nThanks for coming.,1\nNot in any document.,1\n"
                      "How are things?,1\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        parse_table(sheet, segments(store), coder="ana")
+        parse_table(sheet, segments_of(store), coder="ana")
     msg = str(err.value)
     assert "2 row(s)" in msg and "row 2: the text matches 2 segments" in msg
     assert "row 3: no segment has the text 'Not in any document.'" in msg
@@ -134,7 +71,7 @@ def test_doc_id_column_resolves_ambiguous_text(store: Path, tmp_path: Path) -> N
     sheet = tmp_path / "doc.csv"
     sheet.write_text("doc_id,text,individual\nC2/interview2,Thanks for coming.,1\n",
                      encoding="utf-8")
-    codings, _ = parse_table(sheet, segments(store), coder="ana")
+    codings, _ = parse_table(sheet, segments_of(store), coder="ana")
     assert codings["segment_id"].str.startswith("C2/interview2#").all()
 
 
@@ -163,7 +100,7 @@ def test_bad_sheets_name_the_problem(store: Path, tmp_path: Path, content: str,
 
 
 def test_human_codings_survive_machine_runs(store: Path, tmp_path: Path) -> None:
-    sid = segments(store)["segment_id"].tolist()
+    sid = segments_of(store)["segment_id"].tolist()
     sheet = tmp_path / "h.csv"
     sheet.write_text(f"segment_id,code,coder\n{sid[0]},individual,ana\n", encoding="utf-8")
     import_codings(store, sheet)
@@ -177,30 +114,11 @@ def test_human_codings_survive_machine_runs(store: Path, tmp_path: Path) -> None
         assert resolve_coders(st, ["rules", "ana"]) == ["rules@1", "human:ana"]
 
 
-def _queue_store(store: Path) -> list[str]:
-    sid = segments(store)["segment_id"].tolist()
-    rows = [dict(segment_id=s, code=c, coder=w, score=1.0, valence=None, evidence="t")
-            for s, c, w in [(sid[0], "individual", "human:ana"),
-                            (sid[0], "individual", "human:ben"),
-                            (sid[1], "individual", "human:ana"),
-                            (sid[1], "symbolic", "human:ben")]]
-    machine = [dict(segment_id=sid[2], code="departmental", coder="ensemble@abc", score=0.5,
-                    valence=None, evidence="m"),
-               dict(segment_id=sid[0], code="individual", coder="ensemble@abc", score=0.95,
-                    valence=None, evidence="m")]
-    with ProjectStore.open(store) as st:
-        from rmresearch.human.sheets import write_human_codings
-        write_human_codings(st, pd.DataFrame(rows), [(s, w) for s in sid[:3]
-                                                     for w in ("human:ana", "human:ben")], {})
-        st.add_codings(pd.DataFrame(machine), seen=[(s, "ensemble@abc") for s in sid[:3]])
-    return sid
-
-
 def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
     from rmresearch.human.review import export_review, import_review
     from rmresearch.ingest.tables import read_table
 
-    sid = _queue_store(store)
+    sid = queue_store(store)
     queue = export_review(store, ["human:ana", "ben", "ensemble"], tmp_path / "review.xlsx")
     assert queue["segment_id"].tolist() == [sid[1], sid[2]]
     sheet = read_table(tmp_path / "review.xlsx")
@@ -226,7 +144,7 @@ def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
 def test_review_import_rejects_unknown_codes(store: Path, tmp_path: Path) -> None:
     from rmresearch.human.review import import_review
 
-    sid = _queue_store(store)
+    sid = queue_store(store)
     sheet = tmp_path / "r.csv"
     sheet.write_text(f"segment_id,decision\n{sid[1]},individual;leadership\n{sid[2]},\n",
                      encoding="utf-8")
@@ -243,14 +161,14 @@ def test_text_matching_ignores_earlier_versions_ids_do_not(store: Path, template
                                                            tmp_path: Path) -> None:
     from rmresearch.ingest import ingest_folder
 
-    old_id = segments(store).set_index("text")["segment_id"]["Chaired the huddle."]
+    old_id = segments_of(store).set_index("text")["segment_id"]["Chaired the huddle."]
     data = tmp_path / "data"
     shutil.copytree(template_store.parent / "data", data)
     with open(data / "C1" / "observation.txt", "a", encoding="utf-8") as fh:
         fh.write("Asked the quietest person first.\n")
     with ProjectStore.open(store) as st:
         assert st.ingest(ingest_folder(data))["changed"] == 1
-    new_id = segments(store).set_index("text")["segment_id"]["Chaired the huddle."]
+    new_id = segments_of(store).set_index("text")["segment_id"]["Chaired the huddle."]
     assert new_id != old_id
     sheet = tmp_path / "s.csv"
     sheet.write_text("text,individual\nChaired the huddle.,1\n", encoding="utf-8")

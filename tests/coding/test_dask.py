@@ -13,7 +13,7 @@ import pytest
 
 from rmresearch.errors import CodingError
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO  # noqa: E402
 HEAVY = ("torch", "spacy", "sentence_transformers", "bertopic", "dask", "distributed",
          "sklearn", "umap")
 
