@@ -28,7 +28,7 @@ from rmresearch.report.batch import run_batch
 from rmresearch.report.index import published_files
 from rmresearch.store import ProjectStore
 
-from .conftest import MANIFEST_HEADER, write_xlsx
+from tests.conftest import MANIFEST_HEADER, write_xlsx
 
 MB = 1024 * 1024
 SENTENCES = ["Thanks for making time today.",

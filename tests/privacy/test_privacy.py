@@ -17,7 +17,7 @@ from rmresearch.privacy import (Leak, LeakError, Pseudonymiser, PseudonymKey, Ps
 from rmresearch.privacy.matcher import sentence_start
 from rmresearch.privacy.names import is_word_like, name_tokens
 
-from .conftest import write_docx, write_xlsx
+from tests.conftest import write_docx, write_xlsx
 
 VALID_NHS = "943 476 5919"       # the NHS's published test number (check digit 9)
 INVALID_NHS = "943 476 5918"

@@ -27,7 +27,7 @@ from rmresearch.report.parameters import (DEFAULTS, NOTEBOOK_PARAMETERS, PARAMET
                                           batch_parameters, cli_help, parameter)
 from rmresearch.synthetic.generator import generate
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO  # noqa: E402
 
 COUNT_COLUMNS = re.compile(r"^(n|n_.*|size|individual|departmental|organisational|symbolic|none)$")
 

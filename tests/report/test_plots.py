@@ -16,9 +16,8 @@ from rmresearch.report import plots  # noqa: E402
 from rmresearch.analysis import (congruence, framework_matrix, level_counts,  # noqa: E402
                                  level_distribution, survey_items)
 
-from tests.conftest import make_coded, make_responses, make_segments  # noqa: E402
+from tests.conftest import REPO, make_coded, make_responses, make_segments  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def all_figures():
@@ -62,7 +61,7 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
     here = save_all(tmp_path / "here")
     assert len(here) == 10
     code = ("import sys; from pathlib import Path; sys.path.insert(0, %r);"
-            "from tests.test_plots import save_all; save_all(Path(%r))"
+            "from tests.report.test_plots import save_all; save_all(Path(%r))"
             % (str(REPO), str(tmp_path / "there")))
     env = {**os.environ, "MPLBACKEND": "Agg"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
