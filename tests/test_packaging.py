@@ -1,6 +1,7 @@
 """Set-up contract: README's two commands, CI runs the test one, conda and pip agree."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -59,3 +60,39 @@ def test_help_works_for_every_command() -> None:
                               env={"PYTHONPATH": str(REPO / "src"), "PATH": ""})
         assert proc.returncode == 0, proc.stderr
         assert "Usage" in proc.stdout
+
+
+def test_an_installed_wheel_finds_its_notebooks_and_codebook(tmp_path) -> None:
+    """The notebooks and the codebook are package data: a wheel installed elsewhere (no
+    checkout, no RMRESEARCH_NOTEBOOKS) runs from its own copies."""
+    import shutil
+    import zipfile
+
+    src = tmp_path / "src-copy"
+    shutil.copytree(REPO / "src", src / "src", ignore=shutil.ignore_patterns(
+        "__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, src / name)
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(wheels), str(src)], check=True, capture_output=True,
+                   timeout=300)
+    wheel = next(wheels.glob("rmresearch-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    from rmresearch.report.notebooks import NOTEBOOKS
+
+    assert {f"rmresearch/notebooks/{n}" for n in NOTEBOOKS.values()} <= names
+    assert {"rmresearch/codebooks/edi_levels.yaml", "rmresearch/py.typed"} <= names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = ("from rmresearch.report.notebooks import notebook_dir, NOTEBOOKS\n"
+             "from rmresearch.codebook import default_codebook\n"
+             "d = notebook_dir(); print(d)\n"
+             "assert all((d / n).is_file() for n in NOTEBOOKS.values())\n"
+             "print(default_codebook().name)")
+    env = {k: v for k, v in os.environ.items() if k != "RMRESEARCH_NOTEBOOKS"}
+    proc = subprocess.run([sys.executable, "-I", "-c", probe.replace(
+        "from rmresearch", f"import sys; sys.path.insert(0, {str(site)!r})\nfrom rmresearch", 1)],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith(str(site))
