@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import json
 import re
 import subprocess
 import sys
@@ -10,6 +11,9 @@ import tomllib
 import yaml
 
 from tests.conftest import REPO
+
+HEAVY = ("torch", "spacy", "sentence_transformers", "bertopic", "dask", "distributed",
+         "sklearn", "umap")
 
 
 def _norm(name: str) -> str:
@@ -96,3 +100,31 @@ def test_an_installed_wheel_finds_its_notebooks_and_codebook(tmp_path) -> None:
         capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0].startswith(str(site))
+
+
+def _modules_after(code: str) -> list[str]:
+    probe = (f"import json, sys\n{code}\n"
+             f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & "
+             f"set({list(HEAVY)!r}))))")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_import_and_help_load_no_heavy_library() -> None:
+    assert _modules_after("import rmresearch") == []
+    assert _modules_after("import rmresearch.coding.dask, rmresearch.cli.dask") == []
+    assert _modules_after("import rmresearch.coding.dask.code, rmresearch.coding.dask.project, "
+                          "rmresearch.coding.dask.worker") == []  # every module of it
+    help_run = ("from rmresearch.cli import main\nimport contextlib, io\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                "    assert main(['--help']) == 0\n")
+    assert _modules_after(help_run) == []
+    own_help = ("import contextlib, io, typer\nfrom rmresearch.cli import dask as cli_scale\n"
+                "app = typer.Typer()\napp.callback()(lambda: None)\ncli_scale.register(app)\n"
+                "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+                "    app(['code-dask', '--help'], standalone_mode=False)\n"
+                "assert '--scheduler' in out.getvalue()")
+    assert _modules_after(own_help) == []

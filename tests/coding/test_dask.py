@@ -1,10 +1,7 @@
 """Scale-out coding on Dask gives exactly the single-process codings; start-up stays light."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -12,10 +9,7 @@ import pandas as pd
 import pytest
 
 from rmresearch.errors import CodingError
-
-from tests.conftest import REPO  # noqa: E402
-HEAVY = ("torch", "spacy", "sentence_transformers", "bertopic", "dask", "distributed",
-         "sklearn", "umap")
+from tests.conftest import REPO
 
 
 def _segments(n: int = 200) -> pd.DataFrame:
@@ -198,34 +192,6 @@ def test_partition_rows_not_multiple_of_chunk_warns():
         check_partition_rows(1000)
     with pytest.raises(CodingError, match="at least 1"):
         check_partition_rows(0)
-
-
-def _modules_after(code: str) -> list[str]:
-    probe = (f"import json, sys\n{code}\n"
-             f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & "
-             f"set({list(HEAVY)!r}))))")
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def test_import_and_help_load_no_heavy_library():
-    assert _modules_after("import rmresearch") == []
-    assert _modules_after("import rmresearch.coding.dask, rmresearch.cli.dask") == []
-    assert _modules_after("import rmresearch.coding.dask.code, rmresearch.coding.dask.project, "
-                          "rmresearch.coding.dask.worker") == []  # every module of it
-    help_run = ("from rmresearch.cli import main\nimport contextlib, io\n"
-                "with contextlib.redirect_stdout(io.StringIO()):\n"
-                "    assert main(['--help']) == 0\n")
-    assert _modules_after(help_run) == []
-    own_help = ("import contextlib, io, typer\nfrom rmresearch.cli import dask as cli_scale\n"
-                "app = typer.Typer()\napp.callback()(lambda: None)\ncli_scale.register(app)\n"
-                "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-                "    app(['code-dask', '--help'], standalone_mode=False)\n"
-                "assert '--scheduler' in out.getvalue()")
-    assert _modules_after(own_help) == []
 
 
 @pytest.mark.slow
