@@ -20,6 +20,7 @@ import pandas as pd
 from . import __version__
 from .errors import StoreError
 from .faults import checkpoint
+from .private import private_store_file
 from .schemas import COLUMNS, validate
 from .ingest.segment import SEGMENTER_VERSION
 from .vocabulary import HUMAN_PREFIX
@@ -84,7 +85,7 @@ class ProjectStore:
 
     Parameters
     ----------
-    path : the SQLite file (created if missing, with its folder).
+    path : the SQLite file (created if missing, with its folder; owner-only, see `private`).
     timeout : seconds to wait for another process's write lock.
     """
 
@@ -93,7 +94,7 @@ class ProjectStore:
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; a project store is a single file, "
                              "e.g. project.rmproj.")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_store_file(self.path)  # a new store (and -wal, -shm) 0600, new folders 0700
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -102,8 +103,7 @@ class ProjectStore:
             self.conn.executescript(_SCHEMA)
             self._add_column("documents", "segmenter", "INTEGER")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a readable rmresearch project store "
-                             f"({exc}).") from None
+            raise StoreError(f"{self.path} is not a readable project store ({exc}).") from None
 
     def _add_column(self, table: str, column: str, kind: str) -> None:
         """Add a column that stores made by earlier versions lack (existing rows get NULL)."""

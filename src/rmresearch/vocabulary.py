@@ -11,7 +11,7 @@ from typing import Any
 __all__ = [
     "LEVELS", "LEVEL_COLOURS", "VALENCES", "VALENCE_COLOURS", "VALENCE_LABELS",
     "VALENCE_WORDS", "valence_words", "SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES",
-    "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "CONGRUENCE", "CONGRUENCE_COLOURS",
+    "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "CONGRUENCE", "CONGRUENCE_COLOURS", "ROLES", "FINDING",
     "FORM_STAGES", "SESSION_PATTERN", "session_number", "stage_key", "HUMAN_PREFIX",
     "is_human", "human_coder", "MACHINE_CODER",
 ]
@@ -56,6 +56,11 @@ CONGRUENCE: tuple[str, ...] = ("said and seen", "said in private only", "seen in
                                "no evidence")
 CONGRUENCE_COLOURS: dict[str, str] = dict(zip(CONGRUENCE, ("#1B9E77", "#E6AB02", "#7570B3",
                                                            "#D9D9D9")))
+
+#: what a segment is (discourse role): only findings carry levels
+ROLES: tuple[str, ...] = ("finding", "question", "about_mentoring", "method", "logistics",
+                          "heading")
+FINDING = ROLES[0]
 
 # ---------------------------------------------------------------- programme stages
 FORM_STAGES: tuple[str, ...] = ("enrolment", "post_training", "midpoint", "end")

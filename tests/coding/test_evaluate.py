@@ -152,3 +152,142 @@ def test_store_mode_codes_new_segments_once_and_keeps_human_codings(
         kept = st.codings("human:ana")
     assert kept[["segment_id", "code", "evidence"]].values.tolist() == [[sid, "individual",
                                                                          "mine"]]
+
+
+# ------------------------------------------------------------------ registers and roles
+REGISTER_GOLD = pd.DataFrame({
+    "id": ["a", "b", "c", "d", "e", "f", "g"],
+    "text": ["t1", "t2", "t3", "t4", "t5", "t6", "t7"],
+    "register": ["news", "news", "news", "notes", "notes", "notes", "headings"],
+    "role": ["finding", "finding", "question", "finding", "heading", "logistics", "heading"],
+    "primary": ["individual", "departmental", "none", "organisational", "none", "none", "none"],
+    "levels": ["individual", "departmental;symbolic", "none", "organisational", "none", "none",
+               "none"],
+    "valence": ["positive", "attention", "neutral", "attention", "neutral", "neutral",
+                "neutral"]})
+# a: right; b: symbolic only (departmental missed, valence wrong); c: a question given a level;
+# d: a finding left uncoded; e, g: headings left alone; f: logistics given a level
+REGISTER_PRED = pd.DataFrame({
+    "segment_id": ["a", "b", "c", "f"],
+    "code": ["individual", "symbolic", "individual", "departmental"],
+    "score": [0.9, 0.8, 0.6, 0.5],
+    "valence": ["positive", "positive", "positive", "neutral"]})
+CODES = ["individual", "departmental", "organisational", "symbolic"]
+
+
+def test_per_register_figures_by_hand() -> None:
+    res = score_codings(load_gold(REGISTER_GOLD), REGISTER_PRED, CODES)
+    news, notes, heads = (res["by_register"][r] for r in ("news", "notes", "headings"))
+    assert list(res["by_register"]) == ["headings", "news", "notes"]
+    # news: F1 individual 2/3 (1 tp, 1 fp), departmental 0, symbolic 1, none 0 (c is gold
+    # none but coded); organisational occurs in neither gold nor predictions, so not averaged
+    assert news["macro_f1"] == pytest.approx((2 / 3 + 0 + 1 + 0) / 4)
+    # primary gold (individual, departmental, none) v. predicted (individual, symbolic,
+    # individual): po = 1/3, pe = 1/3 * 2/3, kappa = (1/3 - 2/9) / (1 - 2/9) = 1/7
+    assert news["kappa_primary"] == pytest.approx(1 / 7)
+    assert news["primary_accuracy"] == pytest.approx(1 / 3)
+    assert (news["valence_accuracy"], news["valence_n"]) == (0.5, 2)
+    assert (news["n"], news["findings"], news["uncoded_findings"]) == (3, 2, 0)
+    assert (news["non_findings"], news["false_findings"]) == (1, 1)
+    # notes: departmental 0 (predicted only), organisational 0 (missed), none F1 1/2
+    assert notes["macro_f1"] == pytest.approx(0.5 / 3)
+    # primary (organisational, none, none) v. (none, none, departmental): po = 1/3,
+    # pe = 2/3 * 2/3, kappa = (1/3 - 4/9) / (1 - 4/9) = -0.2
+    assert notes["kappa_primary"] == pytest.approx(-0.2)
+    assert notes["valence_accuracy"] is None and notes["valence_n"] == 0
+    assert (notes["findings"], notes["uncoded_findings"], notes["false_findings"]) == (1, 1, 1)
+    # a register whose gold has one primary label has no kappa
+    assert heads["kappa_primary"] is None and heads["macro_f1"] == 1.0
+    assert (heads["non_findings"], heads["false_findings"]) == (1, 0)
+    ff = res["false_findings"]
+    assert (ff["n"], ff["coded"], ff["rate"]) == (4, 2, 0.5)
+    assert ff["by_role"] == {"heading": {"n": 2, "coded": 0, "rate": 0.0},
+                             "logistics": {"n": 1, "coded": 1, "rate": 1.0},
+                             "question": {"n": 1, "coded": 1, "rate": 1.0}}
+    # the overall figures are the usual ones, over all rows
+    assert res["n"] == 7 and res["valence_n"] == 2
+    assert res["per_level"]["none"]["support"] == 4
+    text = format_evaluation(res)
+    line = next(x for x in text.splitlines() if x.startswith("news"))
+    assert line.split() == ["news", "3", "2", "0.417", "0.143", "0.500", "0", "1", "of", "1"]
+    assert next(x for x in text.splitlines() if x.startswith("headings")).split()[4:6] == [
+        "n/a", "n/a"]
+    assert "false findings (non-findings given a level): 2 of 4 (50%)" in text
+    assert json.loads(format_evaluation(res, "json"))["by_register"]["notes"]["valence_n"] == 0
+
+
+def test_gold_without_registers_keeps_its_output() -> None:
+    plain = REGISTER_GOLD.drop(columns=["register", "role"])
+    res = score_codings(load_gold(plain), REGISTER_PRED, CODES)
+    assert "by_register" not in res and "false_findings" not in res
+    text = format_evaluation(res)
+    assert "By register" not in text and "false findings" not in text
+    only_register = score_codings(load_gold(REGISTER_GOLD.drop(columns=["role"])),
+                                  REGISTER_PRED, CODES)
+    # without roles, a register's non-findings are its rows with no level
+    assert only_register["by_register"]["notes"]["non_findings"] == 2
+    assert "false_findings" not in only_register
+
+
+@pytest.mark.parametrize("content, message", [
+    ("id,text,levels,register\ng1,x,none,\n", r"row 2, column 'register': empty register"),
+    ("id,text,levels,role\ng1,x,individual,question\n",
+     r"row 2, column 'levels': role 'question' with levels 'individual': only findings carry"),
+    ("id,text,levels,role\ng1,x,none,finding\n",
+     r"row 2, column 'levels': role 'finding' with levels 'none'"),
+    ("id,text,levels,role\ng1,x,none, \n", r"row 2, column 'role': empty role"),
+])
+def test_bad_register_or_role_is_a_clear_input_error(tmp_path: Path, content: str,
+                                                     message: str, capsys) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_gold(path)
+    assert main(["evaluate", "--gold", str(path)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_shipped_register_set_is_valid_and_balanced() -> None:
+    gold = load_gold(REPO / "data" / "gold" / "registers.csv")
+    assert len(gold) >= 320 and gold["id"].str.fullmatch(r"r\d{3}").all()
+    per_register = gold["register"].value_counts()
+    assert len(per_register) >= 10 and per_register.min() >= 25, per_register
+    assert set(gold["role"]) == {"finding", "question", "about_mentoring", "method",
+                                 "logistics", "heading"}
+    findings = gold[gold["role"] == "finding"]
+    assert findings["primary"].value_counts().min() >= 30
+    assert set(findings["valence"]) == {"positive", "attention", "neutral"}
+    assert (gold.loc[gold["role"] != "finding", "valence"] == "neutral").all()
+
+
+def test_cli_evaluate_prints_a_table_per_register(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "registers.csv"
+    REGISTER_GOLD.assign(text=[
+        "She thanked the porters by name in the huddle.",
+        "The interview panel for the band 7 post was all white, and so is the team photo.",
+        "Who sat on the last panel you chaired?",
+        "He argued at board for the trust's target on BME representation.",
+        "Findings",
+        "Next session Thursday at 3pm.",
+        "Reflective journal - session 2"]).to_csv(path, index=False)
+    assert main(["evaluate", "--gold", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "macro-F1 (levels + none):" in out and "By register" in out
+    rows = {line.split()[0]: line.split() for line in out.splitlines()
+            if line.split() and line.split()[0] in ("headings", "news", "notes")}
+    assert [rows[r][1:3] for r in ("headings", "news", "notes")] == [["1", "0"], ["3", "2"],
+                                                                      ["3", "1"]]
+    assert main(["evaluate", "--gold", str(path), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result["by_register"]) == {"headings", "news", "notes"}
+    assert result["false_findings"]["n"] == 4
+
+
+def test_gold_with_an_unknown_role_is_refused(tmp_path: Path) -> None:
+    gold = tmp_path / "g.csv"
+    gold.write_text("id,text,levels,register,role\n"
+                    "a,The panel was all white.,departmental,news,finding\n"
+                    "b,See you Tuesday.,none,logistics,smalltalk\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown role 'smalltalk'") as info:
+        load_gold(gold)
+    assert "row 3" in str(info.value) and "about_mentoring" in str(info.value)

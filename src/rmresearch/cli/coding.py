@@ -71,7 +71,9 @@ def code_command(
 def evaluate_command(
     gold: Path = typer.Option(..., "--gold", help="Gold CSV/XLSX with columns id, text, "
                               "levels (';'-joined or 'none'), and optionally primary, "
-                              "valence."),
+                              "valence, register (adds a table of figures per register) "
+                              "and role ('finding' or what else the row is: adds the "
+                              "non-findings the coder gave a level)."),
     format: str = typer.Option("text", "--format", help="Output format: text or json."),
     codebook: Optional[Path] = typer.Option(
         None, "--codebook", help="Codebook YAML to use instead of the shipped EDI levels."),
@@ -79,6 +81,10 @@ def evaluate_command(
     """Score the default coder against a hand-coded gold file.
 
     Prints per-level F1, macro-F1, kappa on the primary level and valence accuracy.
+
+    A role column adds the non-findings given a level, by role.
+
+    A register column adds the figures per register (e.g. data/gold/registers.csv).
     """
     if format not in _FORMATS:
         raise InputError(f"unknown --format '{format}'", allowed=join_allowed(_FORMATS))

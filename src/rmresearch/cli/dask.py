@@ -20,12 +20,13 @@ _OUTPUTS = (".csv", ".parquet")
 
 def _write(codings, output: Path) -> None:  # codings: DataFrame
     from ..atomic import atomic_path
+    from ..cells import safe_frame
 
     with atomic_path(output) as tmp:
         if output.suffix.lower() == ".parquet":
             codings.to_parquet(tmp, index=False)
         else:
-            codings.to_csv(tmp, index=False)
+            safe_frame(codings).to_csv(tmp, index=False)
 
 
 def code_dask_command(

@@ -15,7 +15,9 @@ Input rules (every problem names the file, the row and the column):
 * every code of the codebook needs patterns or examples.
 
 Nothing is written unless the whole file codes: the output goes to a temporary file in the
-same folder and is renamed over the target at the end.
+same folder and is renamed over the target at the end. Cells are written through
+`rmresearch.cells`: an id or evidence beginning ``= + - @`` (a formula to a spreadsheet) is
+written as text with a leading ``'``, never as a formula; scores stay numbers.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path
+from ..cells import safe_frame, write_frame
 from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed
 from .api import check_codebook_codable, code_segments
@@ -156,7 +159,8 @@ def code_spreadsheet(input_path: str | Path, output_path: str | Path,
     Returns
     -------
     DataFrame
-        What was written: ``id, code, score, valence, evidence, coder``.
+        What was written: ``id, code, score, valence, evidence, coder`` (in the file, text
+        that a spreadsheet would run as a formula has a leading ``'``; see `rmresearch.cells`).
 
     Raises
     ------
@@ -175,9 +179,19 @@ def code_spreadsheet(input_path: str | Path, output_path: str | Path,
     segments = pd.DataFrame({"segment_id": ids, "text": texts})
     codings = code_segments(segments, cb, coder=coder, progress=progress)
     result = codings.rename(columns={"segment_id": "id"})[OUTPUT_COLUMNS]
-    with atomic_path(output_path) as tmp:
-        if out_suffix == ".csv":
-            result.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-        else:
-            result.to_excel(tmp, index=False, sheet_name="codings", engine="openpyxl")
+    _write(result, output_path, out_suffix)
     return result
+
+
+def _write(result: Any, path: Path, suffix: str) -> None:
+    """Write the codings atomically, every cell made safe (`rmresearch.cells`)."""
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            safe_frame(result).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        else:
+            import openpyxl
+
+            book = openpyxl.Workbook()
+            book.active.title = "codings"
+            write_frame(book.active, result)
+            book.save(tmp)

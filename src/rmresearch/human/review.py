@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from ..cells import append_row, restore_frame
 from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
@@ -63,7 +64,9 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
 def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> None:
     """Write a review ``queue`` (see `review_queue`) to ``path`` atomically: a ``review``
     sheet (header bold, text wrapped, first four columns frozen) and a ``codes`` sheet
-    explaining what a decision may hold."""
+    explaining what a decision may hold. Every cell goes through `rmresearch.cells`: text
+    that a spreadsheet would run as a formula gets a leading ``'`` (`import_review` removes
+    it) and is stored as text."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
@@ -72,9 +75,9 @@ def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> N
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "review"
-    sheet.append(list(queue.columns))
+    append_row(sheet, list(queue.columns))
     for row in queue.astype(object).where(queue.notna(), "").itertuples(index=False):
-        sheet.append([str(v) for v in row])
+        append_row(sheet, [str(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = {"segment_id": 28, "doc_id": 20, "speaker": 14, "text": 70, "reason": 40,
@@ -87,12 +90,11 @@ def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> N
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "E2"
     help_sheet = book.create_sheet("codes")
-    help_sheet.append(["decision value", "meaning"])
-    for code in codebook.codes:
-        help_sheet.append([code.id, code.definition])
-    help_sheet.append(["none", "the segment has no code"])
-    help_sheet.append(["individual;symbolic", "several codes: join them with ';'"])
-    help_sheet.append(["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"])
+    for row in [["decision value", "meaning"], *([c.id, c.definition] for c in codebook.codes),
+                ["none", "the segment has no code"],
+                ["individual;symbolic", "several codes: join them with ';'"],
+                ["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"]]:
+        append_row(help_sheet, row)
     with atomic_path(path) as tmp:
         book.save(tmp)
 
@@ -129,14 +131,16 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
     """Import the ``decision`` column of a review sheet as human coder ``coder``.
 
     A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
-    rows left empty are not imported. Returns ``{"run_id", "codings", "seen"}``.
+    rows left empty are not imported. The ``'`` that `export_review` put before text
+    beginning ``= + - @`` (see `rmresearch.cells`) is removed from every cell first, so the
+    sheet reads back as it was. Returns ``{"run_id", "codings", "seen"}``.
     """
     from ..ingest.tables import read_table, require_columns
     from ..refi.import_ import coder_name
     from ..store import ProjectStore
 
     path, codebook = Path(path), codebook or default_codebook()
-    df = read_table(path)
+    df = restore_frame(read_table(path))  # text as it was before export_review's prefixes
     require_columns(df, ("segment_id", "decision"), path)
     df = df[df["decision"].str.strip() != ""].reset_index(drop=True)
     if df.empty:

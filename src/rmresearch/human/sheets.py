@@ -161,11 +161,12 @@ def parse_table(path: str | Path, segments: pd.DataFrame, *, coder: str | None =
         Codings ``segment_id, code, coder, score (1.0), valence, evidence`` and the sorted
         (segment_id, coder) pairs the coders saw.
     """
+    from ..cells import restore_frame
     from ..ingest.tables import read_table, require_columns
     from ..refi.import_ import coder_name
 
     path, codebook = Path(path), codebook or default_codebook()
-    df = read_table(path)
+    df = restore_frame(read_table(path))  # text our own exports made safe
     df.columns = [c.strip().lower().replace(" ", "_") if c.strip().lower().replace(" ", "_")
                   in _RESERVED else c.strip() for c in df.columns]
     df = df[[any(str(v).strip() for v in r) for r in df.itertuples(index=False)]]

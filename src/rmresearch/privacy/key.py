@@ -2,7 +2,8 @@
 
 Keep it beside the project store (`default_key_path`, i.e. `rmresearch.paths.key_path`), never under a published output
 folder, never in version control. The file is written atomically with owner-only permissions
-(the temporary file is created mode 0600 and renamed).
+(the temporary file is made mode 0600, whatever the umask, and renamed; folders the save
+creates are made 0700).
 """
 from __future__ import annotations
 
@@ -181,7 +182,7 @@ class PseudonymKey:
 
     def save(self, path: str | Path, *, forbid_under: str | Path | Iterable[str | Path] | None
              = "outputs") -> Path:
-        """Write the key as JSON, atomically.
+        """Write the key as JSON, atomically, owner-only (0600; new folders 0700).
 
         Parameters
         ----------
@@ -202,7 +203,7 @@ class PseudonymKey:
                     f"'{forbidden}', which is published. Save it beside the project store "
                     "instead (rmresearch.privacy.default_key_path).")
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
-        return atomic_write_text(path, text)
+        return atomic_write_text(path, text, private=True)
 
     @classmethod
     def load(cls, path: str | Path) -> "PseudonymKey":

@@ -7,10 +7,11 @@ already), keeping its path relative to the output folder.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterable
+
+from ..private import make_private, private_dir
 
 __all__ = ["quarantine_leaks"]
 
@@ -20,7 +21,8 @@ def quarantine_leaks(output: str | Path, leaks: Iterable[Any], quarantine: str |
     """Move every file named in ``leaks`` out of ``output`` into ``quarantine``.
 
     Each file keeps its path relative to ``output`` (a file outside ``output`` keeps only its
-    name); the quarantine folder and its parent are made owner-only (0700). A file already in
+    name); the quarantine folder and its parent are made owner-only (0700), as is every
+    folder created inside it, and each moved file 0600, whatever the umask. A file already in
     the quarantine under that path is replaced; files named twice are moved once, and files
     that no longer exist are skipped.
 
@@ -49,11 +51,11 @@ def quarantine_leaks(output: str | Path, leaks: Iterable[Any], quarantine: str |
         except ValueError:
             rel = Path(file.name)
         dest = quarantine / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(dest.parent)
         for folder in [quarantine, *quarantine.parents][:2]:
-            if folder.is_dir():
-                os.chmod(folder, 0o700)
+            make_private(folder)
         dest.unlink(missing_ok=True)
         shutil.move(str(file), str(dest))
+        make_private(dest)
         moved.append(rel.as_posix())
     return moved

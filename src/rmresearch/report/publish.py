@@ -1,8 +1,9 @@
 """Writing published tables and figures: pseudonymised, small cells suppressed, deterministic.
 
 Every table a report publishes goes through `Publisher.table`, which applies the privacy rules
-(on by default) and writes the same bytes for the same input (CSV and Parquet). Figures go
-through `Publisher.figure` (PNG and SVG without dates).
+(on by default) and writes the same bytes for the same input (CSV and Parquet; CSV cells made
+safe from formula injection by `rmresearch.cells`). Figures go through `Publisher.figure`
+(PNG and SVG without dates).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..atomic import atomic_path
+from ..cells import safe_frame
 
 __all__ = ["Publisher", "write_table"]
 
@@ -31,12 +33,15 @@ def _flatten(df: pd.DataFrame) -> pd.DataFrame:
 def write_table(df: pd.DataFrame, stem: Path) -> list[Path]:
     """Write ``df`` as ``stem.csv`` and ``stem.parquet``, byte-identical for identical input.
 
-    Mixed columns (numbers and suppression markers) are written as text in Parquet.
+    Mixed columns (numbers and suppression markers) are written as text in Parquet. In the
+    CSV (opened in spreadsheets) text that would run as a formula (``= + - @``...) gets a
+    leading ``'`` (`rmresearch.cells.safe_frame`, header too); the Parquet file, read by
+    programs, keeps the text exactly.
     """
     df = _flatten(df).reset_index(drop=True)
     csv_path, pq_path = stem.with_suffix(".csv"), stem.with_suffix(".parquet")
     with atomic_path(csv_path) as tmp:
-        df.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+        safe_frame(df).to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
     pq = df.copy()
     for col in pq.columns:
         kinds = {type(v) for v in pq[col].dropna()}
