@@ -4,12 +4,17 @@
 |---|---|---|
 | ``RMRESEARCH_CACHE_DIR`` | on-disk embedding cache | ``~/.cache/rmresearch`` |
 | ``RMRESEARCH_MAX_FILE_MB`` | largest input file read, in MB (0: no limit) | 100 |
+| ``RMRESEARCH_MAX_UNZIPPED_MB`` | most an archive (.docx, .xlsx, .qdpx) unpacks to, in MB | 100 |
+| ``RMRESEARCH_MAX_ZIP_ENTRIES`` | most entries in an archive read | 10000 |
+| ``RMRESEARCH_MAX_ZIP_RATIO`` | highest compression ratio of an archive entry over 10 MB | 200 |
+| ``RMRESEARCH_MAX_SHEET_ROWS`` | most rows read from a worksheet | 500000 |
+| ``RMRESEARCH_MAX_SHEET_COLUMNS`` | most columns read from a worksheet | 1000 |
 | ``RMRESEARCH_NOTEBOOKS`` | a folder of report notebooks to use instead of the shipped ones | - |
 | ``RMRESEARCH_DEBUG`` | show tracebacks for unexpected errors | off |
 | ``RMRESEARCH_FAULT_AT`` | test-only: kill the process at named checkpoints | - |
 
-`OFFLINE` lists the variables that keep Hugging Face libraries off the network, which
-`apply_offline_defaults` sets (without overriding a value the user gave).
+For every limit, 0 turns it off. `OFFLINE` lists the variables that keep Hugging Face libraries
+off the network, which `apply_offline_defaults` sets (without overriding a value the user gave).
 """
 from __future__ import annotations
 
@@ -19,7 +24,11 @@ from pathlib import Path
 from typing import Iterator
 
 __all__ = ["OFFLINE", "apply_offline_defaults", "get", "cache_dir", "max_file_mb_setting",
-           "notebooks_override", "debug", "fault_spec", "environ_without", "without_variable"]
+           "MAX_UNZIPPED_MB_ENV", "MAX_ZIP_ENTRIES_ENV", "MAX_ZIP_RATIO_ENV",
+           "MAX_SHEET_ROWS_ENV", "MAX_SHEET_COLUMNS_ENV", "max_unzipped_mb_setting",
+           "max_zip_entries_setting", "max_zip_ratio_setting", "max_sheet_rows_setting",
+           "max_sheet_columns_setting", "notebooks_override", "debug", "fault_spec",
+           "environ_without", "without_variable"]
 
 OFFLINE: dict[str, str] = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                            "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
@@ -47,6 +56,39 @@ def cache_dir() -> Path:
 def max_file_mb_setting() -> str | None:
     """``RMRESEARCH_MAX_FILE_MB`` as given (checked by the ingest step), or None."""
     return get("RMRESEARCH_MAX_FILE_MB")
+
+
+# Limits on reading archives and worksheets; refusals name the variable that raises them.
+MAX_UNZIPPED_MB_ENV = "RMRESEARCH_MAX_UNZIPPED_MB"
+MAX_ZIP_ENTRIES_ENV = "RMRESEARCH_MAX_ZIP_ENTRIES"
+MAX_ZIP_RATIO_ENV = "RMRESEARCH_MAX_ZIP_RATIO"
+MAX_SHEET_ROWS_ENV = "RMRESEARCH_MAX_SHEET_ROWS"
+MAX_SHEET_COLUMNS_ENV = "RMRESEARCH_MAX_SHEET_COLUMNS"
+
+
+def max_unzipped_mb_setting() -> str | None:
+    """``RMRESEARCH_MAX_UNZIPPED_MB`` as given (checked by `rmresearch.archive`), or None."""
+    return get(MAX_UNZIPPED_MB_ENV)
+
+
+def max_zip_entries_setting() -> str | None:
+    """``RMRESEARCH_MAX_ZIP_ENTRIES`` as given (checked by `rmresearch.archive`), or None."""
+    return get(MAX_ZIP_ENTRIES_ENV)
+
+
+def max_zip_ratio_setting() -> str | None:
+    """``RMRESEARCH_MAX_ZIP_RATIO`` as given (checked by `rmresearch.archive`), or None."""
+    return get(MAX_ZIP_RATIO_ENV)
+
+
+def max_sheet_rows_setting() -> str | None:
+    """``RMRESEARCH_MAX_SHEET_ROWS`` as given (checked by the worksheet reader), or None."""
+    return get(MAX_SHEET_ROWS_ENV)
+
+
+def max_sheet_columns_setting() -> str | None:
+    """``RMRESEARCH_MAX_SHEET_COLUMNS`` as given (checked by the worksheet reader), or None."""
+    return get(MAX_SHEET_COLUMNS_ENV)
 
 
 def notebooks_override() -> Path | None:

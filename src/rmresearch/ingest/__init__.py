@@ -13,6 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ..archive import resolve_limit
 from ..config import max_file_mb_setting
 from ..errors import InputError
 from ..schemas import COLUMNS
@@ -98,16 +99,9 @@ def _document_row(entry: pd.Series, folder: Path, parsed: ParsedDoc, sha: str) -
 def max_file_bytes(max_file_mb: float | None = None) -> int | None:
     """The size limit for one file in bytes: ``max_file_mb``, else the environment variable
     ``RMRESEARCH_MAX_FILE_MB``, else `DEFAULT_MAX_FILE_MB`; None when the limit is 0 (off)."""
-    value: object = max_file_mb
-    if value is None:
-        value = max_file_mb_setting() or DEFAULT_MAX_FILE_MB
-    try:
-        mb = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"the file size limit {MAX_FILE_MB_ENV}={value!r} is not a number of "
-                         "megabytes.", allowed="a number such as 200, or 0 for no limit.") \
-            from None
-    return None if mb <= 0 else int(mb * _MB)
+    mb = resolve_limit(max_file_mb, max_file_mb_setting, DEFAULT_MAX_FILE_MB, MAX_FILE_MB_ENV,
+                       "megabytes")  # "inf" and "nan" are refused too, not an OverflowError
+    return None if mb is None else int(mb * _MB)
 
 
 def check_file_size(path: Path, limit: int | None) -> None:
@@ -139,8 +133,10 @@ def ingest_folder(folder: str | Path, manifest: str | Path | None = None, *,
     ManifestError
         No manifest, or a manifest with problems (all listed).
     InputError
-        A file that cannot be read, or is larger than the size limit; the message names the
-        file and what to fix.
+        A file that cannot be read, or is larger than the size limit; a .docx or .xlsx over
+        the archive limits (`rmresearch.archive.ZipLimits`: entries, unpacked size, zip
+        bombs); a worksheet over the row or column limit (`ingest.tables.sheet_limits`). The
+        message names the file, what to fix and how to raise a limit.
     """
     folder = Path(folder)
     manifest_path = Path(manifest) if manifest else find_manifest(folder)

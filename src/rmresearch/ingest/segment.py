@@ -40,7 +40,13 @@ _NOT_SPEAKERS = {"note", "notes", "date", "time", "re", "subject", "action", "ac
                  "q", "a", "question", "answer", "observation", "inspection", "session"}
 _ABBREV = {"dr", "mr", "mrs", "ms", "mx", "prof", "st", "eg", "ie", "etc", "vs", "no", "approx",
            "dept", "e.g", "i.e", "cf", "sr", "jr"}
-_BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s+)")
+# A run of sentence punctuation (and closing quotes or brackets) followed by whitespace. The
+# look-behind starts a match only at the start of a run and the possessive quantifiers never
+# back off inside one, so a long run such as "??????..." is scanned once, not once per
+# character (the same matches as before: a shorter piece of a run is never followed by a space).
+_BOUNDARY = re.compile(r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u2019\u201d)\]]*+(?=\s)")
+# The first character after the whitespace that follows a boundary.
+_NEXT_CHAR = re.compile(r"\s*+(\S)")
 _BULLET = re.compile(r"^(?:[-*\u2022\u2013\u2014>]+|\d{1,2}[.)])\s+")
 _WORDLIKE = re.compile(r"\w")
 
@@ -124,14 +130,28 @@ def speaker_role(speaker: str | None, mentor: str = "", mentee: str = "",
     return "unknown"
 
 
+def _word_before(line: str, pos: int) -> str:
+    """The last whitespace-separated word of ``line[:pos]`` ('' when none), without copying
+    ``line[:pos]``: slicing the whole line before every boundary made a one-line transcript
+    take quadratic time (1 MB 54 s, 2 MB 198 s). The window grows until it holds the word and
+    the whitespace before it, so the work is proportional to the word and that whitespace."""
+    width = 64
+    while True:
+        low = max(0, pos - width)
+        window = line[low:pos]
+        parts = window.rsplit(None, 1)
+        if low == 0 or len(parts) == 2 or (parts and window[0].isspace()):
+            return parts[-1] if parts else ""
+        width *= 2
+
+
 def _is_boundary(line: str, match: re.Match) -> bool:
-    before = line[:match.start()].rsplit(None, 1)
-    word = before[-1].lower().rstrip(".") if before else ""
+    word = _word_before(line, match.start()).lower().rstrip(".")
     if match.group().startswith(".") and len(match.group()) == 1:
         if word in _ABBREV or (len(word) == 1 and word.isalpha()):
             return False
-    rest = line[match.end():].lstrip()
-    return bool(rest) and not rest[0].islower()
+    after = _NEXT_CHAR.match(line, match.end())
+    return after is not None and not after.group(1).islower()
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:

@@ -12,14 +12,19 @@ import io
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from ..archive import check_zip, resolve_limit
+from ..config import (MAX_SHEET_COLUMNS_ENV, MAX_SHEET_ROWS_ENV, max_sheet_columns_setting,
+                      max_sheet_rows_setting)
 from ..errors import InputError
 from .decode import read_text
 from .parsed import ParsedDoc, Turn
 
-__all__ = ["read_table", "read_form", "FORM_ID_COLUMNS"]
+__all__ = ["read_table", "read_form", "require_columns", "sheet_limits", "FORM_ID_COLUMNS",
+           "DEFAULT_MAX_SHEET_ROWS", "DEFAULT_MAX_SHEET_COLUMNS", "EXCEL_MAX_ROWS"]
 
 FORM_ID_COLUMNS = ("respondent_id", "role")
 # What openpyxl, and the zipfile, zlib and XML parsers under it, raise on a damaged or
@@ -28,6 +33,12 @@ FORM_ID_COLUMNS = ("respondent_id", "role")
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
             KeyError, ValueError, TypeError, IndexError, AttributeError, SyntaxError, OSError)
 _OPTIONAL_ID_COLUMNS = ("stage", "cohort", "pair_id")
+# A worksheet's declared size (``<dimension ref="A1:XFD1048576">``) is never used: rows are
+# read as they come, and these bound them. Rows count from row 1 (empty rows too); columns
+# count up to the last cell with a value (empty formatted cells further right are ignored).
+DEFAULT_MAX_SHEET_ROWS = 500_000
+DEFAULT_MAX_SHEET_COLUMNS = 1_000
+EXCEL_MAX_ROWS = 1_048_576  # no row of a real workbook lies further down
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -60,11 +71,80 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=str)
 
 
+def sheet_limits(max_rows: int | None = None,
+                 max_columns: int | None = None) -> tuple[int | None, int | None]:
+    """(rows, columns) read from a worksheet at most: the values given, else
+    ``RMRESEARCH_MAX_SHEET_ROWS`` / ``RMRESEARCH_MAX_SHEET_COLUMNS``, else the defaults;
+    None for a limit of 0 (off)."""
+    rows = resolve_limit(max_rows, max_sheet_rows_setting, DEFAULT_MAX_SHEET_ROWS,
+                         MAX_SHEET_ROWS_ENV, "rows")
+    columns = resolve_limit(max_columns, max_sheet_columns_setting, DEFAULT_MAX_SHEET_COLUMNS,
+                            MAX_SHEET_COLUMNS_ENV, "columns")
+    return (None if rows is None else int(rows)), (None if columns is None else int(columns))
+
+
+def _raise_it(variable: str) -> str:
+    return (f"Delete what is not part of the table, or raise the limit with the environment "
+            f"variable {variable}=N (0 turns the limit off).")
+
+
+def _within_columns(values: tuple, limit: int, number: int, path: Path) -> tuple:
+    """The row cut to ``limit`` columns, or `InputError` if a cell beyond holds a value."""
+    extra = values[limit:]
+    if extra.count(None) + extra.count("") == len(extra):
+        return values[:limit]
+    from openpyxl.utils import get_column_letter
+
+    column = limit + next(i for i, v in enumerate(extra) if v is not None and v != "") + 1
+    raise InputError(f"a value in column {get_column_letter(column)} (column {column:,}) "
+                     f"lies beyond the limit of {limit:,} columns.", path=path, row=number,
+                     allowed=f"tables of up to {limit:,} columns. "
+                     + _raise_it(MAX_SHEET_COLUMNS_ENV))
+
+
+def _too_many_rows(number: int, limit: int | None, path: Path) -> InputError:
+    if limit is None:
+        return InputError(f"the first sheet has a row numbered {number:,}, past the last row "
+                          f"of any Excel sheet ({EXCEL_MAX_ROWS:,}).", path=path,
+                          allowed="a workbook saved by Excel, LibreOffice or Google Sheets.")
+    return InputError(f"the first sheet has values in row {number:,}, past the limit of "
+                      f"{limit:,} rows.", path=path,
+                      allowed=f"tables of up to {limit:,} rows (empty rows count). "
+                      + _raise_it(MAX_SHEET_ROWS_ENV))
+
+
+def _sheet_rows(sheet: Any, path: Path) -> list[list[str]]:
+    """The sheet's rows as text, read as they come (the declared dimension is ignored: it
+    made a 5 kB file ask for 17 billion cells, and one that understated its size lost rows).
+    Empty rows are dropped; rows are cut to the header's width once the header is known."""
+    max_rows, max_columns = sheet_limits()
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    width: int | None = None
+    for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True),
+                                    start=1):
+        if number > EXCEL_MAX_ROWS:
+            raise _too_many_rows(number, None, path)
+        if max_columns is not None and len(values) > max_columns:
+            values = _within_columns(values, max_columns, number, path)
+        if values.count(None) == len(values):
+            continue  # an empty row (or a gap openpyxl fills in)
+        if max_rows is not None and number > max_rows:
+            raise _too_many_rows(number, max_rows, path)
+        row = ["" if v is None else _cell_text(v) for v in values[:width]]
+        if width is None and any(c.strip() for c in row):
+            header = [h.strip() for h in row]
+            width = max(i + 1 for i, h in enumerate(header) if h)
+        rows.append(row)
+    return rows
+
+
 def _read_xlsx(path: Path) -> pd.DataFrame:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_zip(path)  # limits on entries and unpacked size, before openpyxl unpacks
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, *_DAMAGED) as exc:
         raise InputError(f"is not a readable Excel workbook ({_why(exc)}).",
@@ -75,8 +155,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
             raise InputError("the workbook has no worksheet (only chart sheets, or none).",
                              path=path, allowed="an .xlsx workbook whose first sheet holds "
                              "the table.")
-        rows = [["" if v is None else _cell_text(v) for v in row]
-                for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows = _sheet_rows(book.worksheets[0], path)
     except _DAMAGED as exc:
         raise InputError(f"the first sheet of the workbook is damaged and cannot be read "
                          f"({_why(exc)}).", path=path, allowed="an .xlsx workbook "

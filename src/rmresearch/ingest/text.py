@@ -5,6 +5,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..archive import check_zip
 from ..errors import InputError
 from .decode import normalise_newlines, read_text
 from .parsed import ParsedDoc
@@ -25,13 +26,18 @@ def read_plain(path: Path) -> ParsedDoc:
 
 
 def read_docx(path: Path) -> ParsedDoc:
-    """Read a .docx file: one line per paragraph (table cells included, row by row)."""
+    """Read a .docx file: one line per paragraph (table cells included, row by row).
+
+    The archive is checked against `rmresearch.archive.ZipLimits` first (a zip bomb is
+    refused before anything is unpacked).
+    """
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
     if path.stat().st_size == 0:
         raise InputError("the file is empty.", path=path, allowed="a Word .docx document.")
     try:
+        check_zip(path)  # limits on entries and unpacked size, before python-docx unpacks
         document = docx.Document(str(path))
     except (PackageNotFoundError, *_DAMAGED) as exc:
         why = "damaged compressed data" if isinstance(exc, zlib.error) else type(exc).__name__

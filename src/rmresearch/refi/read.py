@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..archive import check_zip
 from ..errors import InputError
 
 __all__ = ["QCode", "QSelection", "QSource", "QdpxProject", "read_qdpx", "counting", "norm_guid"]
@@ -94,6 +95,7 @@ def _load_qde(path: Path) -> tuple[zipfile.ZipFile, Any]:
         raise InputError("is not a ZIP archive, so it is not a REFI-QDA project file.",
                          path=path, allowed=_ALLOWED)
     try:
+        check_zip(path)  # entry count, unpacked size and zip bombs, before any entry is read
         zf = zipfile.ZipFile(path)
     except _ZIP_ERRORS as exc:
         raise InputError(f"is a damaged ZIP archive ({exc}).", path=path,
