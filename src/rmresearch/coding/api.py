@@ -72,7 +72,9 @@ def code_segments(segments_df: Any, codebook: Codebook | None = None, *, coder: 
     DataFrame
         ``segment_id, code, coder, score, valence, evidence``: one row per (segment, code)
         assigned, in input segment order then codebook code order. Segments judged not
-        codable have no row. The same input gives byte-identical output.
+        codable have no row, nor, with the default coder, segments whose discourse role
+        (`roles.discourse_role`: question, heading, thanks, logistics, method) is not a
+        finding. The same input gives byte-identical output.
 
     Raises
     ------

@@ -21,6 +21,12 @@ Training
     human-coded segments (`fit_codebook`); 1,001 distinct texts in all. Weights were chosen
     by cross-validation on ``data/gold/dev.csv`` only (re-checked by 5-fold CV over dev and
     holdout after the second batch: valence weights 0.25-1.5 scored no better than 1.0).
+Discourse roles
+    `code` gives no level to a segment whose discourse role (`roles.discourse_role`, rules
+    ``roles``) is not a finding: a question, talk about the mentoring, the mentor's method,
+    logistics or a heading has no coding row, like a segment judged not codable. The role
+    is read from the text alone, so every path (in process, a store, Dask) gives the same
+    codings. ``roles`` is one of the coder's parameters, so it is part of its label.
 Evidence
     The matched phrases of the level's patterns, else the nearest training example of the
     level by cosine similarity: ``example: "<text>"``.
@@ -34,9 +40,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from ..codebook import Codebook
-from ..vocabulary import LEVELS, MACHINE_CODER, VALENCES
+from ..errors import CodingError
+from ..vocabulary import FINDING, LEVELS, MACHINE_CODER, VALENCES
 from .embeddings import Embedder
 from .model import LevelClassifier, ModelCoder, decide
+from .roles import ROLE_RULES_VERSION, discourse_roles
 from .rules import RuleCoder, RuleResult
 from .valence import combine_valence
 
@@ -78,6 +86,9 @@ class EnsembleCoder(ModelCoder):
         Weight of the cue rules' polarity against the classifiers' log-probabilities.
     negation_weight : float
         Extra weight of negated cues and double negations (`valence.combine_valence`).
+    roles : str or None
+        The discourse-role rules that gate `code` (`roles.ROLE_RULES_VERSION`); None codes
+        every segment, whatever it is (the coder before the rules, under a label of its own).
     """
 
     _kind = MACHINE_CODER
@@ -87,7 +98,8 @@ class EnsembleCoder(ModelCoder):
                  none_threshold: float = 1.0, batch_size: int = 64,
                  embedder: Embedder | None = None, rule_weight: float = 1.0,
                  lexical_weight: float = 0.5, lexical_C: float = 16.0,
-                 valence_weight: float = 1.0, negation_weight: float = 1.0) -> None:
+                 valence_weight: float = 1.0, negation_weight: float = 1.0,
+                 roles: str | None = ROLE_RULES_VERSION) -> None:
         super().__init__(codebook=codebook, random_state=random_state, C=C,
                          valence_C=valence_C, thresholds=thresholds,
                          none_threshold=none_threshold, batch_size=batch_size,
@@ -97,6 +109,7 @@ class EnsembleCoder(ModelCoder):
         self.lexical_C = lexical_C
         self.valence_weight = valence_weight
         self.negation_weight = negation_weight
+        self.roles = roles
 
     def _thresholds(self) -> list[float]:
         given = dict(DEFAULT_THRESHOLDS if self.thresholds is None else self.thresholds)
@@ -190,6 +203,27 @@ class EnsembleCoder(ModelCoder):
         rows: list[tuple] = []
         for chunk in iter_chunks(segments, progress=progress):
             E, P, results, A, vals = self._score([str(t) for t in chunk["text"]])
+            A = A & self.findings_mask(chunk)[:, None]
             rows += self._rows(list(chunk["segment_id"]), E, P, A, vals,
                                [r.hits for r in results])
         return codings_frame(rows)
+
+    def findings_mask(self, segments: Any) -> np.ndarray:
+        """Boolean array: the rows of ``segments`` this coder may give levels (their role is
+        a finding under ``roles``; all rows when ``roles`` is None).
+
+        Only ``text`` is read (not ``speaker_role`` or ``source``), so that the store and
+        Dask paths, which pass ``segment_id`` and ``text`` only, gate exactly the same rows.
+
+        Raises
+        ------
+        CodingError
+            ``roles`` names rules this version does not have.
+        """
+        if self.roles is None:
+            return np.ones(len(segments), dtype=bool)
+        if self.roles != ROLE_RULES_VERSION:
+            raise CodingError(f"EnsembleCoder(roles={self.roles!r}): unknown discourse-role "
+                              f"rules; allowed: {ROLE_RULES_VERSION!r} or None (no gate)")
+        texts = segments[["text"]].astype({"text": str})
+        return (discourse_roles(texts) == FINDING).to_numpy()

@@ -1,0 +1,175 @@
+"""Discourse roles: only findings get levels; questions, headings, thanks, logistics and the
+mentor's method are recognised by their shape, in several voices, and the coder gates them."""
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+from rmresearch.coding.roles import ROLE_RULES_VERSION, discourse_role, discourse_roles
+from rmresearch.errors import CodingError
+from rmresearch.vocabulary import ROLES
+
+# Sentences written for this test (not taken from the gold files), in several voices.
+CASES = {
+    "heading": [
+        "Findings",
+        "Session 4 notes:",
+        "Field notes - ward visit 2",
+        "Appendix C: Staff Network Terms of Reference",
+        "2.1 Recruitment and promotion",
+        "Recommendations",
+        "Part A - About You",
+        "Observation notes: 14/03/2025",
+        "Interview Transcript, Pair 11",
+        "Table 4. Panel membership by site",
+    ],
+    "question": [
+        "How do you decide who acts up when a band 7 is off?",
+        "Tell me about the last time someone on your team raised a concern.",
+        "Can you describe how shortlisting works in your area?",
+        "Mentor: So what would the porters say about you, do you think?",
+        "Who chose the photos for the new website?",
+        "NB ask her about the secondment next time.",
+        "Interviewer - and, er, was that the first time you'd heard of the network?",
+        "Talk me through what happens after a grievance is lodged.",
+    ],
+    "about_mentoring": [
+        "Thank you both for your patience with me this year.",
+        "My mentors were brilliant from start to finish.",
+        "The programme gave me the confidence to speak up in a room full of directors.",
+        "Thanks so much, I've really enjoyed our chats.",
+        "You have both been incredibly generous with your time.",
+        "The sessions were well organised and never felt like a box-ticking exercise.",
+        "My first aim was to build a rapport with my mentee.",
+        "Your honesty made me think harder than any course ever has.",
+    ],
+    "logistics": [
+        "See you next Tuesday.",
+        "Room booked for 10-11am in the library.",
+        "Speak soon, and have a lovely weekend!",
+        "Sorry I'm late, the lifts were out again.",
+        "Can we move it to Teams next week?",
+        "I'll send the invite for the next three dates.",
+        "The committee is asked to note the update.",
+        "Next session Thursday 2pm, her office.",
+    ],
+    "method": [
+        "I kept notes after each session.",
+        "We agreed ground rules at our first meeting.",
+        "I observed her team meeting on the Wednesday.",
+        "I used the observation checklist during both visits.",
+        "My co-mentor and I compared notes afterwards.",
+        "We agreed I would shadow him on a ward round.",
+    ],
+}
+
+FINDINGS = [
+    # the leader's practice, in the leader's, the mentor's, staff's and a report's voices
+    "She thanked the porters by name at the end of the huddle.",
+    "Thank you to our matron for putting three of us forward for the leadership course.",
+    "I observed that she let the two consultants talk over the staff nurse.",
+    "He asked every person round the table for their view before deciding.",
+    "why do the same people always get the secondments??",
+    "No BME staff on the panel again.",
+    "Very visible on the wards at night.",
+    "The trust's disciplinary likelihood ratio for Black staff rose to 1.9.",
+    "I've been meaning to go back to the network but haven't made time.",
+    "How could I have missed that for three years?",
+    "Action 3.1: Publish the directorate's WRES data every quarter.",
+    "Areas requiring attention: nobody from the overseas cohort was shortlisted.",
+    "Her team meetings always start with a round of good news.",
+    "Our mentee was firm that merit, not targets, should decide promotions.",
+    "The photos in the new reception all show white consultants.",
+    "um, she - she sort of, you know, never really asks us, the HCAs.",
+]
+
+
+@pytest.mark.parametrize("role, text", [(r, t) for r, ts in CASES.items() for t in ts])
+def test_each_role_on_its_own_kind_of_text(role: str, text: str) -> None:
+    assert discourse_role(text) == role
+
+
+@pytest.mark.parametrize("text", FINDINGS)
+def test_findings_stay_findings(text: str) -> None:
+    assert discourse_role(text) == "finding"
+
+
+@pytest.mark.parametrize("text", [
+    "Why do we still hold every panel on a Tuesday morning, when the night staff can't come?",
+    "What does it say that none of our matrons are Black?",
+])
+def test_a_question_is_a_finding_when_the_leader_or_staff_say_it(text: str) -> None:
+    assert discourse_role(text) == "question"  # unknown speaker: read as a prompt
+    assert discourse_role(text, speaker_role="mentee") == "finding"
+    assert discourse_role(text, speaker_role="staff") == "finding"
+    assert discourse_role(text, source="staff_feedback") == "finding"
+    assert discourse_role(text, speaker_role="mentor") == "question"
+    assert discourse_role("Leader: " + text) == "finding"
+
+
+def test_method_that_reports_the_leader_is_a_finding() -> None:
+    assert discourse_role("I observed her team meeting.") == "method"
+    assert discourse_role("I observed her team meeting: she never once asked the HCAs.") \
+        == "finding"
+    assert discourse_role("I kept notes after each session.") == "method"
+    assert discourse_role("I kept notes after each session because she kept interrupting.") \
+        == "finding"
+
+
+def test_roles_of_a_table_use_speaker_and_source_columns() -> None:
+    table = pd.DataFrame({
+        "text": ["Findings", "How are panels chosen here?", "How are panels chosen here?",
+                 "She chairs every panel herself.", 17],
+        "speaker_role": ["unknown", "mentor", "mentee", "mentor", None],
+        "source": ["journal", "interview", "interview", "interview", "journal"],
+    }, index=[10, 11, 12, 13, 14])
+    roles = discourse_roles(table)
+    assert roles.tolist() == ["heading", "question", "finding", "finding", "finding"]
+    assert roles.index.tolist() == [10, 11, 12, 13, 14]
+    assert set(roles) <= set(ROLES)
+    assert discourse_roles(table[["text"]]).tolist()[:3] == ["heading", "question", "question"]
+
+
+@pytest.fixture(scope="module")
+def coder():
+    from rmresearch.coding.api import default_coder
+
+    return default_coder()
+
+
+def test_gate_gives_headings_and_questions_no_codings(coder) -> None:
+    from rmresearch.coding import code_segments
+
+    finding = "The BME staff network chair now sits on every interview panel in the directorate."
+    heading = "Level 2: Departmental Practice and Interview Panels"
+    question = "How do you make sure BME staff sit on every interview panel in your directorate?"
+    table = pd.DataFrame({"segment_id": ["h", "q", "f"], "text": [heading, question, finding]})
+    assert discourse_roles(table).tolist() == ["heading", "question", "finding"]
+
+    codings = code_segments(table, coder=coder)
+    assert set(codings["segment_id"]) == {"f"}
+    alone = code_segments(table.iloc[[2]], coder=coder)
+    pd.testing.assert_frame_equal(codings, alone)
+    assert len(alone) >= 1 and alone["coder"].iloc[0] == coder.coder_label
+
+    ungated = copy.copy(coder)
+    ungated.roles = None  # the same fitted model without the gate codes the question
+    assert "q" in set(code_segments(table, coder=ungated)["segment_id"])
+
+
+def test_role_rules_are_part_of_the_coder_label() -> None:
+    from rmresearch.coding.api import unfitted_default_coder
+    from rmresearch.coding.ensemble import EnsembleCoder
+
+    gated = unfitted_default_coder()
+    assert gated.roles == ROLE_RULES_VERSION
+    assert gated.codebook_label() != EnsembleCoder(roles=None).codebook_label()
+
+
+def test_unknown_role_rules_are_a_clear_error(coder) -> None:
+    bad = copy.copy(coder)
+    bad.roles = "roles-v99"
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v1' or None"):
+        bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
