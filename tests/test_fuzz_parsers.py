@@ -513,8 +513,8 @@ def test_read_xlsx_corrupted_bytes(xlsx_bytes: bytes, flips: list, cut: int | No
 # --------------------------------------------------------------------------- manifest
 _COLUMNS = list(REQUIRED + OPTIONAL)
 _MANIFEST_VALUES = {  # column: (values that pass, values that do not)
-    "file": (["a.txt", "b.vtt", "sub/c.md", "sub\\c.md", "sub/../a.txt", "../outside.txt"],
-             ["missing.txt", "A.TXT", "/etc/hostname.txt", "", " ", ".", "/", "..", "a.pdf",
+    "file": (["a.txt", "b.vtt", "sub/c.md", "sub\\c.md", "sub/../a.txt"],
+             ["../outside.txt", "missing.txt", "A.TXT", "/etc/hostname.txt", "", " ", ".", "/", "..", "a.pdf",
               "sub", "a.txt\x00", "*.txt"]),
     "cohort": (["C1", "C2"], ["", " "]),
     "pair_id": (["C1-P01", ""], ["\t"]),

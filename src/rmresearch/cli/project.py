@@ -24,6 +24,10 @@ def ingest(
     max_file_mb: Optional[float] = typer.Option(
         None, "--max-file-mb", help="Refuse files larger than this many MB before reading "
         "(default: RMRESEARCH_MAX_FILE_MB, else 100; 0 for no limit)."),
+    lenient_forms: bool = typer.Option(
+        False, "--lenient-forms", help="Keep a form's answers to 1-10 items that are not "
+        "whole numbers 1-10 (\"seven\", 7.5, a date, a formula never calculated) as missing, "
+        "and count them, instead of refusing the form."),
 ) -> None:
     """Read a folder of notes, transcripts and forms into a project store.
 
@@ -32,14 +36,30 @@ def ingest(
     from ..ingest import ingest_folder
     from ..store import ProjectStore
 
-    result = ingest_folder(data, manifest, max_file_mb=max_file_mb)
+    result = ingest_folder(data, manifest, max_file_mb=max_file_mb,
+                           lenient_forms=lenient_forms)
+    params = {"data": str(data), "manifest": str(result.manifest_path)}
+    if lenient_forms:
+        params.update(lenient_forms=True, answers_kept_missing=len(result.kept_missing))
     with ProjectStore.open(store) as st:
-        counts = st.ingest(result, params={"data": str(data), "manifest": str(
-            result.manifest_path)})
+        counts = st.ingest(result, params=params)
     typer.echo(f"Ingested {len(result.documents)} files into {store}: {counts['new']} new, "
                f"{counts['changed']} changed (new version), {counts['unchanged']} unchanged, "
                f"{counts['metadata']} with updated details, {counts['resegmented']} re-segmented "
                f"(newer segmenter); {counts['segments']} new segments.")
+    _echo_kept_missing(result.kept_missing)
+
+
+def _echo_kept_missing(kept: list) -> None:
+    """The run summary's count of form answers kept as missing (``--lenient-forms``)."""
+    if not kept:
+        return
+    typer.secho(f"{len(kept)} form answer(s) to 1-10 items were not scores and are kept as "
+                "missing (--lenient-forms):", err=True, fg=typer.colors.YELLOW)
+    for answer in kept[:20]:
+        typer.secho(f"  {answer}", err=True, fg=typer.colors.YELLOW)
+    if len(kept) > 20:
+        typer.secho(f"  ... and {len(kept) - 20} more", err=True, fg=typer.colors.YELLOW)
 
 
 def status(store: Path = typer.Option(..., "--store", help="Project store file.")) -> None:

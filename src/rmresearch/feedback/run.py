@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import errors
 from ..errors import FeedbackRunError, InputError, RmResearchError, StoreError, join_allowed
+from ..ingest.names import check_name
 from ..paths import find_path
 from .evidence import known_pairs
 from .write import sheet_paths
@@ -56,8 +57,11 @@ def check_pair_exists(pair: str, data: str | Path | None = None,
     """Raise `InputError` (naming the known pairs) if ``pair`` is not in the data or store.
 
     Cheap: reads the manifest (or the store's documents), never codes anything. A store
-    that does not exist raises `StoreError`.
+    that does not exist raises `StoreError`. A ``pair`` that is not a name
+    (`rmresearch.ingest.names.check_name`: ``../x``, ``a/b`` ...) is refused before anything
+    is read.
     """
+    check_name(pair, "pair id")
     if not data and not store:
         raise InputError("give a data folder (--data) or a project store (--store).")
     pairs, where = _known_pairs(find_path(data) if data else None,
@@ -93,8 +97,10 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
     from ..report.notebooks import NOTEBOOKS, execute_notebook, notebook_dir, render_html
 
     started = time.perf_counter()
-    check_pair_exists(pair, data, store)
+    check_pair_exists(pair, data, store)  # the pair id is a name, and a known pair
     out = find_path(output).resolve()
+    if any(p.parent != out for p in sheet_paths(out, pair).values()):  # defence in depth
+        raise InputError(f"pair id '{pair}' would write outside the output folder {out}.")
     template = notebook_dir() / NOTEBOOKS["feedback"]
     executed = out / "notebook" / "mentor_feedback.ipynb"
 

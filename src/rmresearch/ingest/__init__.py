@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +20,8 @@ from ..schemas import COLUMNS
 from .segment import detect_turns, segment_id, segment_text, speaker_role
 from .manifest import find_manifest, read_manifest
 from .parsed import ParsedDoc
-from .tables import read_form
+from .scale import BadAnswer
+from .tables import read_form, read_form_checked
 from .text import read_docx, read_plain
 from .vtt import read_vtt
 
@@ -46,21 +47,32 @@ class IngestResult:
 
     ``documents`` also carries ``mentor`` and ``mentee`` (names from the manifest).
     ``segments`` carries ``time`` (cue start in seconds, transcripts only).
+    ``kept_missing`` lists the form answers kept as missing because they are not scores
+    (only with ``lenient_forms``; `rmresearch.ingest.scale.BadAnswer`: file, row, column,
+    value and why), for the run summary.
     """
 
     documents: pd.DataFrame
     segments: pd.DataFrame
     responses: pd.DataFrame
     manifest_path: Path
+    kept_missing: list[BadAnswer] = field(default_factory=list)
 
 
-def read_document(path: Path) -> ParsedDoc:
-    """Read one file with the reader for its extension."""
+def read_document(path: Path, *, lenient_forms: bool = False) -> ParsedDoc:
+    """Read one file with the reader for its extension (``lenient_forms``: see
+    `ingest_folder`)."""
+    return _read_checked(path, lenient_forms)[0]
+
+
+def _read_checked(path: Path, lenient_forms: bool) -> tuple[ParsedDoc, list[BadAnswer]]:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(f"unknown file type '{path.suffix}'.", path=path,
                          allowed=", ".join(sorted(READERS)))
-    return reader(path)
+    if reader is read_form:
+        return read_form_checked(path, lenient=lenient_forms)
+    return reader(path), []
 
 
 def segment_document(doc: dict, parsed: ParsedDoc) -> list[dict]:
@@ -117,8 +129,24 @@ def check_file_size(path: Path, limit: int | None) -> None:
             f"{MAX_FILE_MB_ENV}=N (0 turns the limit off).")
 
 
+def _check_sizes(paths: list[Path], limit: int | None, manifest_path: Path) -> None:
+    """Refuse every file over the limit up front: reading the others first would only
+    waste time."""
+    too_big = []
+    for path in paths:
+        try:
+            check_file_size(path, limit)
+        except InputError as exc:
+            too_big.append(exc)
+    if too_big:
+        raise too_big[0] if len(too_big) == 1 else InputError(
+            f"{len(too_big)} files are too large: " + " | ".join(str(e) for e in too_big[:8]),
+            path=manifest_path)
+
+
 def ingest_folder(folder: str | Path, manifest: str | Path | None = None, *,
-                  max_file_mb: float | None = None) -> IngestResult:
+                  max_file_mb: float | None = None, lenient_forms: bool = False
+                  ) -> IngestResult:
     """Read every file the manifest lists, check it, and return the tables.
 
     Parameters
@@ -127,37 +155,35 @@ def ingest_folder(folder: str | Path, manifest: str | Path | None = None, *,
     manifest : a manifest to use instead of the folder's.
     max_file_mb : refuse files larger than this many MB before reading anything (default:
         ``RMRESEARCH_MAX_FILE_MB`` or `DEFAULT_MAX_FILE_MB`; 0 for no limit).
+    lenient_forms : keep answers to a form's 1-10 items that are not whole numbers 1-10
+        (and formulas with no saved result) as missing answers, listed in the result's
+        ``kept_missing``, instead of refusing the form.
 
     Raises
     ------
     ManifestError
-        No manifest, or a manifest with problems (all listed).
+        No manifest, or a manifest with problems (all listed), among them a file outside
+        the manifest's folder or a cohort or pair id that is not a name
+        (`rmresearch.ingest.names`).
     InputError
         A file that cannot be read, or is larger than the size limit; a .docx or .xlsx over
         the archive limits (`rmresearch.archive.ZipLimits`: entries, unpacked size, zip
-        bombs); a worksheet over the row or column limit (`ingest.tables.sheet_limits`). The
-        message names the file, what to fix and how to raise a limit.
+        bombs); a worksheet over the row or column limit (`ingest.tables.sheet_limits`); a
+        form answer that is not a score (unless ``lenient_forms``). The message names the
+        file, what to fix and how to raise a limit.
     """
     folder = Path(folder)
     manifest_path = Path(manifest) if manifest else find_manifest(folder)
     entries = read_manifest(manifest_path)
     base = manifest_path.parent
-    limit = max_file_bytes(max_file_mb)
-    too_big = []
-    for name in entries["file"]:
-        try:
-            check_file_size(base / name, limit)
-        except InputError as exc:
-            too_big.append(exc)
-    if too_big:  # refused up front: reading the other files first would only waste time
-        raise too_big[0] if len(too_big) == 1 else InputError(
-            f"{len(too_big)} files are too large: " + " | ".join(str(e) for e in too_big[:8]),
-            path=manifest_path)
-    docs, segs, resp, errors = [], [], [], []
+    _check_sizes([base / name for name in entries["file"]], max_file_bytes(max_file_mb),
+                 manifest_path)
+    docs, segs, resp, errors, kept = [], [], [], [], []
     for _, entry in entries.iterrows():
         path = base / entry["file"]
         try:
-            parsed = read_document(path)
+            parsed, missing = _read_checked(path, lenient_forms)
+            kept += missing
         except InputError as exc:
             errors.append(exc)
             continue
@@ -176,4 +202,4 @@ def ingest_folder(folder: str | Path, manifest: str | Path | None = None, *,
         documents=pd.DataFrame(docs, columns=COLUMNS["documents"] + ["mentor", "mentee"]),
         segments=pd.DataFrame(segs, columns=COLUMNS["segments"] + ["time"]),
         responses=pd.DataFrame(resp, columns=["doc_id"] + COLUMNS["responses"]),
-        manifest_path=manifest_path)
+        manifest_path=manifest_path, kept_missing=kept)

@@ -5,10 +5,13 @@ Columns (header row, any order)::
     file, cohort, pair_id, source, author_role, stage, date      required
     doc_id, mentor, mentee                                      optional
 
-``file`` is relative to the folder holding the manifest. ``doc_id`` defaults to the file path
-without its extension. ``mentor``/``mentee`` are the names of the pair's two people; they give
-speaker roles to ``Name:`` turns and feed pseudonymisation. ``pair_id`` may be empty for
-cohort-wide files such as evaluation forms. Every problem is reported at once.
+``file`` is relative to the folder holding the manifest and must stay inside it (no absolute
+path, no ``..`` out of it, no symbolic link to a file elsewhere: `names.file_problem`).
+``cohort`` and ``pair_id`` name output files, so they must be names (`names.NAME_ALLOWED`).
+``doc_id`` defaults to the file path without its extension. ``mentor``/``mentee`` are the
+names of the pair's two people; they give speaker roles to ``Name:`` turns and feed
+pseudonymisation. ``pair_id`` may be empty for cohort-wide files such as evaluation forms.
+Every problem is reported at once.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import pandas as pd
 
 from ..errors import ManifestError, join_allowed
 from ..vocabulary import AUTHOR_ROLES, SOURCES
+from .names import FILE_ALLOWED, NAME_ALLOWED, file_problem, name_problem
 from .tables import read_table
 
 __all__ = ["MANIFEST_NAMES", "REQUIRED", "OPTIONAL", "SUFFIXES", "find_manifest", "read_manifest"]
@@ -52,11 +56,29 @@ def _default_doc_id(file: str) -> str:
     return str(Path(file).with_suffix("")) if Path(file).name else file
 
 
+def _file_problems(file: str, line: int, folder: Path) -> list[str]:
+    """The ``file`` cell: a known type, inside ``folder`` (checked before the disk is asked
+    whether it exists), and an existing file."""
+    if Path(file).suffix.lower() not in SUFFIXES:
+        return [f"line {line}: file '{file}' has an unknown type; allowed: "
+                f"{join_allowed(SUFFIXES)}"]
+    outside = file_problem(file, folder)
+    if outside:
+        return [f"line {line}: {outside}; allowed: {FILE_ALLOWED}"]
+    if not (folder / file).is_file():
+        return [f"line {line}: file '{file}' does not exist in {folder}"]
+    return []
+
+
 def _row_problems(row: pd.Series, line: int, folder: Path) -> list[str]:
     out = []
     for col in ("file", "cohort", "source", "author_role", "stage"):
         if not row[col]:
             out.append(f"line {line}: column '{col}' is empty")
+    for col, what in (("cohort", "cohort id"), ("pair_id", "pair id")):
+        bad = name_problem(row[col], what) if row[col] else None
+        if bad:
+            out.append(f"line {line}: {bad}; allowed: {NAME_ALLOWED}")
     if row["source"] and row["source"] not in SOURCES:
         out.append(f"line {line}: source '{row['source']}' is not one of {join_allowed(SOURCES)}")
     if row["author_role"] and row["author_role"] not in AUTHOR_ROLES:
@@ -66,12 +88,7 @@ def _row_problems(row: pd.Series, line: int, folder: Path) -> list[str]:
         out.append(f"line {line}: date '{row['date']}' is not a date like 2024-10-03 "
                    "(YYYY-MM-DD)")
     if row["file"]:
-        path = folder / row["file"]
-        if Path(row["file"]).suffix.lower() not in SUFFIXES:
-            out.append(f"line {line}: file '{row['file']}' has an unknown type; allowed: "
-                       f"{join_allowed(SUFFIXES)}")
-        elif not path.is_file():
-            out.append(f"line {line}: file '{row['file']}' does not exist in {folder}")
+        out += _file_problems(row["file"], line, folder)
     return out
 
 

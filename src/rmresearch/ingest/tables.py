@@ -1,9 +1,13 @@
 """Spreadsheets: reading .csv/.xlsx as text tables, and evaluation-form exports.
 
 An evaluation form has one row per respondent: ``respondent_id``, ``role``, then 1-10 items
-(columns whose filled cells are all whole numbers) and free-text columns (anything else).
-It becomes rows of the long ``responses`` table, and its free-text answers become a
-document (``respondent | question: answer`` per line) so answers can be segmented and coded.
+and free-text columns. Each question's type is decided from its column as a whole
+(`scale.is_scale_item`: mostly numbers is an item), and in an item every answer that is not a
+whole number 1-10 is refused with its file, line or row, column and value, or kept as missing
+and counted with ``lenient`` (`read_form_checked`). Cells holding a formula with no saved
+result (`formulas`) are reported the same way, never read as blank answers. A form becomes
+rows of the long ``responses`` table, and its free-text answers become a document
+(``respondent | question: answer`` per line) so answers can be segmented and coded.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import csv
 import io
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +26,13 @@ from ..config import (MAX_SHEET_COLUMNS_ENV, MAX_SHEET_ROWS_ENV, max_sheet_colum
                       max_sheet_rows_setting)
 from ..errors import InputError
 from .decode import read_text
+from .formulas import FormulaCell, formulas_error, uncached_formulas, worksheet_member
 from .parsed import ParsedDoc, Turn
+from .scale import BadAnswer, bad_answers_error, is_scale_item, scale_values
 
-__all__ = ["read_table", "read_form", "require_columns", "sheet_limits", "FORM_ID_COLUMNS",
-           "DEFAULT_MAX_SHEET_ROWS", "DEFAULT_MAX_SHEET_COLUMNS", "EXCEL_MAX_ROWS"]
+__all__ = ["Sheet", "read_sheet", "read_table", "read_form", "read_form_checked",
+           "require_columns", "sheet_limits", "FORM_ID_COLUMNS", "DEFAULT_MAX_SHEET_ROWS",
+           "DEFAULT_MAX_SHEET_COLUMNS", "EXCEL_MAX_ROWS"]
 
 FORM_ID_COLUMNS = ("respondent_id", "role")
 # What openpyxl, and the zipfile, zlib and XML parsers under it, raise on a damaged or
@@ -41,34 +49,57 @@ DEFAULT_MAX_SHEET_COLUMNS = 1_000
 EXCEL_MAX_ROWS = 1_048_576  # no row of a real workbook lies further down
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    text = read_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = ","
+@dataclass
+class Sheet:
+    """A table as read: ``frame`` (text cells, one row per filled row below the header),
+    ``numbers`` (the file's number of each row: its line in a CSV, its row in a workbook),
+    ``unit`` (``"line"`` or ``"row"``) and ``formulas`` (cells of the table holding a formula
+    with no saved result; they read as '')."""
+
+    frame: pd.DataFrame
+    numbers: list[int]
+    unit: str
+    formulas: list[FormulaCell]
+
+
+def _csv_records(text: str, sep: str, path: Path) -> list[tuple[int, list[str]]]:
+    """(line where the record starts, cells) of every record that is not blank."""
     reader = csv.reader(io.StringIO(text), delimiter=sep)
+    records, line = [], 1
     try:
-        rows = list(reader)
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                records.append((line, row))
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"cannot be read as a table ({exc}); usually a double quote (\") "
                          "that opens a cell is never closed, so the rest of the file "
                          "becomes one cell.", path=path, line=reader.line_num,
                          allowed="comma-, semicolon- or tab-separated rows; text with commas, "
                          "quotes or line breaks inside double quotes, each quote closed.") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    return records
+
+
+def _read_csv(path: Path) -> Sheet:
+    text = read_text(path)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    records = _csv_records(text, sep, path)
+    if not records:
         raise InputError("the file has no rows.", path=path)
-    header = [h.strip() for h in rows[0]]
-    for number, row in enumerate(rows[1:], start=2):
+    header = [h.strip() for h in records[0][1]]
+    for number, row in records[1:]:
         if len(row) > len(header):
             raise InputError(f"has {len(row)} cells but the header has {len(header)} columns "
                              "(a stray comma, or text with a comma that is not in quotes).",
                              path=path, line=number,
                              allowed="one cell per header column; quote text containing commas.")
-    body = [row + [""] * (len(header) - len(row)) for row in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    body = [row + [""] * (len(header) - len(row)) for _, row in records[1:]]
+    return Sheet(pd.DataFrame(body, columns=header, dtype=str), [n for n, _ in records[1:]],
+                 "line", [])
 
 
 def sheet_limits(max_rows: int | None = None,
@@ -113,13 +144,13 @@ def _too_many_rows(number: int, limit: int | None, path: Path) -> InputError:
                       + _raise_it(MAX_SHEET_ROWS_ENV))
 
 
-def _sheet_rows(sheet: Any, path: Path) -> list[list[str]]:
-    """The sheet's rows as text, read as they come (the declared dimension is ignored: it
+def _sheet_rows(sheet: Any, path: Path) -> list[tuple[int, list[str]]]:
+    """(row number, cells as text) of the sheet's rows, read as they come (the declared dimension is ignored: it
     made a 5 kB file ask for 17 billion cells, and one that understated its size lost rows).
     Empty rows are dropped; rows are cut to the header's width once the header is known."""
     max_rows, max_columns = sheet_limits()
     sheet.reset_dimensions()
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
     width: int | None = None
     for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True),
                                     start=1):
@@ -135,11 +166,11 @@ def _sheet_rows(sheet: Any, path: Path) -> list[list[str]]:
         if width is None and any(c.strip() for c in row):
             header = [h.strip() for h in row]
             width = max(i + 1 for i, h in enumerate(header) if h)
-        rows.append(row)
+        rows.append((number, row))
     return rows
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_xlsx(path: Path) -> Sheet:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -156,19 +187,24 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
                              path=path, allowed="an .xlsx workbook whose first sheet holds "
                              "the table.")
         rows = _sheet_rows(book.worksheets[0], path)
+        formulas = uncached_formulas(path, worksheet_member(book.worksheets[0]))
     except _DAMAGED as exc:
         raise InputError(f"the first sheet of the workbook is damaged and cannot be read "
                          f"({_why(exc)}).", path=path, allowed="an .xlsx workbook "
                          "saved by Excel, LibreOffice or Google Sheets.") from None
     finally:
         book.close()
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     if not rows:
+        if formulas:
+            raise formulas_error(path, formulas)
         raise InputError("the first sheet has no rows.", path=path)
-    header = [h.strip() for h in rows[0]]
+    top, header = rows[0][0], [h.strip() for h in rows[0][1]]
     width = max(i + 1 for i, h in enumerate(header) if h) if any(header) else 0
-    return pd.DataFrame([r[:width] + [""] * (width - len(r[:width])) for r in rows[1:]],
-                        columns=header[:width], dtype=str)
+    frame = pd.DataFrame([r[:width] + [""] * (width - len(r[:width])) for _, r in rows[1:]],
+                         columns=header[:width], dtype=str)
+    inside = [f for f in formulas if f.row >= top and f.column <= width]
+    return Sheet(frame, [n for n, _ in rows[1:]], "row", inside)
 
 
 def _why(exc: BaseException) -> str:
@@ -181,8 +217,10 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a .csv or .xlsx file into a DataFrame of strings (empty cells are '').
+def read_sheet(path: str | Path) -> Sheet:
+    """Read a .csv or .xlsx file into a `Sheet`: a DataFrame of strings (empty cells are
+    ''), the file's line (CSV) or row (.xlsx) number of each of its rows, and the cells of
+    the table holding a formula with no saved result (read as '').
 
     Raises
     ------
@@ -192,20 +230,38 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        df = _read_csv(path)
+        sheet = _read_csv(path)
     elif suffix == ".xlsx":
-        df = _read_xlsx(path)
+        sheet = _read_xlsx(path)
     else:
         raise InputError(f"unknown spreadsheet type '{suffix}'.", path=path,
                          allowed="'.csv' or '.xlsx'.")
+    df = sheet.frame
     blank = [i + 1 for i, c in enumerate(df.columns) if not str(c).strip()]
     if blank:
+        if sheet.formulas:  # a header computed by a formula that was never calculated
+            raise formulas_error(path, sheet.formulas)
         raise InputError(f"header cell(s) {blank} are blank.", path=path, line=1,
                          allowed="a name in every header cell.")
     dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
     if dupes:
         raise InputError(f"column name(s) {dupes} appear more than once.", path=path, line=1)
-    return df
+    return sheet
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a .csv or .xlsx file into a DataFrame of strings (empty cells are '').
+
+    Raises
+    ------
+    InputError
+        Unknown extension, unreadable file, malformed rows, blank or duplicate headers; a
+        formula with no saved result (it would read as an empty cell).
+    """
+    sheet = read_sheet(path)
+    if sheet.formulas:
+        raise formulas_error(Path(path), sheet.formulas)
+    return sheet.frame
 
 
 def require_columns(df: pd.DataFrame, required: tuple[str, ...], path: Path) -> None:
@@ -217,15 +273,9 @@ def require_columns(df: pd.DataFrame, required: tuple[str, ...], path: Path) -> 
                          allowed=f"a header with {list(required)} and the question columns.")
 
 
-def _likert(series: pd.Series) -> bool:
-    filled = series[series.str.strip() != ""]
-    return bool(len(filled)) and bool(filled.str.strip().str.fullmatch(r"-?\d+(\.0+)?").all())
-
-
-def read_form(path: str | Path) -> ParsedDoc:
-    """Read an evaluation-form export (see module docstring)."""
-    path = Path(path)
-    df = read_table(path)
+def _form_frame(sheet: Sheet, path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The form's respondents (rows with a respondent id) and their line or row numbers."""
+    df = sheet.frame
     df.columns = [c.strip().lower().replace(" ", "_") for c in df.columns]
     same = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
     if same:
@@ -233,7 +283,9 @@ def read_form(path: str | Path) -> ParsedDoc:
                          "spaces are ignored ('Q 1' and 'q_1' are the same question).",
                          path=path, line=1, allowed="a different name for every column.")
     require_columns(df, FORM_ID_COLUMNS, path)
-    df = df[df["respondent_id"].str.strip() != ""].reset_index(drop=True)
+    keep = (df["respondent_id"].str.strip() != "").tolist()
+    numbers = [n for n, k in zip(sheet.numbers, keep) if k]
+    df = df[keep].reset_index(drop=True)
     if df.empty:
         raise InputError("has a header but no respondents.", path=path)
     dup = df["respondent_id"][df["respondent_id"].duplicated()].tolist()
@@ -241,29 +293,80 @@ def read_form(path: str | Path) -> ParsedDoc:
         raise InputError(f"respondent id(s) {sorted(set(dup))} appear more than once.",
                          path=path, column="respondent_id",
                          allowed="one row per respondent.")
+    return df, numbers
+
+
+def _formula_answers(sheet: Sheet, questions: list[str], path: Path) -> list[BadAnswer]:
+    """Formulas with no saved result in question columns, as bad answers; anywhere else in
+    the table (ids, roles, stages) they are refused."""
+    columns = list(sheet.frame.columns)
+    out = []
+    for cell in sheet.formulas:
+        column = columns[cell.column - 1]
+        if column not in questions:
+            raise formulas_error(path, sheet.formulas)
+        out.append(BadAnswer(str(path), sheet.unit, cell.row, column, cell.formula,
+                             "is a formula with no saved result (the workbook was never "
+                             "calculated)"))
+    return out
+
+
+def read_form_checked(path: str | Path, *, lenient: bool = False
+                      ) -> tuple[ParsedDoc, list[BadAnswer]]:
+    """Read an evaluation-form export (see module docstring).
+
+    Parameters
+    ----------
+    path : the .csv or .xlsx export.
+    lenient : keep answers to 1-10 items that are not scores (and formulas with no saved
+        result) as missing answers, and return them, instead of refusing the form.
+
+    Returns
+    -------
+    (ParsedDoc, list of BadAnswer)
+        The form, and the answers kept as missing (empty unless ``lenient``).
+
+    Raises
+    ------
+    InputError
+        A damaged or malformed table, missing id columns, duplicate respondents; unless
+        ``lenient``, answers to 1-10 items that are not whole numbers 1-10 (all listed).
+    """
+    path = Path(path)
+    sheet = read_sheet(path)
+    df, numbers = _form_frame(sheet, path)
     questions = [c for c in df.columns if c not in FORM_ID_COLUMNS + _OPTIONAL_ID_COLUMNS]
     if not questions:
         raise InputError("has no question columns after 'respondent_id' and 'role'.", path=path)
-    scale = [q for q in questions if _likert(df[q])]
-    return _form_doc(df, scale, [q for q in questions if q not in scale], path)
+    bad = _formula_answers(sheet, questions, path)
+    scores = {}
+    for q in questions:
+        if is_scale_item(df[q]):
+            scores[q], wrong = scale_values(df[q], q, numbers, sheet.unit, path)
+            bad += wrong
+    if bad and not lenient:
+        raise bad_answers_error(path, sorted(bad, key=lambda b: (b.number, b.column)))
+    doc = _form_doc(df, scores, [q for q in questions if q not in scores])
+    return doc, sorted(bad, key=lambda b: (b.number, b.column))
 
 
-def _form_doc(df: pd.DataFrame, scale: list[str], free: list[str], path: Path) -> ParsedDoc:
+def read_form(path: str | Path, *, lenient: bool = False) -> ParsedDoc:
+    """Read an evaluation-form export (see `read_form_checked`; the answers kept as missing
+    with ``lenient`` are not returned)."""
+    return read_form_checked(path, lenient=lenient)[0]
+
+
+def _form_doc(df: pd.DataFrame, scores: dict[str, list[float | None]],
+              free: list[str]) -> ParsedDoc:
     responses, lines, turns, pos = [], [], [], 0
     # Plain dicts, not ``iterrows()``: a Series per row made a 100,000-row export take ~35 s.
     has_stage = "stage" in df.columns
     for idx, row in enumerate(df.to_dict("records")):
         rid, role = row["respondent_id"].strip(), row["role"].strip().lower()
         stage = row.get("stage", "").strip() if has_stage else ""
-        for q in scale:
-            cell = row[q].strip()
-            value = float(cell) if cell else None
-            if value is not None and not 1 <= value <= 10:
-                raise InputError(f"value {cell} is outside the 1-10 scale.", path=path,
-                                 line=int(idx) + 2, column=q, allowed="whole numbers 1 to 10, "
-                                 "or an empty cell for no answer.")
+        for q, values in scores.items():
             responses.append(dict(respondent_id=rid, role=role, stage=stage, question_id=q,
-                                  value=value, text=None))
+                                  value=values[idx], text=None))
         for q in free:
             answer = " ".join(row[q].split())
             if not answer:

@@ -5,6 +5,11 @@ written: it is a ZIP, holds ``project.qde``, the XML is well formed and valid ag
 Project.xsd, every text source's text can be found and decoded, every ``CodeRef`` points at a
 code in the file's codebook, and every selection lies inside its source.
 
+A source's text is read only from inside the archive (``plainTextPath="internal://..."``) or
+from its ``PlainTextContent``: an ``absolute://`` or ``relative://`` path, a bare path and the
+project's ``basePath`` are refused, and nothing is read from (or looked up on) the local disk,
+so a project file cannot make rmresearch read, or reveal the size of, a file on this computer.
+
 Selections are returned in offsets over the source text with LF newlines. The standard
 counts codepoints of the file's own text, but some tools count over CRLF text even when the
 text they ship has LF newlines; see `counting` for how that is detected.
@@ -153,31 +158,39 @@ def _codes(root: Any) -> dict[str, QCode]:
     return out
 
 
-def _read_member(zf: zipfile.ZipFile, qdpx: Path, root: Any, ref: str) -> bytes | None:
-    """Bytes of a plainTextPath: internal://, relative://, absolute:// or a bare path."""
+_OUTSIDE = ("text sources stored inside the .qdpx (plainTextPath=\"internal://<name>.txt\", "
+            "the file under sources/) or given inline (PlainTextContent). Export the project "
+            "again with its sources included.")
+
+
+def _read_member(zf: zipfile.ZipFile, ref: str) -> bytes | None:
+    """Bytes of an ``internal://`` plainTextPath, read from the archive only (None if it is
+    not there). Any other kind of path is refused by the caller before this is called."""
     names = {n.lower(): n for n in zf.namelist()}
-    scheme, _, rest = ref.partition("://")
-    if not _:
-        scheme, rest = "", ref
-    rest = rest.lstrip("/") if scheme in ("internal", "relative") else rest
-    if scheme in ("internal", ""):
-        for cand in (f"sources/{rest}", rest):
-            if cand.lower() in names:
-                return zf.read(names[cand.lower()])
-    disk: list[Path] = []
-    if scheme == "absolute":
-        disk.append(Path(rest[1:] if rest[:1] == "/" and rest[2:3] == ":" else rest))
-    if scheme in ("relative", ""):
-        disk += [Path(root.get("basePath") or ".") / rest, qdpx.parent / rest]
-    for cand in disk:
-        if cand.is_file():
-            return cand.read_bytes()
+    rest = ref.partition("://")[2].lstrip("/")
+    for cand in (f"sources/{rest}", rest):
+        if cand.lower() in names:
+            return zf.read(names[cand.lower()])
     base = PurePosixPath(rest).name.lower()
     hits = [n for n in zf.namelist() if PurePosixPath(n).name.lower() == base]
     return zf.read(hits[0]) if len(hits) == 1 else None
 
 
-def _source_text(zf: zipfile.ZipFile, qdpx: Path, root: Any, src: Any) -> str:
+def _check_internal(ref: str, name: str, qdpx: Path) -> None:
+    """Refuse a plainTextPath that points outside the archive (``absolute://``,
+    ``relative://``, a bare path): nothing is read from the local disk, not even to see
+    whether the file exists."""
+    scheme = ref.partition("://")[0].strip().lower() if "://" in ref else ""
+    if scheme != "internal":
+        kind = f"an {scheme}:// path" if scheme == "absolute" else (
+            f"a {scheme}:// path" if scheme else "a path without internal://")
+        raise InputError(f"text source '{name}' points at '{ref}', {kind} to a file outside "
+                         "the .qdpx; rmresearch reads a project's text only from inside the "
+                         "archive, never from this computer's disk.", path=qdpx,
+                         allowed=_OUTSIDE)
+
+
+def _source_text(zf: zipfile.ZipFile, qdpx: Path, src: Any) -> str:
     name = src.get("name") or src.get("guid")
     content = _children(src, "PlainTextContent")
     if content:
@@ -188,15 +201,15 @@ def _source_text(zf: zipfile.ZipFile, qdpx: Path, root: Any, src: Any) -> str:
                          "PlainTextContent, so its text is missing.", path=qdpx,
                          allowed="every TextSource with a plainTextPath (internal://...txt) "
                          "or a PlainTextContent element.")
+    _check_internal(ref, name, qdpx)
     try:
-        data = _read_member(zf, qdpx, root, ref)
+        data = _read_member(zf, ref)
     except _ZIP_ERRORS as exc:
         raise InputError(f"text source '{name}' ('{ref}') cannot be read from the archive "
                          f"({exc}).", path=qdpx, allowed=_ALLOWED) from None
     if data is None:
         raise InputError(f"text source '{name}' points at '{ref}', which is not in the "
-                         "archive's sources/ folder (or on disk).", path=qdpx,
-                         allowed="internal:// sources stored under sources/ in the .qdpx.")
+                         "archive's sources/ folder.", path=qdpx, allowed=_OUTSIDE)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -273,7 +286,7 @@ def read_qdpx(path: str | Path) -> QdpxProject:
         for group in _children(root, "Sources"):
             for src in _children(group, "TextSource"):
                 name = src.get("name") or src.get("guid")
-                raw = _source_text(zf, path, root, src)
+                raw = _source_text(zf, path, src)
                 sels = _selections(src, fallback)
                 kind = counting(raw, sels)
                 text = _to_lf(raw, sels, kind, name, path)

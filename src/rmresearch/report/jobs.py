@@ -73,12 +73,14 @@ def feedback_jobs(project: Any, output: str | Path, common: dict[str, Any], *,
     cohorts : only pairs of these cohorts (default: every pair).
     """
     from ..feedback.evidence import check_pair, known_pairs
+    from ..ingest.names import check_name
 
     docs = project.documents
     if cohorts:
         docs = docs[docs["cohort"].isin(list(cohorts))]
     chosen = list(pairs) if pairs else known_pairs(docs)
     for pair in chosen:
+        check_name(pair, "pair id")  # a store from before ids were checked may hold any text
         check_pair(project.documents, pair)
     out = Path(output).resolve()
     return [_job(out, f"feedback_{pair}", "feedback", f"Feedback sheet workings, pair {pair}",
