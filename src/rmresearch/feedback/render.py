@@ -7,11 +7,11 @@ same bytes.
 from __future__ import annotations
 
 import base64
-import html
 import io
 from datetime import date
 from typing import Sequence
 
+from ..report.html import CSP_META, check_page, escape, table_html
 from .sections import Block
 
 __all__ = ["render_html", "render_docx"]
@@ -30,41 +30,53 @@ figcaption{font-size:.85rem;color:#555}
 """
 
 
+def _block_html(b: Block) -> str:
+    """One block as HTML, every value escaped (tables by the one table renderer)."""
+    esc = escape
+    if b.kind == "title":
+        return f"<h1>{esc(b.text)}</h1>"
+    if b.kind == "h1":
+        return f'<h2 id="{esc(b.section)}">{esc(b.text)}</h2>'
+    if b.kind == "h2":
+        return f"<h3>{esc(b.text)}</h3>"
+    if b.kind == "p":
+        return f"<p>{esc(b.text)}</p>"
+    if b.kind == "quote":
+        return (f"<blockquote><p>\u201c{esc(b.text)}\u201d</p>"
+                f"<footer>{esc(b.where)}</footer></blockquote>")
+    if b.kind == "bullets":
+        items = [f"<li><strong>{esc(i[0])}</strong> {esc(i[1])}</li>"
+                 if isinstance(i, tuple) else f"<li>{esc(i)}</li>" for i in b.items]
+        return "<ul>" + "".join(items) + "</ul>"
+    if b.kind == "table":
+        return table_html(b.header, b.rows)
+    if b.kind == "image":
+        data = base64.b64encode(b.data).decode("ascii")
+        return (f'<figure><img src="data:image/png;base64,{data}" alt="{esc(b.text)}">'
+                f"<figcaption>{esc(b.text)}</figcaption></figure>")
+    return ""
+
+
 def render_html(blocks: Sequence[Block]) -> str:
-    """The sheet as one self-contained HTML page (pictures embedded)."""
-    esc = html.escape
+    """The sheet as one self-contained HTML page (pictures embedded).
+
+    Every value is escaped and the page carries the report pages' Content-Security-Policy
+    (`rmresearch.report.html`): nothing in it runs or is fetched.
+
+    Raises
+    ------
+    RmResearchError
+        The page would hold a script or a remote address (`rmresearch.report.html.check_page`).
+    """
     title = next((b.text for b in blocks if b.kind == "title"), "Feedback")
-    out = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
+    out = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", CSP_META,
+           '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{esc(title)}</title>", f"<style>{_CSS.strip()}</style>", "</head>",
+           f"<title>{escape(title)}</title>", f"<style>{_CSS.strip()}</style>", "</head>",
            "<body>"]
-    for b in blocks:
-        if b.kind == "title":
-            out.append(f"<h1>{esc(b.text)}</h1>")
-        elif b.kind == "h1":
-            out.append(f'<h2 id="{esc(b.section)}">{esc(b.text)}</h2>')
-        elif b.kind == "h2":
-            out.append(f"<h3>{esc(b.text)}</h3>")
-        elif b.kind == "p":
-            out.append(f"<p>{esc(b.text)}</p>")
-        elif b.kind == "quote":
-            out.append(f"<blockquote><p>\u201c{esc(b.text)}\u201d</p>"
-                       f"<footer>{esc(b.where)}</footer></blockquote>")
-        elif b.kind == "bullets":
-            items = [f"<li><strong>{esc(i[0])}</strong> {esc(i[1])}</li>"
-                     if isinstance(i, tuple) else f"<li>{esc(i)}</li>" for i in b.items]
-            out.append("<ul>" + "".join(items) + "</ul>")
-        elif b.kind == "table":
-            head = "".join(f'<th scope="col">{esc(h)}</th>' for h in b.header)
-            body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>"
-                           for row in b.rows)
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        elif b.kind == "image":
-            data = base64.b64encode(b.data).decode("ascii")
-            out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(b.text)}">'
-                       f"<figcaption>{esc(b.text)}</figcaption></figure>")
+    out += [_block_html(b) for b in blocks]
     out += ["</body>", "</html>", ""]
-    return "\n".join(out)
+    return check_page("\n".join(out), f"the feedback sheet '{title}'")
 
 
 def render_docx(blocks: Sequence[Block], *, when: date | None = None, author: str = "") -> bytes:

@@ -138,19 +138,17 @@ class ReportContext:
 
     @staticmethod
     def show(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60) -> Any:
-        """Display a table without its index, for a reader who is not a programmer."""
+        """Display a table without its index, for a reader who is not a programmer.
+
+        Rendered by `rmresearch.report.html.frame_html`, the one table renderer of published
+        pages: every heading, cell and the caption escaped, so text from the notes shows as
+        text and never runs.
+        """
         from IPython.display import HTML
 
-        if not isinstance(df.index, pd.RangeIndex):
-            df = df.reset_index()
-        df.columns = [str(c) for c in df.columns]
-        shown = df.head(max_rows)
-        styler = shown.style.hide(axis="index").set_uuid("t")
-        if caption:
-            styler = styler.set_caption(caption)
-        more = f"<p><em>{len(df) - max_rows} more rows in the CSV.</em></p>" \
-            if len(df) > max_rows else ""
-        return HTML(styler.to_html() + more)
+        from .html import frame_html
+
+        return HTML(frame_html(df, caption=caption, max_rows=max_rows))
 
 
 def _in_cohorts(df: pd.DataFrame, cohorts: str | Sequence[str] | None) -> pd.DataFrame:

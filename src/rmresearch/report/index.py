@@ -5,14 +5,16 @@ replaces them when they themselves failed the leak check.
 """
 from __future__ import annotations
 
-import html
 import json
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..atomic import atomic_write_text
+from .html import CSP_META, check_page
+from .html import escape as esc
 
 __all__ = ["published_files", "write_manifest", "write_index", "write_failed_front"]
 
@@ -63,6 +65,12 @@ def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: i
     return manifest
 
 
+def _href(*parts: str | Path) -> str:
+    """A link to a file of the report, relative to the page; quoted, so no part of it (a
+    cohort's name) can make it an address elsewhere (``javascript:``, ``//host``)."""
+    return esc(quote(Path(*parts).as_posix()))
+
+
 def _links(output: Path, job: Any) -> str:
     sub = Path(job.parameters["output"])
     items = []
@@ -70,8 +78,8 @@ def _links(output: Path, job: Any) -> str:
         files = sorted((sub / folder).glob("*")) if (sub / folder).is_dir() else []
         names = [f for f in files if f.suffix in (".csv", ".png")]
         if names:
-            links = ", ".join(f'<a href="{html.escape(str(f.relative_to(output.resolve())))}">'
-                              f"{html.escape(f.stem)}</a>" for f in names)
+            links = ", ".join(f'<a href="{_href(f.relative_to(output.resolve()))}">'
+                              f"{esc(f.stem)}</a>" for f in names)
             items.append(f"<div class='files'>{folder}: {links}</div>")
     return "".join(items)
 
@@ -81,10 +89,10 @@ def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
     rows = []
     for job in jobs:
         ok = job.status == "ok"
-        status = "ok" if ok else f"FAILED: {html.escape(job.error or 'see the notebook')}"
-        link = f'<a href="{html.escape(Path(job.html).name)}">{html.escape(job.title)}</a>' \
-            if Path(job.html).exists() else html.escape(job.title)
-        notebook = f"<a href='notebooks/{html.escape(Path(job.executed).name)}'>notebook</a>" \
+        status = "ok" if ok else f"FAILED: {esc(job.error or 'see the notebook')}"
+        link = f'<a href="{_href(Path(job.html).name)}">{esc(job.title)}</a>' \
+            if Path(job.html).exists() else esc(job.title)
+        notebook = f"<a href='{_href('notebooks', Path(job.executed).name)}'>notebook</a>" \
             if Path(job.executed).exists() else ""
         rows.append(f"<tr class='{'ok' if ok else 'failed'}'><td>{link}</td><td>{status}</td>"
                     f"<td>{job.duration:.0f} s</td><td>{notebook}"
@@ -104,24 +112,25 @@ def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
         warning = ("<p class='failed'><strong>The leak check found real names or identifiers. "
                    f"{len(withheld)} file(s) holding them were withheld (moved out of this "
                    "folder); this is not a finished report.</strong></p>"
-                   + ("<ul>" + "".join(f"<li>withheld: {html.escape(w)}</li>" for w in withheld)
+                   + ("<ul>" + "".join(f"<li>withheld: {esc(w)}</li>" for w in withheld)
                       + "</ul>" if withheld else ""))
+    params = manifest["parameters"]
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="en"><head>{CSP_META}<meta charset="utf-8"><title>{esc(title)}</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td{{padding:.3em .8em;
 vertical-align:top}}tr.failed{{background:#fdd}}.files{{font-size:.85em}}</style></head><body>
-<h1>{heading}</h1>
-{warning}<p>{summary}. {privacy}; counts under {manifest['parameters']['min_cell']} are suppressed
-in published tables. Codebook {html.escape(manifest['codebook']['name'])}
-(hash {manifest['codebook']['hash']}), coder {html.escape(manifest['coder'])},
-rmresearch {manifest['version']}, seed {manifest['seed']}, {len(manifest['inputs'])} input
-files. Details: <a href="manifest.json">manifest.json</a>.</p>
-{"<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in leaks) + "</ul>" if leaks else ""}
+<h1>{esc(heading)}</h1>
+{warning}<p>{summary}. {privacy}; counts under {esc(params['min_cell'])} are suppressed
+in published tables. Codebook {esc(manifest['codebook']['name'])}
+(hash {esc(manifest['codebook']['hash'])}), coder {esc(manifest['coder'])},
+rmresearch {esc(manifest['version'])}, seed {esc(manifest['seed'])}, {len(manifest['inputs'])}
+input files. Details: <a href="manifest.json">manifest.json</a>.</p>
+{"<ul>" + "".join(f"<li>{esc(x)}</li>" for x in leaks) + "</ul>" if leaks else ""}
 <table><tr><th>Appendix</th><th>Status</th><th>Time</th><th>Files</th></tr>
 {''.join(rows)}
 </table></body></html>
 """
-    return atomic_write_text(output / "index.html", page)
+    return atomic_write_text(output / "index.html", check_page(page, "index.html"))
 
 
 def write_failed_front(output: Path, leaks: list[str], withheld: list[str]) -> dict[str, Any]:
@@ -130,12 +139,13 @@ def write_failed_front(output: Path, leaks: list[str], withheld: list[str]) -> d
     manifest = {"package": "rmresearch", "version": __version__, "status": "failed",
                 "leak_check": "failed", "leaks": leaks, "withheld": withheld}
     atomic_write_text(output / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    items = "".join(f"<li>{html.escape(x)}</li>" for x in leaks)
-    atomic_write_text(output / "index.html", f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>rmresearch report FAILED</title></head><body>
+    items = "".join(f"<li>{esc(x)}</li>" for x in leaks)
+    atomic_write_text(output / "index.html", check_page(f"""<!DOCTYPE html>
+<html lang="en"><head>{CSP_META}<meta charset="utf-8"><title>rmresearch report FAILED</title>
+</head><body>
 <h1>Report FAILED: real names found - do not publish</h1>
 <p>The leak check found real names or identifiers; the files holding them were withheld
 (moved out of this folder). Nothing here is a finished report.</p><ul>{items}</ul>
 </body></html>
-""")
+""", "index.html"))
     return manifest

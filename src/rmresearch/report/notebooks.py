@@ -190,15 +190,33 @@ def _render(executed: Path, html: str | Path | None, title: str
 
 
 def render_html(executed: Path, html: Path, title: str) -> Path:
-    """Render an executed notebook as a report page: code, prompts and parameters hidden."""
+    """Render an executed notebook as a report page: code, prompts and parameters hidden.
+
+    The page looks like JupyterLab's export but runs nothing and fetches nothing: rendered
+    with `rmresearch.report.html.NOTEBOOK_TEMPLATE` (no require.js, MathJax or widget
+    scripts, the Content-Security-Policy first in ``<head>``) and checked by
+    `rmresearch.report.html.check_page` before it is written.
+
+    Raises
+    ------
+    RmResearchError
+        The page would hold a script or a remote address (nothing is written).
+    """
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
+
+    from .html import NOTEBOOK_TEMPLATE, check_page
 
     nb = nbformat.read(executed, as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])
                 and "parameters" not in c.metadata.get("tags", [])]
     nb.metadata["title"] = title
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    nb.metadata.pop("widgets", None)
+    exporter = HTMLExporter(template_name="lab", template_file="rmresearch_page.html.j2",
+                            extra_loaders=[jinja2.DictLoader(
+                                {"rmresearch_page.html.j2": NOTEBOOK_TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, require_js_url="", mathjax_url="")
     body, _ = exporter.from_notebook_node(nb)
-    return atomic_write_text(html, body)
+    return atomic_write_text(html, check_page(body, str(Path(html).name)))

@@ -1,0 +1,183 @@
+"""Safe HTML for every published page: the one escaping table renderer and the page policy.
+
+Every value that reaches a published page (appendices, the index, the feedback sheet and its
+workings) is text from hostile or careless input files: transcript lines, doc_ids, cohort and
+pair names. Two rules hold for all of them:
+
+- **Escape.** Values are inserted with `escape`; tables go through `table_html` (rows of
+  values) or `frame_html` (a DataFrame, for notebooks), the one table renderer, which escapes
+  every header, cell and caption.
+- **No script, no network.** Every page carries `CSP_META` (scripts, frames, plugins,
+  forms and remote loads forbidden; inline styles and ``data:`` images allowed, which is all
+  the pages use) and is checked by `check_page` before it is written: no ``<script>``, no
+  ``on...`` attribute, no remote or ``javascript:`` address.
+
+Notebook pages are rendered by nbconvert's ``lab`` template through `NOTEBOOK_TEMPLATE`, which
+drops the require.js, MathJax, Mermaid and widget scripts that template loads from a CDN.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from ..errors import RmResearchError
+
+__all__ = ["CSP", "CSP_META", "NOTEBOOK_TEMPLATE", "escape", "cell_text", "table_html",
+           "frame_html", "page_problems", "check_page"]
+
+#: The Content-Security-Policy of every published page: nothing runs, nothing is fetched.
+CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; "
+       "base-uri 'none'; form-action 'none'; img-src data:; font-src data:; "
+       "style-src 'unsafe-inline'")
+#: The ``<meta>`` element that carries `CSP`; the first element of every page's ``<head>``.
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+
+#: nbconvert template (``lab`` look) for report pages: no script blocks, the CSP first.
+NOTEBOOK_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head -%}
+""" + CSP_META + """
+{{ super() }}
+{%- endblock html_head -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_javascript -%}{%- endblock data_javascript -%}
+{%- block data_widget_view -%}{%- endblock data_widget_view -%}
+{%- block footer_js -%}{%- endblock footer_js -%}
+"""
+
+_FORBIDDEN_TAGS = ("script", "iframe", "frame", "object", "embed", "applet", "base", "form")
+_ADDRESS_ATTRIBUTES = ("src", "href", "action", "formaction", "poster", "data", "srcset",
+                       "xlink:href", "background", "ping")
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)
+_LOCAL_SCHEMES = re.compile(r"^\s*(?:data:image/(?:png|jpeg|gif|svg\+xml)[;,]|#)",
+                            re.IGNORECASE)
+_CSS_REMOTE = re.compile(r"@import|url\(\s*['\"]?\s*(?!data:|#)[a-z/\\]", re.IGNORECASE)
+
+
+def escape(value: Any) -> str:
+    """``value`` as text safe anywhere in HTML (element content or a quoted attribute)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def cell_text(value: Any) -> str:
+    """How a table cell reads: numbers as pandas' table display shows them (floats to six
+    decimals), lists one item a line, missing values empty; not yet escaped."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(cell_text(v) for v in value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) or (hasattr(value, "dtype") and value.dtype.kind == "f"):
+        return "" if math.isnan(float(value)) else f"{float(value):.6f}"
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    return escape(cell_text(value)).replace("\n", "<br>")
+
+
+def table_html(header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
+               caption: str | None = None) -> str:
+    """The one table renderer: every header, cell and caption escaped.
+
+    Parameters
+    ----------
+    header : sequence
+        Column headings.
+    rows : iterable of sequences
+        Cell values (any type: see `cell_text`); line breaks in a cell are kept.
+    caption : str, optional
+        The table's caption.
+
+    Returns
+    -------
+    str
+        A ``<table>`` element.
+    """
+    head = "".join(f'<th scope="col">{_cell(h)}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    cap = f"<caption>{_cell(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def frame_html(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60) -> str:
+    """A DataFrame as a table for people: no index (a named index becomes columns), at most
+    ``max_rows`` rows with a note of how many more the CSV holds; rendered by `table_html`."""
+    if not isinstance(df.index, pd.RangeIndex):
+        df = df.reset_index()
+    rows = df.head(max_rows).itertuples(index=False, name=None)
+    more = f"<p><em>{len(df) - max_rows} more rows in the CSV.</em></p>" \
+        if len(df) > max_rows else ""
+    return table_html([str(c) for c in df.columns], rows, caption=caption) + more
+
+
+def _css_problems(text: str, where: str) -> list[str]:
+    return [f"{where} loads a style or image from elsewhere"] if _CSS_REMOTE.search(text) else []
+
+
+def _element_problems(element: Any) -> list[str]:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    found = [f"<{tag}> element"] if tag.lower() in _FORBIDDEN_TAGS else []
+    for name, value in element.attrib.items():
+        lower = name.lower()
+        if lower.startswith("on"):
+            found.append(f"<{tag} {name}=...> event handler")
+        elif lower in _ADDRESS_ATTRIBUTES and _REMOTE.match(value) \
+                and not _LOCAL_SCHEMES.match(value):
+            found.append(f"<{tag} {name}={value[:60]!r}> address outside the page")
+        elif lower == "style":
+            found += _css_problems(value, f"<{tag} style=...>")
+        elif lower == "http-equiv" and value.lower() == "refresh":
+            found.append("<meta http-equiv=refresh>")
+    if tag.lower() == "style":
+        found += _css_problems(element.text or "", "<style>")
+    return found
+
+
+def page_problems(page: str) -> list[str]:
+    """What in ``page`` could run a script or reach the network (empty: none).
+
+    Checked on the parsed page (lxml): script, frame, plugin, form and base elements; event
+    handler attributes (``on...``); addresses other than the page's own files, ``#`` anchors
+    and ``data:`` images; CSS ``@import`` or ``url()`` of anything but ``data:``; a refresh;
+    and the `CSP_META` policy missing from ``<head>``.
+    """
+    import lxml.html
+
+    root = lxml.html.document_fromstring(page)
+    found = [p for element in root.iter() for p in _element_problems(element)]
+    head = root.find("head")
+    policies = [m.get("content") for m in ([] if head is None else head.iter("meta"))
+                if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+    if policies != [CSP]:
+        found.append("the Content-Security-Policy <meta> is missing or not the package's")
+    return found
+
+
+def check_page(page: str, where: str) -> str:
+    """Return ``page`` if `page_problems` finds nothing; else refuse to publish it.
+
+    Raises
+    ------
+    RmResearchError
+        The page holds a script, an event handler or a remote address (listed), which the
+        escaping should have made impossible: a bug to report, not an input to fix.
+    """
+    problems = page_problems(page)
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems[:20])
+        raise RmResearchError(
+            f"{where}: not published, the page would hold {len(problems)} thing(s) that can run "
+            f"a script or reach the network:\n{listed}\nPublished pages may hold none; this is "
+            "a bug in rmresearch, please report it with the input that caused it.")
+    return page
