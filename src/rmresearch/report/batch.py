@@ -26,6 +26,7 @@ from ..paths import quarantine_dir
 from .jobs import Job, feedback_jobs, report_jobs
 from .notebooks import execute_notebook
 from .parameters import DEFAULTS, batch_parameters
+from .scrub import Scrubber
 
 __all__ = ["Job", "BatchResult", "run_batch"]
 
@@ -119,7 +120,14 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
     (output / "notebooks").mkdir(parents=True, exist_ok=True)
     _run_jobs(result.jobs, workers, progress)
     checkpoint("report.before_manifest")
-    leaks, withheld = _withhold_leaks(result, project.store_path, key_path)
+    # What the front page and the record quote (errors, leak findings) names no folder of
+    # this machine: the output folder is ".", the store and key are placeholders.
+    scrub = Scrubber({output.resolve(): ".", project.store_path: "<store>",
+                      **({key_path: "<key>"} if key_path else {}),
+                      **({data: "<data>"} if data else {})})
+    for job in result.jobs:
+        job.error = scrub.text(job.error)
+    leaks, withheld = _withhold_leaks(result, project.store_path, key_path, scrub=scrub)
     result.manifest = write_manifest(output, project, result.jobs, data=data, seed=seed,
                                      pseudonymise=pseudonymise, min_cell=min_cell,
                                      cohorts=chosen, leaks=leaks, started=started,
@@ -129,17 +137,19 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
         # The front page and the record quote inputs' paths and notebooks' errors: check them
         # too, and if they leak, withhold them and leave only a page that says FAILED.
         front = [output / "manifest.json", output / "index.html"]
-        late, late_withheld = _withhold_leaks(result, project.store_path, key_path, front)
+        late, late_withheld = _withhold_leaks(result, project.store_path, key_path, front,
+                                              scrub=scrub)
         if late:
             result.manifest = write_failed_front(output, leaks + late, withheld + late_withheld)
     return result
 
 
 def _withhold_leaks(result: BatchResult, store_path: Path, key_path: Path | None,
-                    files: list[Path] | None = None) -> tuple[list[str], list[str]]:
+                    files: list[Path] | None = None, *, scrub: Scrubber | None = None
+                    ) -> tuple[list[str], list[str]]:
     """Leak-check ``files`` (default: every published file) and move the leaking ones to the
-    quarantine; mark their notebooks failed. Return the findings (as text) and the moved
-    files (relative to the output folder)."""
+    quarantine; mark their notebooks failed. Return the findings (as text, paths scrubbed by
+    ``scrub``) and the moved files (relative to the output folder)."""
     from ..privacy.quarantine import quarantine_leaks
 
     found = _leak_check(result.output, key_path, files) if key_path else []
@@ -149,7 +159,8 @@ def _withhold_leaks(result: BatchResult, store_path: Path, key_path: Path | None
     withheld = quarantine_leaks(result.output, found, result.quarantine)
     if files is None:
         _fail_leaking_jobs(result.jobs, found, result.output)
-    return [str(leak) for leak in found], withheld
+    scrub = scrub or Scrubber({result.output.resolve(): "."})
+    return [scrub.text(str(leak)) for leak in found], withheld
 
 
 def _leak_check(output: Path, key_path: Path, files: list[Path] | None = None) -> list:

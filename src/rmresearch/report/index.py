@@ -15,6 +15,7 @@ from .. import __version__
 from ..atomic import atomic_write_text
 from .html import CSP_META, check_page
 from .html import escape as esc
+from .scrub import public_path
 
 __all__ = ["published_files", "write_manifest", "write_index", "write_failed_front"]
 
@@ -44,11 +45,11 @@ def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: i
         "package": "rmresearch", "version": __version__, "status": status,
         "codebook": {"name": project.codebook.name, "hash": project.codebook.hash},
         "coder": project.coder,
-        "parameters": {"data": str(data) if data else None, "cohorts": cohorts, "seed": seed,
+        "parameters": {"data": public_path(data), "cohorts": cohorts, "seed": seed,
                        "pseudonymised": pseudonymise, "min_cell": min_cell},
         "seed": seed,
-        "inputs": [{"doc_id": d.doc_id, "path": d.path, "version": int(d.version),
-                    "sha256": d.sha256} for d in docs.itertuples()],
+        "inputs": [{"doc_id": d.doc_id, "path": public_path(d.path),
+                    "version": int(d.version), "sha256": d.sha256} for d in docs.itertuples()],
         "notebooks": [{"name": j.name, "title": j.title, "status": j.status, "error": j.error,
                        "duration_s": j.duration, "html": Path(j.html).name,
                        "executed": f"notebooks/{Path(j.executed).name}",

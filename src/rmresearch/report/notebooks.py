@@ -7,6 +7,7 @@ appendix with it, and the feedback command its workings.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -16,9 +17,10 @@ from typing import Any, Mapping
 from .. import config
 from ..atomic import atomic_write_text
 from ..errors import RmResearchError
+from .scrub import Scrubber, scrub_notebook
 
 __all__ = ["NOTEBOOKS", "KERNEL", "shipped_notebook_dir", "notebook_dir", "NotebookRun",
-           "execute_notebook", "render_html"]
+           "execute_notebook", "run_scrubber", "render_html"]
 
 #: kind of notebook -> file name in the notebook folder
 NOTEBOOKS: dict[str, str] = {"cohort": "cohort_findings.ipynb",
@@ -132,6 +134,7 @@ def execute_notebook(template: str | Path, executed: str | Path, parameters: Map
       ``executed`` (``.<stem>.partial.ipynb``) and is renamed to ``executed`` when papermill
       returns, whether the notebook succeeded or failed: a killed run never leaves a
       half-executed notebook under the final name. ``executed``'s folder is created.
+    - Before the rename, paths and warnings are scrubbed from it (`run_scrubber`).
     - A kernel that dies before it starts ("Kernel died before replying to kernel_info", two
       kernels racing for a port) is started again, up to three attempts in all.
     - When ``html`` is given and ``executed`` exists (also after a failing cell, so the page
@@ -167,6 +170,7 @@ def execute_notebook(template: str | Path, executed: str | Path, parameters: Map
                                         None if cwd is None else Path(cwd))
     error = f"{name}: {value}" if failed_at else ""
     if partial.exists():
+        scrub_notebook(partial, run_scrubber(template, executed, parameters), executed.name)
         partial.replace(executed)
     page, problem = _render(executed, html, title)
     if problem is not None and not failed_at:
@@ -176,6 +180,27 @@ def execute_notebook(template: str | Path, executed: str | Path, parameters: Map
                        status="failed" if failed_at else "ok", error=error,
                        failed_at=failed_at, error_name=name, error_value=value,
                        duration=round(time.perf_counter() - started, 1))
+
+
+def run_scrubber(template: str | Path, executed: str | Path, parameters: Mapping[str, Any]
+                 ) -> Scrubber:
+    """The `Scrubber` for a notebook run: each absolute path among ``parameters`` becomes a
+    path relative to the executed notebook's folder when it lies in the folder above that
+    (the run's output), else ``<name>`` (``<store>``, ``<key>``, ``<data>``); the notebook
+    folder becomes ``<notebooks>``, and the Python, the home and the current folder are
+    replaced as `Scrubber` does. `scrub_notebook` applies it and drops standard-error output.
+    """
+    home = Path(executed).resolve().parent
+    places: dict[str | Path, str] = {Path(template).resolve().parent: "<notebooks>"}
+    for key, value in parameters.items():
+        if not isinstance(value, str) or not value or not Path(value).is_absolute():
+            continue
+        inside = len(home.parent.parts) > 2 and \
+            Path(value).resolve().is_relative_to(home.parent)
+        places[value] = Path(os.path.relpath(Path(value).resolve(), home)).as_posix() \
+            if inside else f"<{key}>"
+    places.setdefault(home, ".")
+    return Scrubber(places)
 
 
 def _render(executed: Path, html: str | Path | None, title: str
