@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -30,9 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
-for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                   ("TOKENIZERS_PARALLELISM", "false")):
-    os.environ.setdefault(_var, _val)
+from rmresearch.config import apply_offline_defaults  # noqa: E402
+
+apply_offline_defaults()
 
 COLUMNS = ("macro_f1", "kappa_primary", "valence_accuracy")
 

@@ -28,9 +28,9 @@ BENCH = ROOT / "bench"
 for _p in (str(ROOT / "src"), str(BENCH)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
-for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                   ("TOKENIZERS_PARALLELISM", "false"), ("MPLBACKEND", "Agg")):
-    os.environ.setdefault(_var, _val)
+from rmresearch.config import apply_offline_defaults  # noqa: E402
+
+apply_offline_defaults()
 
 SUITES = ("startup", "ingest", "coding", "topics", "report", "dask")
 

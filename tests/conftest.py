@@ -16,12 +16,10 @@ import pandas as pd
 import pytest
 
 from rmresearch.analysis import coded_segments
+from rmresearch.config import apply_offline_defaults
 from rmresearch.store import ProjectStore
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+apply_offline_defaults()  # also done by `import rmresearch`; said here for the test process
 # One embedding cache per test session, shared with notebook kernels and batch workers.
 os.environ.setdefault("RMRESEARCH_CACHE_DIR", tempfile.mkdtemp(prefix="rmresearch-cache-"))
 

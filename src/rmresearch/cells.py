@@ -29,13 +29,14 @@ keep the text exactly as it is.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["TRIGGERS", "PREFIX", "safe_cell", "restore_cell", "safe_frame", "restore_frame",
-           "append_row", "write_frame"]
+__all__ = ["TRIGGERS", "PREFIX", "safe_cell", "restore_cell", "safe_frame", "safe_csv",
+           "restore_frame", "append_row", "write_frame"]
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 PREFIX = "'"
@@ -117,6 +118,15 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     new row with a live ``=1``). `restore_frame` does not turn them back.
     """
     return _map_frame(df, _csv_cell)
+
+
+def safe_csv(df: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> Path:
+    """Write ``df`` as CSV (UTF-8, ``\n`` line ends, no index) to ``path`` atomically, every
+    cell made safe by `safe_frame`: the one way rmresearch writes a CSV a person may open."""
+    from .atomic import atomic_write_text
+
+    text = safe_frame(df).to_csv(index=False, lineterminator="\n", float_format=float_format)
+    return atomic_write_text(path, text)
 
 
 def restore_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -293,10 +293,10 @@ def test_any_other_error_in_the_notebook_is_a_failed_run(name: str) -> None:
     from rmresearch.feedback.run import notebook_error, project_error_class
 
     assert project_error_class(name) is None
-    error = notebook_error(name, "boom", "/work/nb.ipynb")
+    error = notebook_error(name, "boom", "out/notebook/nb.ipynb")
     assert type(error) is FeedbackRunError and error.exit_code == 1
     assert str(error) == (f"the feedback notebook stopped ({name}: boom); the partly run "
-                          "notebook is /work/nb.ipynb.")
+                          "notebook is out/notebook/nb.ipynb.")
 
 
 @pytest.mark.parametrize("ename, exit_code", [("StoreError", 2), ("PseudonymKeyError", 2),

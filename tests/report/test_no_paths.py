@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -46,7 +48,7 @@ def published(tmp_path_factory) -> dict[str, Path]:
 def _needles(places: dict[str, Path]) -> dict[str, str]:
     """What must not appear in a published file, by what it is."""
     found = {name: str(places[name]) for name in ("base", "data", "store", "key", "out", "fb")}
-    found.update({"python": sys.prefix, "home": str(Path.home()), "temp": "/tmp/"})
+    found.update({"python": sys.prefix, "home": str(Path.home()), "temp": tempfile.gettempdir() + os.sep})
     user = getpass.getuser()
     if len(user) >= 4 and user.lower() not in COMMON_USERS:
         found["user"] = user

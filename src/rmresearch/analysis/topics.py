@@ -30,8 +30,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from ..cells import safe_frame
-from ..atomic import atomic_write_text
+from ..cells import safe_csv
 from ..errors import TopicsError
 from ..lazy import module_getattr, publish
 
@@ -394,7 +393,5 @@ def write_topic_tables(result: TopicResult, folder: str | Path) -> dict[str, Pat
         json.dumps(list(docs), ensure_ascii=False) for docs in result.topics["representative"]])
     paths = {"topics": folder / "topics.csv", "assignments": folder / "assignments.csv"}
     for name, frame in (("topics", topics), ("assignments", result.assignments)):
-        text = safe_frame(frame).to_csv(index=False, lineterminator="\n",
-                            float_format=f"%.{PROBABILITY_DECIMALS}f")
-        atomic_write_text(paths[name], text)
+        safe_csv(frame, paths[name], float_format=f"%.{PROBABILITY_DECIMALS}f")
     return paths

@@ -20,13 +20,13 @@ _OUTPUTS = (".csv", ".parquet")
 
 def _write(codings, output: Path) -> None:  # codings: DataFrame
     from ..atomic import atomic_path
-    from ..cells import safe_frame
+    from ..cells import safe_csv
 
+    if output.suffix.lower() != ".parquet":
+        safe_csv(codings, output)
+        return
     with atomic_path(output) as tmp:
-        if output.suffix.lower() == ".parquet":
-            codings.to_parquet(tmp, index=False)
-        else:
-            safe_frame(codings).to_csv(tmp, index=False)
+        codings.to_parquet(tmp, index=False)
 
 
 def code_dask_command(

@@ -115,15 +115,12 @@ def agree(
                    f"trusted: {', '.join(auto) or 'none'}; review: "
                    f"{', '.join(rows.loc[rows['decision'] == 'review', 'code']) or 'none'}.")
     if output is not None:
-        from ..atomic import atomic_path
-        from ..cells import safe_frame
+        from ..cells import safe_csv
 
         for frame, path in ((table, output), (gates, output.with_name(output.stem + "_gate.csv"))):
             if frame is gates and frame.empty:
                 continue
-            with atomic_path(path) as tmp:
-                safe_frame(frame).to_csv(tmp, index=False, lineterminator="\n",
-                                         float_format="%.4f")
+            safe_csv(frame, path, float_format="%.4f")
             typer.echo(f"Wrote {path}")
 
 

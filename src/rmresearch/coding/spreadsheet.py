@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path
-from ..cells import safe_frame, write_frame
+from ..cells import safe_csv, write_frame
 from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed
 from .api import check_codebook_codable, code_segments
@@ -185,13 +185,13 @@ def code_spreadsheet(input_path: str | Path, output_path: str | Path,
 
 def _write(result: Any, path: Path, suffix: str) -> None:
     """Write the codings atomically, every cell made safe (`rmresearch.cells`)."""
-    with atomic_path(path) as tmp:
-        if suffix == ".csv":
-            safe_frame(result).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-        else:
-            import openpyxl
+    if suffix == ".csv":
+        safe_csv(result, path)
+        return
+    import openpyxl
 
-            book = openpyxl.Workbook()
-            book.active.title = "codings"
-            write_frame(book.active, result)
-            book.save(tmp)
+    with atomic_path(path) as tmp:
+        book = openpyxl.Workbook()
+        book.active.title = "codings"
+        write_frame(book.active, result)
+        book.save(tmp)

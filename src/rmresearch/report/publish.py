@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..atomic import atomic_path
-from ..cells import safe_frame
+from ..cells import safe_csv
 
 __all__ = ["Publisher", "write_table"]
 
@@ -40,8 +40,7 @@ def write_table(df: pd.DataFrame, stem: Path) -> list[Path]:
     """
     df = _flatten(df).reset_index(drop=True)
     csv_path, pq_path = stem.with_suffix(".csv"), stem.with_suffix(".parquet")
-    with atomic_path(csv_path) as tmp:
-        safe_frame(df).to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+    safe_csv(df, csv_path, float_format="%.6g")
     pq = df.copy()
     for col in pq.columns:
         kinds = {type(v) for v in pq[col].dropna()}
