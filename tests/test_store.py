@@ -66,7 +66,9 @@ def test_a_newer_segmenter_recuts_unchanged_files_and_keeps_every_coding(
         kept_id = st.segments()["segment_id"].iloc[0]
         # What an older segmenter left: no version recorded, and a cut the new one never makes.
         st.conn.execute("UPDATE documents SET segmenter = NULL")
-        st.conn.execute("INSERT INTO segments SELECT 'old-cut', doc_id, version, cohort, "
+        st.conn.execute("INSERT INTO segments (segment_id, doc_id, version, cohort, pair_id, "
+                        "source, stage, speaker, speaker_role, start, \"end\", text, time, "
+                        "doc_sha256) SELECT 'old-cut', doc_id, version, cohort, "
                         "pair_id, source, stage, speaker, speaker_role, 0, 5, 'Helen', time, "
                         "doc_sha256 FROM segments WHERE segment_id = ?", (kept_id,))
         st.add_human_codings(_coding("old-cut", "human:ana"))
@@ -165,3 +167,41 @@ def test_coders_and_their_latest_runs(mini_data: Path, tmp_path: Path) -> None:
         assert st.latest_machine_coder("model@") is None
         assert st.coder_latest_runs() == {"ensemble@old": old, "ensemble@new": new,
                                           "rules@1": rules, "human:ana": human}
+
+
+def test_roles_are_stored_beside_the_segments_and_a_humans_role_is_never_replaced(
+        mini_data: Path, tmp_path: Path) -> None:
+    """Discourse roles: missing after ingest, set by the role rules, replaced when the rules
+    change, never replaced over a human's."""
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        segs = st.segments()
+        assert segs["role"].isna().all() and segs["role_by"].isna().all()
+        todo = st.segments_needing_roles("rules@v1")
+        assert todo["segment_id"].tolist() == segs["segment_id"].tolist()
+        assert list(todo.columns) == ["segment_id", "text", "speaker_role", "source"]
+        first, second = segs["segment_id"].iloc[0], segs["segment_id"].iloc[1]
+        everything = segs[["segment_id"]].assign(role="finding")
+        assert st.set_roles(everything, "rules@v1") == len(segs)
+        assert st.segments_needing_roles("rules@v1").empty
+        assert st.set_roles(pd.DataFrame({"segment_id": [first], "role": ["heading"]}),
+                            "human:ana") == 1
+        # newer rules list every segment but the one a human decided, and cannot replace it
+        assert first not in set(st.segments_needing_roles("rules@v2")["segment_id"])
+        assert st.set_roles(everything.assign(role="question"), "rules@v2") == len(segs) - 1
+        after = st.segments().set_index("segment_id")
+        assert after.loc[first, "role"] == "heading" and after.loc[first, "role_by"] == "human:ana"
+        assert after.loc[second, "role"] == "question"
+        assert after.loc[second, "role_by"] == "rules@v2"
+
+
+def test_a_store_made_before_roles_gains_the_columns(mini_data: Path, tmp_path: Path) -> None:
+    path = tmp_path / "old.rmproj"
+    with ProjectStore.open(path) as st:
+        st.ingest(ingest_folder(mini_data))
+        n = len(st.segments())
+        st.conn.execute("ALTER TABLE segments DROP COLUMN role_by")
+        st.conn.execute("ALTER TABLE segments DROP COLUMN role")
+    with ProjectStore.open(path) as st:  # reopening adds them back, empty
+        segs = st.segments()
+        assert len(segs) == n and segs["role"].isna().all()

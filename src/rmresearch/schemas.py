@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .errors import RmResearchError
-from .vocabulary import AUTHOR_ROLES, SOURCES, SPEAKER_ROLES, VALENCES
+from .vocabulary import AUTHOR_ROLES, ROLES, SOURCES, SPEAKER_ROLES, VALENCES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -53,6 +53,10 @@ def schema(name: str):  # -> pa.DataFrameSchema
             "speaker_role": pa.Column(str, pa.Check.isin(SPEAKER_ROLES)),
             "start": pa.Column(int, pa.Check.ge(0)), "end": pa.Column(int, pa.Check.ge(0)),
             "text": pa.Column(str, pa.Check.str_length(min_value=1)),
+            # optional: the discourse role (`vocabulary.ROLES`) and who decided it (the role
+            # rules' label, or human:<name>); missing until a coding run decides it
+            "role": pa.Column(str, pa.Check.isin(ROLES), nullable=True, required=False),
+            "role_by": pa.Column(str, nullable=True, required=False),
         },
         "codings": {
             "segment_id": s, "code": s, "coder": pa.Column(str, pa.Check.str_length(min_value=1)),

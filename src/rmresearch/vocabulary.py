@@ -11,7 +11,7 @@ from typing import Any
 __all__ = [
     "LEVELS", "LEVEL_COLOURS", "VALENCES", "VALENCE_COLOURS", "VALENCE_LABELS",
     "VALENCE_WORDS", "valence_words", "SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES",
-    "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "CONGRUENCE", "CONGRUENCE_COLOURS", "ROLES", "FINDING",
+    "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "REPORTED", "SAID_KINDS", "CONGRUENCE", "CONGRUENCE_COLOURS", "ROLES", "FINDING",
     "FORM_STAGES", "SESSION_PATTERN", "session_number", "stage_key", "HUMAN_PREFIX",
     "is_human", "human_coder", "MACHINE_CODER",
 ]
@@ -51,6 +51,10 @@ SEEN_SOURCES: tuple[str, ...] = ("observation", "inspection")
 KIND_OF_SOURCE: dict[str, str] = {"interview": "said", "observation": "seen",
                                   "inspection": "seen", "journal": "journal",
                                   "staff_feedback": "staff"}
+#: the kind of a passage of interview notes in which the mentor reports what the leader said or
+#: did (a finding, not the mentor's question); it counts as said in private
+REPORTED = "reported"
+SAID_KINDS: tuple[str, ...] = ("said", REPORTED)
 #: congruence categories per pair and level, in display order
 CONGRUENCE: tuple[str, ...] = ("said and seen", "said in private only", "seen in public only",
                                "no evidence")

@@ -396,3 +396,24 @@ def test_analysis_words_are_the_vocabulary_and_schema_objects():
     assert schemas.SOURCES is vocabulary.SOURCES
     assert schemas.AUTHOR_ROLES is vocabulary.AUTHOR_ROLES
     assert schemas.SPEAKER_ROLES is vocabulary.SPEAKER_ROLES
+
+
+def test_only_findings_carry_a_machine_coders_levels() -> None:
+    """With a role column, the machine coder's codings of questions and headings are dropped;
+    a human's codings are kept whatever the role."""
+    segs = make_segments()
+    first = segs["segment_id"].iloc[0]
+    roles = segs.assign(role=["heading" if s == first else "finding" for s in segs["segment_id"]])
+    codings = make_codings()
+    machine = MACHINE
+    both = pd.concat([codings, pd.DataFrame([
+        dict(segment_id=first, code="symbolic", coder=machine, score=0.9, valence="positive",
+             evidence="x"),
+        dict(segment_id=first, code="symbolic", coder="human:ana", score=1.0,
+             valence="positive", evidence="x")])]).drop_duplicates(
+        ["segment_id", "code", "coder"], keep="last")
+    assert first in set(coded_segments(segs, both, machine)["segment_id"])
+    assert first not in set(coded_segments(roles, both, machine)["segment_id"])
+    assert first in set(coded_segments(roles, both, "human:ana")["segment_id"])
+    kept = coded_segments(roles, both, machine)
+    assert set(kept["role"]) == {"finding"}

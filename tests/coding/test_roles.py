@@ -173,3 +173,53 @@ def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad.roles = "roles-v99"
     with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v1' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
+
+
+def test_code_store_stores_each_segments_role_using_who_speaks(tmp_path) -> None:
+    """The store path decides roles with the speaker: a mentor's question in an interview is
+    a question, the leader's rhetorical one stays a finding; roles are kept across runs."""
+    from rmresearch.coding.project import code_store
+    from rmresearch.coding.roles import ROLE_RULES_LABEL, with_roles
+    from rmresearch.ingest import ingest_folder
+    from rmresearch.store import ProjectStore
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "int.txt").write_text(
+        "Mentor: Who sat on the last interview panel you chaired?\n"
+        "Leader: Why do our panels always look the same? I have asked HR twice.\n"
+        "Mentor: Our mentee told us he had stopped shortlisting alone.\n"
+        "Mentor: Thank you, see you next month.\n", encoding="utf-8")
+    (data / "manifest.csv").write_text(
+        "file,cohort,pair_id,source,author_role,stage,date,mentor,mentee\n"
+        "int.txt,C1,C1-P01,interview,mentor,session_1,2024-10-03,Ann Lee,Bo Ray\n",
+        encoding="utf-8")
+    store = tmp_path / "p.rmproj"
+    with ProjectStore.open(store) as st:
+        st.ingest(ingest_folder(data))
+    result = code_store(store, coder=_TextOnlyCoder())
+    with ProjectStore.open(store) as st:
+        segs = st.segments()
+    roles = dict(zip(segs["text"].str[:20], segs["role"]))
+    assert result["roles"] == len(segs) and set(segs["role_by"]) == {ROLE_RULES_LABEL}
+    assert roles["Who sat on the last "] == "question"
+    assert roles["Why do our panels al"] == "finding"
+    assert roles["Our mentee told us h"] == "finding"
+    assert roles["Thank you, see you n"] == "logistics"
+    assert code_store(store, coder=_TextOnlyCoder())["roles"] == 0  # decided once
+    # with_roles keeps stored roles and decides the missing ones
+    mixed = segs.assign(role=segs["role"].where(segs.index != 0))
+    filled = with_roles(mixed)
+    assert filled["role"].tolist() == segs["role"].tolist()
+    assert filled["role_by"].tolist() == segs["role_by"].tolist()
+
+
+class _TextOnlyCoder:
+    """A stand-in coder for store tests that need no model: codes nothing."""
+
+    coder_label = "stub@roles-test"
+
+    def code(self, segments, progress: bool = False):
+        from rmresearch.coding.frames import codings_frame
+
+        return codings_frame([])

@@ -408,3 +408,32 @@ def test_congruence_change_gaps_and_staff_view() -> None:
     assert staff.loc["individual", "n_staff_attention"] == 1
     assert fb.n_staff_notes == 1 and not fb.staff_quoted and fb.staff_quotes.empty
     assert fb.period["text"] == "2 sessions, January 2024 to February 2024"
+
+
+def test_mentor_reports_are_findings_and_thanks_or_process_are_not() -> None:
+    """In interview notes the mentor's report of what the leader said or did is evidence
+    (kind "reported", counted as said in private); the leader's thanks to the mentors, the
+    mentor's own process and questions are not, whatever level the coder gave them."""
+    coded, docs = _evidence_tables()
+    extra = pd.DataFrame([
+        ("r1", "P-int-1", "mentor", "departmental", "attention", 0.9,
+         "Our mentee was adamant that shortlisting should rest on merit alone, not on targets."),
+        ("t1", "P-int-1", "mentee", "individual", "positive", 0.9,
+         "Thank you both, you explained clearly what I did well and where I can improve."),
+        ("m1", "P-int-1", "mentor", "organisational", "positive", 0.8,
+         "I kept brief notes after each session and typed them up the same evening."),
+    ], columns=["segment_id", "doc_id", "speaker_role", "code", "valence", "score", "text"])
+    extra = extra.merge(docs[["doc_id", "source", "stage", "cohort", "pair_id"]], on="doc_id")
+    coded = pd.concat([coded, extra.assign(start=range(100, 103))], ignore_index=True)
+    ev = feedback.pair_evidence(coded, docs, "P")
+    kinds = dict(zip(ev["segment_id"], ev["kind"]))
+    assert kinds["r1"] == "reported" and "t1" not in kinds and "m1" not in kinds
+    assert "s1q" not in kinds and set(ev["role"]) == {"finding"}
+    reported = ev.set_index("segment_id").loc["r1"]
+    assert reported["where"] == "interview, as the mentor reported it, session 1, 10 Jan 2024"
+    fb = feedback.pair_feedback(coded, None, docs, "P")
+    cong = fb.congruence.set_index(["code", "valence"])
+    assert cong.loc[("departmental", "attention"), "status"] == "said in private only"
+    assert cong.loc[("departmental", "attention"), "said_quote"].startswith("Our mentee")
+    quotes = " ".join(fb.quotes["quote"])
+    assert "Thank you both" not in quotes and "typed them up" not in quotes

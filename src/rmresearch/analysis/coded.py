@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
-from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES, VALENCES,
+from ..vocabulary import (FINDING, FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES,
+                          VALENCES,
                           is_human, stage_key)
 
 __all__ = ["LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
@@ -96,7 +97,10 @@ def coded_segments(segments: pd.DataFrame, codings: pd.DataFrame,
         start, end, text`` ...) followed by ``code, coder, score, valence, evidence``. Codings
         of segments not in ``segments`` are dropped, so filtering ``segments`` filters the
         result. Sorted by ``segment_id`` then code in framework order. Segments with no level
-        have no row.
+        have no row. When ``segments`` has a ``role`` column (the discourse role, see
+        `rmresearch.coding.roles.with_roles`), a machine coder's codings of segments that are
+        not findings (questions, headings, thanks, method, logistics) are dropped: only findings
+        carry levels. A human coder's codings are kept whatever the role.
 
     Raises
     ------
@@ -116,6 +120,8 @@ def coded_segments(segments: pd.DataFrame, codings: pd.DataFrame,
               .drop_duplicates(["segment_id", "code"]))
     meta = segments.drop(columns=[c for c in CODING_COLUMNS if c in segments.columns])
     out = meta.merge(picked[["segment_id", *CODING_COLUMNS]], on="segment_id", how="inner")
+    if "role" in out.columns and chosen is not None and not is_human(chosen):
+        out = out[out["role"].isna() | (out["role"] == FINDING)]  # only findings carry levels
     return sort_coded(out)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from ..codebook import Codebook, default_codebook
 from ..faults import checkpoint
 
-__all__ = ["code_store", "human_training_items"]
+__all__ = ["code_store", "human_training_items", "assign_roles"]
 
 
 def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any = None,
@@ -33,7 +33,8 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
     dict
         ``coder``, ``coded`` (segments coded now), ``codings`` (rows written), ``skipped``
         (segments this coder had already seen), ``human_examples``, ``run_id`` (None when
-        nothing was new).
+        nothing was new), ``roles`` (segments whose discourse role was decided now, see
+        `assign_roles`).
 
     Notes
     -----
@@ -45,18 +46,45 @@ def code_store(path: str | Path, codebook: Codebook | None = None, *, coder: Any
 
     cb = codebook or default_codebook()
     with ProjectStore.open(path) as st:
+        roles = assign_roles(st)
         segments = st.segments()
         human = human_training_items(st, cb, segments) if coder is None and use_human else []
         label = coder.coder_label if coder is not None else _default_label(cb, human)
         todo = _not_seen(st, segments, label)
         result = {"coder": label, "coded": len(todo), "skipped": len(segments) - len(todo),
-                  "human_examples": len(human), "codings": 0, "run_id": None}
+                  "human_examples": len(human), "codings": 0, "run_id": None, "roles": roles}
         if len(todo) == 0:
             return result  # nothing new: the coder is not even fitted
         if coder is None:
             coder, todo = _fit_default(st, segments, todo, cb, human, result)
         _code_and_store(st, todo, cb, coder, result, progress)
     return result
+
+
+def assign_roles(store: Any) -> int:
+    """Decide and store the discourse role of every current segment that has none, or whose
+    role came from other role rules (`rmresearch.coding.roles`); roles a human gave are kept.
+
+    The role uses the segment's text, who speaks (``speaker_role``) and its source, so a
+    mentor's question in an interview is a question and the leader's stays a finding.
+
+    Parameters
+    ----------
+    store : ProjectStore
+        An open project store.
+
+    Returns
+    -------
+    int
+        The number of segments whose role was stored now.
+    """
+    from .roles import ROLE_RULES_LABEL, discourse_roles
+
+    todo = store.segments_needing_roles(ROLE_RULES_LABEL)
+    if len(todo) == 0:
+        return 0
+    roles = todo[["segment_id"]].assign(role=discourse_roles(todo))
+    return store.set_roles(roles, ROLE_RULES_LABEL)
 
 
 def human_training_items(store: Any, codebook: Codebook, segments: Any = None) -> list[Any]:

@@ -24,307 +24,37 @@ of the rules shows as a new coder label.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
-from ..vocabulary import FINDING, ROLES
+from ..vocabulary import FINDING
+from .role_rules import (ABOUT_MENTORING, HEADING, LOGISTICS, METHOD, QUESTION,
+                         is_about_mentoring, is_heading, is_logistics, is_method,
+                         is_question, speaker_of)
 
-__all__ = ["ROLE_RULES_VERSION", "discourse_role", "discourse_roles", "is_finding"]
+__all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
+           "is_finding", "with_roles"]
 
 ROLE_RULES_VERSION = "roles-v1"
-
-QUESTION, ABOUT_MENTORING, METHOD, LOGISTICS, HEADING = ROLES[1:]
-
-_I = re.IGNORECASE
-_LEADER_SPEAKERS = frozenset({"mentee", "staff", "respondent"})
-_SPEAKER_PREFIX = re.compile(
-    r"^\s*(?P<who>mentor|interviewer|prompt|probe|q|m|mentee|leader|respondent|participant|staff|a|r|l)"
-    r"\s*(?:\d+\s*)?(?:[:>]|\s[-\u2013]\s)\s*", _I)
-_PREFIX_ROLE = {"mentor": "mentor", "prompt": "mentor", "probe": "mentor", "interviewer": "mentor", "q": "mentor", "m": "mentor",
-                "mentee": "mentee", "leader": "mentee", "l": "mentee", "a": "respondent",
-                "r": "respondent", "respondent": "respondent", "participant": "respondent",
-                "staff": "staff"}
-
-# ------------------------------------------------------------------ headings and labels
-_HEADING_WORDS = frozenset("""
-findings finding summary themes theme key notes note session sessions appendix annex section
-part action actions plan table figure level levels next steps step good practice areas area
-requiring attention recommendations recommendation introduction background method methods
-methodology conclusion conclusions overview contents agenda minutes journal reflective
-reflections reflection transcript interview observation observations inspection visual
-feedback report purpose objectives aims outcomes progress update updates date attendees
-present apologies individual departmental organisational symbolic context executive
-board paper evaluation discussion limitations learning lessons learnt learned other
-comments comment questions question general further information details pair cohort
-mentor mentee mentoring reverse programme field week visit meeting of and the for to
-on in a an from with by at v vs
-""".split())
-_SMALL_WORDS = frozenset("of and the for to on in a an from with by at or vs v per".split())
-_NUMBERED = re.compile(
-    r"^(?:appendix|annex|section|part|action|table|figure|fig\.?|level|session|q|question|"
-    r"item|theme|recommendation|objective|step|stage|indicator|chapter|week|day|meeting|"
-    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|no\.?)\s*"
-    r"(?:[0-9]+[0-9.]*[a-z]?|[ivx]+|[a-h])\b[.)]?", _I)
-_LIST_MARK = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)*[.)]?|[a-h][.)]|[ivx]+[.)])\s+", _I)
-_DATE_PART = re.compile(
-    r"^(?:[0-9]{1,4}(?:[/.-][0-9]{1,4})*|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
-    r"(?:\s+[0-9/]+)?|[0-9]{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}(?:\s+[0-9]{4})?|"
-    r"[a-z]{3,9}\s+[0-9]{4}|(?:19|20)[0-9]{2}(?:/[0-9]{2,4})?)$", _I)
-_VERBISH = re.compile(
-    r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|will|would|can|could|"
-    r"should|may|might|must|shall|i|we|she|he|they|it's|isn't|aren't|wasn't|weren't|"
-    r"don't|doesn't|didn't|not|no|never|n't|only|said|says|told|rose|fell|grew|went|got|"
-    r"made|took|gave|saw|met|ran|held|led|won|chose|came|became|felt|kept|left|lost|put|sat|"
-    r"spoke|stood|thought|wrote|began|brought|found|remains|stays|shows)\b|\w{3,}ed\b|%", _I)
-_TITLED = re.compile(r"^(?:appendix|annex|section|part|table|figure|indicator|chapter|level|"
-                     r"session|theme|case study|[0-9]+(?:\.[0-9]+)+)\s*(?:[0-9]+[0-9.]*[a-z]?|"
-                     r"[ivx]+|[a-h])?\b[.)]?\s*(?:[:\u2013-]\s*)?", _I)
-_ENDS_NUMBERED = re.compile(r"\b(?:session|visit|meeting|week|day|pair|cohort|interview|"
-                            r"observation|inspection|form|part|round)\s+[0-9]+[a-z]?$", _I)
-_SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s*")
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z][A-Za-z'\u2019.-]*|[0-9][0-9/.:-]*", text)
-
-
-def _is_label_part(part: str) -> bool:
-    """One piece of a heading (split at dashes and colons): a numbered label, a date, title
-    case, or words that headings are made of."""
-    part = part.strip(" ()[]*#\t")
-    if not part:
-        return True
-    if _NUMBERED.match(part) and len(_words(part)) <= 6:
-        return True
-    if _DATE_PART.match(part):
-        return True
-    if len(_words(part)) <= 5 and _ENDS_NUMBERED.search(part):
-        return True
-    words = [w.lower().strip(".'") for w in _words(part)]
-    if words and all(w in _HEADING_WORDS or w[:1].isdigit() for w in words):
-        return True
-    content = [w for w in _words(part) if w.lower() not in _SMALL_WORDS]
-    return len(content) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in content)
-
-
-def _is_heading(text: str) -> bool:
-    """Short, without a finished sentence or a verb, and made of label-like parts."""
-    raw = text.strip().lstrip("#*- ").strip()
-    body = _LIST_MARK.sub("", raw)
-    words = _words(body)
-    if not words or len(words) > 10 or re.search(r"[.!?;,]\s*$", body.rstrip(")*")):
-        return False
-    if _VERBISH.search(_NUMBERED.sub("", body)):
-        return False
-    if body.endswith(":") and len(words) <= 6:
-        return True
-    titled = _TITLED.match(raw)
-    rest = raw[titled.end():] if titled else ""
-    if rest and len(_words(rest)) <= 6 and not re.search(r"[0-9]", rest):
-        return True  # a numbered label and its title ("Table 2. Scores by site")
-    return all(_is_label_part(p) for p in _SEPARATORS.split(body.rstrip(":")))
-
-
-# ------------------------------------------------------------------ logistics, pleasantries
-_LOGISTICS = re.compile(
-    r"^(?:hi|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|cheers|best wishes|"
-    r"kind regards|warm regards|speak soon|see you|take care|welcome back|happy (?:new year|"
-    r"christmas|easter|holidays|birthday|friday)|(?:nice|good|lovely|great) to (?:(?:see|meet|"
-    r"hear from|catch up with) (?:you|everyone|you all)\b|catch up\b)|hope (?:you|all)|enjoy (?:your|the)|apologies for|sorry (?:I'm|I am|"
-    r"for|to have|I was|we)|running late|room booked|rebooked|rescheduled|postponed|"
-    r"cancelled|reminder:|out of office|sorry\b(?! to say| but)|please (?:complete|return|fill "
-    r"in|send)\b[^.!?]*\bform|n\.?b\.? next (?:session|meeting)|next (?:session|meeting)\s*(?::|is|"
-    r"will be|on|at|moved|(?:mon|tues|wednes|thurs|fri)day))", _I)
-_LOGISTICS_ANY = re.compile(
-    r"\b(?:(?:re)?book(?:ed|ing)? (?:a |the )?room|room (?:is )?booked|reschedul\w*|"
-    r"postpon\w*|calendar invite|diary (?:invite|clash)|teams (?:link|call|invite)|"
-    r"zoom (?:link|call)|send (?:me|you|over) the (?:slides|link|invite|notes|agenda)|"
-    r"move (?:it |us |this |the \w+ )?to (?:teams|zoom|monday|tuesday|wednesday|thursday|"
-    r"friday|next week)|see you (?:next|on|at|then|tomorrow|soon|in)|speak soon|"
-    r"send (?:you |me |round |out )?(?:the |an? )?(?:teams |calendar |diary )?invites?\b|"
-    r"^I'?ll (?:send|bring|forward|circulate|email) (?:you |over |round )?(?:the |my |a )?"
-    r"(?:invite|link|notes|slides|agenda|dates|form)\b|can we (?:swap|move|change|rearrange|"
-    r"push|shift)\b|"
-    r"(?:shall|should) we (?:stop|leave it|call it|wrap up|finish)|stop there for today|"
-    r"over ?ran\b|running (?:late|over)|(?:is|are) asked to (?:note|approve|receive|endorse|"
-    r"discuss)|for information only|(?:are|is) (?:provided|attached|included|set out) (?:at|in) "
-    r"(?:appendix|annex)|please find attached|the (?:car )?park(?:ing)?\b)", _I)
-
-
-def _is_logistics(text: str) -> bool:
-    return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text))
-
-
-# ------------------------------------------------------------------ questions and prompts
-_PROMPT = re.compile(
-    r"^(?:tell me (?:about|more|how|what|why|who|when|where)|talk me through|walk me through|"
-    r"describe\b|give me an example|say (?:a bit )?more|can you (?:tell|describe|say|think|"
-    r"give|explain|remember|recall|talk)|could you (?:tell|describe|say|give|explain|talk)|"
-    r"i(?:'d| would) (?:like|love) (?:you )?to (?:hear|know|ask)|i wonder(?:ed)? (?:if|whether) "
-    r"you|n\.?b\.? ask|note to self:? ask|remember to ask|to ask (?:next|about)|"
-    r"ask (?:him|her|them|about|whether|if|how|what|who|why)\b|follow up (?:on|with|next)|"
-    r"q(?:uestion)? for next (?:time|session))", _I)
-_INTERROGATIVE = re.compile(
-    r"^(?:how|what|why|who|whom|whose|where|when|which|is|are|was|were|do|does|did|have|has|"
-    r"had|can|could|would|will|should|shall|may|might|in what way|to what extent)\b", _I)
-_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you've|you're|you'd)\b", _I)
-_FIRST_SINGULAR = re.compile(r"\b(?:I|my|me|mine|I'm|I've|I'd|I'll|myself)\b")
-
-
-def _last_sentence(text: str) -> str:
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    return parts[-1] if parts else text
-
-
-def _is_question(text: str, speaker: str | None) -> bool:
-    """A mentor's question or prompt (never when the leader or staff are speaking)."""
-    if speaker in _LEADER_SPEAKERS:
-        return False
-    if _PROMPT.match(text):
-        return True
-    last = _last_sentence(text)
-    if not re.search(r"\?[\s\"'\u201d)]*$", last) or "??" in last:
-        return False
-    if speaker == "mentor":
-        return True
-    if _SECOND_PERSON.search(last):
-        return True
-    starts_well = last[:1].isupper() or last[:1] in "\"'\u201c("
-    return bool(starts_well and _INTERROGATIVE.match(last.lstrip("\"'\u201c("))
-                and not _FIRST_SINGULAR.search(last) and len(_words(text)) <= 30)
-
-
-# ------------------------------------------------------------------ about the mentoring
-_MENTORING = (r"(?:\b(?:my|our|both|two|all) (?:co-?)?mentors?|(?:reverse )?mentoring|"
-              r"\b(?:the|this|our|these) (?:reverse mentoring )?(?:programme|program|scheme|"
-              r"sessions?|pairing|cohort|facilitators?|programme (?:lead|team)|course|"
-              r"workshops?|mentors?))")
-_PRAISE = (r"(?:brilliant|amazing|fantastic|outstanding|wonderful|excellent|great|superb|"
-           r"generous|patient|kind|honest|inspiring|inspirational|supportive|helpful|"
-           r"invaluable|insightful|thoughtful|well (?:prepared|structured|organised|run)|"
-           r"discreet|fair|a (?:privilege|pleasure|joy|gift)|so easy to talk to|"
-           r"(?:the )?(?:most|really|very|so|incredibly|hugely) (?:useful|valuable|helpful|"
-           r"uncomfortable|worthwhile|rewarding|powerful)|worthwhile|rewarding|eye[- ]opening|"
-           r"life[- ]changing|transformative)")
-_THANKS = re.compile(
-    r"^(?:a (?:big|huge|massive) )?(?:thank you|thanks|many thanks|huge thanks)\b"
-    r"|^(?:i|we)(?:'d| would)? (?:like to|want to|must|wanted to) (?:say )?thank\b"
-    r"|^(?:i am|i'm|we are|we're) (?:so |really |very |truly |hugely )?(?:grateful|thankful)",
-    _I)
-_THANKS_TO_OTHER = re.compile(
-    r"^[^.!?]*?\b(?:to|thank)\s+(?!you\b|both\b|all\b|everyone\b|(?:my|our|the) (?:co-?)?"
-    r"(?:mentors?|mentees?|programme|scheme|team|cohort|facilitators?)\b)[\w.]+"
-    r"[^.!?]*?(?:\bfor\s+(?:\w+ly\s+)?\w+ing\b|,?\s+who\s+\w+)", _I)
-_ABOUT = [re.compile(p, _I) for p in (
-    _MENTORING + r"\b[^.;!?]{0,40}\b(?:was|were|is|are|has been|have been|'ve been|felt|"
-    r"feels)\b[^.;!?]{0,25}\b" + _PRAISE + r"\b",
-    r"\byou(?: (?:both|two|all))?(?: have|'ve)(?: both| all)? been\b[^.;!?]{0,20}\b" + _PRAISE,
-    r"\b(?:it (?:was|has been)|what) a (?:privilege|pleasure|joy)\b",
-    r"\b(?:your|you(?:r)? both(?:'s)?) (?:challenge|questions|feedback|honesty|patience|"
-    r"support|time|kindness|insight|guidance|advice|perspective|encouragement|openness)\b"
-    r"[^.;!?]{0,40}\b(?:was|were|has been|have been|meant|made|helped|gave)\b",
-    r"\b(?:I|we) (?:learned|learnt|gained|took away) (?:so much|a lot|a great deal|loads) "
-    r"from (?:you|my mentor|our mentor|my mentee|the programme|the sessions)\b",
-    r"\b(?:you|my mentor|our mentor|the mentors) (?:made it|always made me|made me feel) "
-    r"(?:easy|safe|comfortable|welcome)",
-    r"\b(?:programme|scheme|sessions|mentoring) (?:gave|has given|have given) (?:me|us) "
-    r"(?:the |a |an )?(?:confidence|space|time|chance|opportunity|courage|permission|"
-    r"new perspective|safe space)",
-    r"\b(?:build|built|building|establish|established|establishing|develop|developed|"
-    r"developing)(?: a| an| some| the)? (?:(?:good|real|genuine|strong) )?(?:trust and "
-    r"(?:a )?)?(?:rapport|relationship)\b",
-)]
-_OWN_RELATIONSHIP = re.compile(r"^(?:I|we|my|our)\b|\b(?:between us|with (?:my|our) "
-                               r"(?:mentor|mentee)s?)\b", _I)
-_THIRD_PERSON = re.compile(r"\b(?:she|he|her team|his team|their team|staff|the team)\b", _I)
-
-
-def _is_about_mentoring(text: str) -> bool:
-    """Thanks or praise addressed to the mentors or the programme, or the mentoring
-    relationship itself (never when the leader's practice with others is reported)."""
-    if _THANKS.match(text):
-        return not _THANKS_TO_OTHER.match(text)
-    if _THIRD_PERSON.search(text):
-        return False
-    if re.search(r"\brapport\b", text, _I) or _ABOUT[-1].search(text):
-        return bool(_OWN_RELATIONSHIP.search(text))
-    return any(p.search(text) for p in _ABOUT[:-1])
-
-
-# ------------------------------------------------------------------ the mentor's method
-_METHOD = [re.compile(p, _I) for p in (
-    r"\b(?:I|we) (?:kept|keep|made|make|took|take|wrote|write|typed|jotted) (?:up )?"
-    r"(?:brief |detailed |short |field |my |our |some |a few |the )*(?:notes|a (?:reflective )?"
-    r"(?:journal|diary|log))\b",
-    r"\b(?:kept|keep|keeping) a (?:reflective )?(?:journal|diary|log)\b",
-    r"\bwrote (?:up|down) (?:my|our|the|his|her|their)\b",
-    r"\b(?:agreed|set|set out|discussed|drew up) (?:some |the |our )?ground rules\b",
-    r"\bground rules\b",
-    r"\b(?:agreed|explained|promised|to (?:protect|keep|preserve|maintain)|kept|keeping) "
-    r"(?:\w+ )?(?:confidentiality|anonymity)\b",
-    r"\b(?:anonymised|pseudonymised|removed (?:all )?(?:the )?names from) (?:my|our|the) "
-    r"notes\b",
-    r"\b(?:I|we) (?:used|use|using) (?:a |the |our |my )?(?:\w+ )?(?:checklist|template|prompts|"
-    r"framework|four levels|observation (?:sheet|form)|form)\b",
-    r"\bwith a checklist\b",
-    r"\b(?:recorded|transcribed|audio[- ]record\w*) (?:the|our|each|every)? ?"
-    r"(?:session|sessions|conversation|conversations|interview|interviews)\b",
-    r"\b(?:compared|checked|shared) (?:our |my )?notes\b",
-    r"^(?:I|we) (?:observed|shadowed|sat in on|spent (?:the|a|an|one|two) \w+ (?:session )?"
-    r"shadowing)\b",
-    r"\b(?:agreed|arranged|planned) (?:that )?I (?:would|could|should|might) (?:observe|shadow|"
-    r"sit in|interview)\b",
-    r"\bwrote up (?:each|every|the|my|our) (?:session|meeting|visit|observation)s?\b",
-    r"^(?:I|we) (?:plan|planned|intend|intended|am going|are going|hope) to (?:observe|"
-    r"shadow|sit in|interview|inspect|walk round)\b",
-    r"^(?:I|we) (?:read|reviewed|looked at|went through|checked) (?:the|their|her|his) "
-    r"(?:last |latest |recent )?\w*\s?(?:survey|wres|report|reports|data|minutes|policy|"
-    r"policies|noticeboards?|website|figures)\b",
-    r"^(?:I|we) asked (?:\w+ )?(?:members of staff|staff|colleagues|people|nurses|"
-    r"porters|doctors|team members)\b",
-)]
-# What turns a method sentence into a finding: something seen, said or judged.
-_REPORTS = re.compile(
-    r"\b(?:she|he|they|noticed|saw|heard|said|says|told|found|find|only|never|nobody|"
-    r"no one|none|not|n't|every|all|but|although|though|whereas|white|black|bme|bame|"
-    r"minority|ethnic\w*|racis\w*|race|women|men|female|male|disab\w*|interrupt\w*|"
-    r"ignored|excluded|praised|which|where|who|whom|because|how|whether|(?:observed|noted|"
-    r"noticed|saw|found|felt|thought|learned|learnt) that)\b", _I)
-
-
-def _is_method(text: str) -> bool:
-    return (any(p.search(text) for p in _METHOD) and not _REPORTS.search(text)
-            and len(_words(text)) <= 30)
+#: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
+ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
 
 # ------------------------------------------------------------------ the role of a segment
-def _speaker(text: str, speaker_role: str | None, source: str | None) -> tuple[str, str | None]:
-    """The text without a speaker prefix, and who speaks: the prefix, else ``speaker_role``,
-    else staff for staff feedback, else None (unknown)."""
-    m = _SPEAKER_PREFIX.match(text)
-    if m and text[m.end():].strip():
-        return text[m.end():].strip(), _PREFIX_ROLE[m.group("who").lower()]
-    role = str(speaker_role).lower() if speaker_role else None
-    if role in (None, "unknown", "none", "nan", ""):
-        role = "staff" if source == "staff_feedback" else None
-    return text, role
-
-
 @lru_cache(maxsize=65536)
 def _role(text: str, speaker_role: str | None, source: str | None) -> str:
-    body, speaker = _speaker(" ".join(text.split()), speaker_role, source)
+    body, speaker = speaker_of(" ".join(text.split()), speaker_role, source)
     if not body:
         return FINDING
-    if _is_heading(body):
+    if is_heading(body):
         return HEADING
-    if _is_logistics(body):
+    if is_logistics(body):
         return LOGISTICS
-    if _is_question(body, speaker):
+    if is_question(body, speaker):
         return QUESTION
-    if _is_about_mentoring(body):
+    if is_about_mentoring(body):
         return ABOUT_MENTORING
-    if _is_method(body):
+    if is_method(body):
         return METHOD
     return FINDING
 
@@ -389,3 +119,31 @@ def discourse_roles(segments_df: Any) -> Any:
 def is_finding(segments_df: Any) -> Any:
     """Boolean Series: the rows of ``segments_df`` whose role is a finding."""
     return discourse_roles(segments_df) == FINDING
+
+
+def with_roles(segments_df: Any) -> Any:
+    """``segments_df`` with every segment's discourse role: the stored one where there is one
+    (``role``, decided by ``role_by``), else the rules' (`discourse_roles`).
+
+    Parameters
+    ----------
+    segments_df : DataFrame
+        A segments table (``text``; ``speaker_role``, ``source``, ``role``, ``role_by`` used
+        when present), e.g. `ProjectStore.segments`.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``role`` (one of `vocabulary.ROLES`, never missing) and ``role_by``
+        (`ROLE_RULES_LABEL` where the rules decided now).
+    """
+    out = segments_df.copy()
+    if "role" not in out.columns:
+        out["role"] = None
+    if "role_by" not in out.columns:
+        out["role_by"] = None
+    missing = out["role"].isna().to_numpy()
+    if missing.any():
+        out.loc[missing, "role"] = discourse_roles(out.loc[missing])
+        out.loc[missing, "role_by"] = ROLE_RULES_LABEL
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocabulary import CONGRUENCE, KIND_OF_SOURCE, LEVELS, valence_words
-from .evidence import FINDING_VALENCES, passages
+from .evidence import FINDING_VALENCES, of_kind, passages
 from .findings import pick_quotes
 
 __all__ = ["STATUS", "congruence_detail"]
@@ -76,7 +76,7 @@ def congruence_detail(evidence: pd.DataFrame, documents: pd.DataFrame | None = N
     for code in LEVELS:
         for val in FINDING_VALENCES:
             cell = evidence[(evidence["code"] == code) & (evidence["valence"] == val)]
-            said, seen = cell[cell["kind"] == "said"], cell[cell["kind"] == "seen"]
+            said, seen = of_kind(cell, "said"), of_kind(cell, "seen")
             status = _status(len(said) > 0, len(seen) > 0)
             rows.append({
                 "code": code, "valence": val, "finding": valence_words(val),

@@ -9,8 +9,11 @@ Pure functions over the project tables (nothing here reads or writes files). Sta
 
 Kinds of evidence (column ``kind``, from `rmresearch.vocabulary.KIND_OF_SOURCE`):
 
-- ``said``: the leader's own words in a one-to-one interview (passages the *mentor* spoke in
-  an interview are left out: a question is not evidence about the leader);
+- ``said``: the leader's own words in a one-to-one interview;
+- ``reported``: the mentor's report, in interview notes, of what the leader said or did
+  (counted with ``said``: it was said in private). The mentor's own questions, thanks and
+  process are no evidence: only segments whose discourse role is a finding are kept
+  (`rmresearch.coding.roles`);
 - ``seen``: what was seen in public: observation of the leader in meetings, or a visual
   inspection of the department;
 - ``journal``: the mentor's or the leader's reflective journal;
@@ -30,14 +33,18 @@ import pandas as pd
 
 from ..analysis.coded import require_columns
 from ..errors import InputError, join_allowed
-from ..vocabulary import KIND_OF_SOURCE, LEVELS, VALENCES, session_number
+from ..coding.roles import with_roles
+from ..vocabulary import (FINDING, KIND_OF_SOURCE, LEVELS, REPORTED, SAID_KINDS, SAID_SOURCES,
+                          VALENCES, session_number)
 
 __all__ = ["KINDS", "MENTOR_KINDS", "KIND_OF_SOURCE", "FINDING_VALENCES", "LEVEL_ABOUT",
            "known_pairs", "check_pair", "pair_documents", "with_sessions", "pair_evidence",
-           "mentor_evidence", "passages", "source_label", "parse_day"]
+           "mentor_evidence", "passages", "source_label", "parse_day", "of_kind",
+           "REPORTED_LABEL"]
 
-KINDS = ("seen", "said", "journal", "staff")  # also the order quotes are picked in
-MENTOR_KINDS = ("seen", "said", "journal")
+KINDS = ("seen", "said", REPORTED, "journal", "staff")  # also the order quotes are picked in
+MENTOR_KINDS = ("seen", "said", REPORTED, "journal")
+REPORTED_LABEL = "interview, as the mentor reported it"
 #: the valences a finding can have: good practice and areas requiring attention (a passage
 #: described without judgement is counted in the profile, but is no finding)
 FINDING_VALENCES = tuple(v for v in VALENCES if v != "neutral")
@@ -144,11 +151,14 @@ def pair_evidence(coded: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd
     DataFrame
         One row per (segment, level) of the pair, every column of ``coded`` plus:
         ``date`` (ISO date of the document, str or None), ``author_role`` (str),
-        ``kind`` (``said``/``seen``/``journal``/``staff``), ``source_label`` (plain words:
-        "interview", "observation", "inspection", "mentor's journal", "leader's journal",
-        "staff feedback"), ``session`` (Int64, from ``stage`` ``session_N``; NA otherwise) and
-        ``where`` (e.g. "interview, session 2, 5 Dec 2020"). Interview passages spoken by the
-        mentor and sources of no kind (evaluation forms) are left out. Sorted by session, date,
+        ``role`` (the discourse role, always ``finding`` here), ``kind``
+        (``said``/``reported``/``seen``/``journal``/``staff``), ``source_label`` (plain words:
+        "interview", "interview, as the mentor reported it", "observation", "inspection",
+        "mentor's journal", "leader's journal", "staff feedback"), ``session`` (Int64, from ``stage`` ``session_N``; NA otherwise) and
+        ``where`` (e.g. "interview, session 2, 5 Dec 2020"). Segments that are not findings
+        (questions, thanks and praise of the mentors, method, logistics, headings: the stored
+        ``role``, else `rmresearch.coding.roles.with_roles`) and sources of no kind
+        (evaluation forms) are left out. Sorted by session, date,
         doc_id, position in the document, then level.
     """
     require_columns(coded, ["segment_id", "doc_id", "pair_id", "source", "stage", "text",
@@ -158,13 +168,13 @@ def pair_evidence(coded: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd
     rows = coded[coded["pair_id"].astype(str) == pair].drop(
         columns=[c for c in ("date", "author_role") if c in coded.columns])
     rows = rows.merge(docs, on="doc_id", how="left")
-    if "speaker_role" in rows.columns:
-        rows = rows[~((rows["source"] == "interview") & (rows["speaker_role"] == "mentor"))]
-    rows = rows.assign(kind=rows["source"].map(KIND_OF_SOURCE))
+    rows = with_roles(rows)
+    rows = rows[rows["role"] == FINDING]
+    rows = rows.assign(kind=_kinds(rows))
     rows = rows[rows["kind"].notna()].copy()
     rows["author_role"] = rows["author_role"].fillna("")
-    rows["source_label"] = [source_label(s, a) for s, a in
-                            zip(rows["source"], rows["author_role"])]
+    rows["source_label"] = [REPORTED_LABEL if k == REPORTED else source_label(s, a) for s, a, k
+                            in zip(rows["source"], rows["author_role"], rows["kind"])]
     rows["session"] = _sessions(rows["stage"])
     rows["where"] = [_where(lab, ses, day) for lab, ses, day in
                      zip(rows["source_label"], rows["session"], rows["date"])]
@@ -175,6 +185,23 @@ def pair_evidence(coded: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd
     rows["_d"] = rows["date"].fillna("")
     out = rows.sort_values(["_s", "_d", "doc_id", "_p", "_l"], kind="mergesort")
     return out.drop(columns=["_s", "_l", "_p", "_d"]).reset_index(drop=True)
+
+
+def _kinds(rows: pd.DataFrame) -> pd.Series:
+    """The kind of evidence of each row: its source's, except that what the mentor wrote or
+    said in an interview (a finding, by now) is the mentor's report of the leader."""
+    kinds = rows["source"].map(KIND_OF_SOURCE)
+    if "speaker_role" in rows.columns:
+        by_mentor = rows["source"].isin(SAID_SOURCES) & (rows["speaker_role"] == "mentor")
+        kinds = kinds.mask(by_mentor, REPORTED)
+    return kinds
+
+
+def of_kind(evidence: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The rows of ``evidence`` of ``kind``; ``said`` includes the mentor's reports
+    (`vocabulary.SAID_KINDS`)."""
+    kinds = SAID_KINDS if kind == "said" else (kind,)
+    return evidence[evidence["kind"].isin(kinds)]
 
 
 def mentor_evidence(evidence: pd.DataFrame) -> pd.DataFrame:

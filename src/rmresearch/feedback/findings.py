@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..vocabulary import LEVELS, VALENCES, valence_words
-from .evidence import FINDING_VALENCES, KINDS, mentor_evidence, passages
+from .evidence import FINDING_VALENCES, KINDS, mentor_evidence, of_kind, passages
 
 __all__ = ["MIN_QUOTE_WORDS", "STRONG_SCORE", "QUOTE_COLUMNS", "level_profile",
            "finding_summary", "pick_quotes", "quote_table", "finding_quotes", "lean",
@@ -63,7 +63,7 @@ def level_profile(evidence: pd.DataFrame) -> pd.DataFrame:
         cell = ev[ev["code"] == code]
         rows.append({"code": code, "n": passages(cell),
                      **{f"n_{v}": passages(cell[cell["valence"] == v]) for v in VALENCES},
-                     **{f"n_{k}": passages(cell[cell["kind"] == k]) for k in _COUNTED_KINDS}})
+                     **{f"n_{k}": passages(of_kind(cell, k)) for k in _COUNTED_KINDS}})
     return pd.DataFrame(rows)
 
 
@@ -85,7 +85,7 @@ def finding_summary(evidence: pd.DataFrame) -> pd.DataFrame:
             cell = ev[(ev["code"] == code) & (ev["valence"] == val)]
             labels = list(dict.fromkeys(cell["source_label"]))
             rows.append({"code": code, "valence": val, "finding": valence_words(val),
-                         "n": passages(cell), **{f"n_{k}": passages(cell[cell["kind"] == k])
+                         "n": passages(cell), **{f"n_{k}": passages(of_kind(cell, k))
                                                  for k in _COUNTED_KINDS},
                          "sources": ", ".join(labels)})
     return pd.DataFrame(rows)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocabulary import KIND_OF_SOURCE, LEVELS
-from .evidence import KINDS, LEVEL_ABOUT, mentor_evidence
+from .evidence import KINDS, LEVEL_ABOUT, mentor_evidence, of_kind
 
 __all__ = ["PROMPTS", "gaps"]
 
@@ -48,7 +48,7 @@ def _level_gaps(code: str, cell: pd.DataFrame, has: dict[str, bool]) -> list[_Ga
         return [(code, f"No evidence yet at {code} level.",
                  PROMPTS[(code, "said")] + " " + PROMPTS[(code, "seen")])]
     rows = []
-    said, seen = (cell["kind"] == "said").any(), (cell["kind"] == "seen").any()
+    said, seen = len(of_kind(cell, "said")) > 0, len(of_kind(cell, "seen")) > 0
     if not seen and has["seen"]:
         rows.append((code, f"Nothing seen in public yet at {code} level (no observation "
                            "or inspection evidence).", PROMPTS[(code, "seen")]))

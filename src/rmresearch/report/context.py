@@ -16,9 +16,10 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from ..coding.roles import with_roles
 from ..paths import find_path, key_path
 from ..project import Project, prepare_project
-from ..vocabulary import FORM_STAGES
+from ..vocabulary import FINDING, FORM_STAGES
 from .parameters import DEFAULTS
 from .publish import Publisher
 
@@ -76,7 +77,10 @@ class ReportContext:
                 ("documents", len(docs))]
         rows += [(f"documents: {src}", int(n)) for src, n in
                  docs["source"].value_counts().sort_index().items()]
+        roles = with_roles(segs)["role"]
         rows += [("segments (sentences and answers)", len(segs)),
+                 ("segments that are findings (not questions, headings, thanks, method or "
+                  "logistics)", int((roles == FINDING).sum())),
                  ("segments coded at one or more levels", int(coded["segment_id"].nunique())),
                  ("coded passages (segment x level)", len(coded))]
         return pd.DataFrame(rows, columns=["measure", "value"])
@@ -93,9 +97,12 @@ class ReportContext:
         return survey_change(responses, stages[0], stages[-1])
 
     def theme_segments(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
-        """Interview passages and free-text answers for topic modelling, in store order."""
-        segs = self.segments(cohorts)
+        """Findings in interviews, journals and free-text answers for topic modelling, in store
+        order: questions, thanks and praise of the mentors, method, logistics and headings
+        (their discourse ``role``) are left out, so themes are made of findings only."""
+        segs = with_roles(self.segments(cohorts))
         keep = segs["source"].isin(["interview", "feedback_form", "journal", "staff_feedback"])
+        keep &= segs["role"] == FINDING
         return segs[keep & (segs["text"].str.split().str.len() >= 4)].reset_index(drop=True)
 
     def agreement(self, coders: str = "", threshold: float = 0.67) -> tuple:
@@ -196,6 +203,7 @@ def open_report(*, data: str = DEFAULTS["data"], store: str = DEFAULTS["store"],
     random.seed(seed)
     np.random.seed(seed)
     project = prepare_project(data or None, store or None, codebook or None)
+    project.segments = with_roles(project.segments)  # every segment with its discourse role
     pseudonymiser = None
     if pseudonymise:
         from ..privacy import PseudonymKey, Pseudonymiser
