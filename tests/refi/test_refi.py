@@ -308,3 +308,32 @@ def test_crlf_counting_is_detected_from_lengths_and_quotes() -> None:
     plain = QSelection("g", lf.index("Second"), lf.index("Second") + 12, "Second line.")
     assert counting(lf, [plain]) == "lf" and counting(crlf, [plain]) == "lf"
     assert counting(crlf, [QSelection("g", 0, 5, "label")]) == "crlf"  # the file's own text
+
+
+def test_export_leaves_out_a_machines_levels_on_what_is_not_a_finding(store: Path,
+                                                                       tmp_path: Path) -> None:
+    """A machine coder's level on a segment whose discourse role is a question is not
+    exported; a human's coding of the same segment is."""
+    _code(store)
+    with ProjectStore.open(store) as st:
+        segs = st.segments().set_index("text")
+        question = segs.loc["How are things?", "segment_id"]
+        st.add_codings(pd.DataFrame([dict(segment_id=question, code="individual",
+                                          coder="ensemble@abc", score=0.7, valence="positive",
+                                          evidence="m")]))
+        human = pd.DataFrame([dict(segment_id=question, code="symbolic", coder="human:ben",
+                                   score=1.0, valence=None, evidence="t")])
+        write_human_codings(st, human, [], {})
+    before = export_project(store, tmp_path / "before.qdpx")
+    with ProjectStore.open(store) as st:
+        st.set_roles(pd.DataFrame({"segment_id": [question], "role": ["question"]}),
+                     "rules@test")
+    after = export_project(store, tmp_path / "after.qdpx")
+    assert after["codings"] == before["codings"] - 1
+
+    def named(path: Path) -> list[str]:
+        with zipfile.ZipFile(path) as zf:
+            root = etree.fromstring(zf.read("project.qde"))
+        return [s.get("name") for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection")]
+    assert named(tmp_path / "before.qdpx").count("How are things?") == 2
+    assert named(tmp_path / "after.qdpx").count("How are things?") == 1  # the human's only

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES, VALENCES,
                           stage_key)
-from .coded import category_order, choose_coder, coded_segments
+from .coded import category_order, choose_coder, coded_segments, findings_only
 from .comparison import compare_cohorts, compare_stages
 from .congruence import CONGRUENCE_CATEGORIES, congruence, congruence_summary
 from .framework import framework_matrix, framework_wide
@@ -26,6 +26,7 @@ from .surveys import free_text_answers, paired_values, survey_change, survey_ite
 __all__ = [
     "LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
     "CONGRUENCE_CATEGORIES", "category_order", "stage_key", "choose_coder", "coded_segments",
+    "findings_only",
     "level_counts", "level_distribution", "framework_matrix", "framework_wide", "congruence",
     "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",
     "survey_items", "survey_change", "paired_values", "free_text_answers", "compare_cohorts",

@@ -16,8 +16,8 @@ from ..vocabulary import (FINDING, FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURC
                           is_human, stage_key)
 
 __all__ = ["LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
-           "CODING_COLUMNS", "coded_segments", "choose_coder", "category_order", "stage_key",
-           "require_columns"]
+           "CODING_COLUMNS", "coded_segments", "findings_only", "choose_coder", "category_order",
+           "stage_key", "require_columns"]
 
 #: the codings table's columns after ``segment_id`` (`rmresearch.schemas.COLUMNS`)
 CODING_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS["codings"] if c != "segment_id")
@@ -120,9 +120,36 @@ def coded_segments(segments: pd.DataFrame, codings: pd.DataFrame,
               .drop_duplicates(["segment_id", "code"]))
     meta = segments.drop(columns=[c for c in CODING_COLUMNS if c in segments.columns])
     out = meta.merge(picked[["segment_id", *CODING_COLUMNS]], on="segment_id", how="inner")
-    if "role" in out.columns and chosen is not None and not is_human(chosen):
-        out = out[out["role"].isna() | (out["role"] == FINDING)]  # only findings carry levels
-    return sort_coded(out)
+    return sort_coded(findings_only(out))
+
+
+def findings_only(codings: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Drop a machine coder's codings of segments that are not findings.
+
+    Only findings carry levels: a question, heading, thanks or praise of the mentors, method
+    or logistics line coded by a machine coder is left out. Human codings are kept whatever the
+    role (a person's judgement stands), and so are segments with no role known.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        ``segment_id, coder`` and, unless ``segments`` is given, ``role``.
+    segments : DataFrame, optional
+        ``segment_id, role`` to take the roles from (e.g. `ProjectStore.segments`).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``codings`` kept, in their order, with their index.
+    """
+    if segments is not None and "role" in segments.columns:
+        roles = codings["segment_id"].map(segments.set_index("segment_id")["role"])
+    elif "role" in codings.columns:
+        roles = codings["role"]
+    else:
+        return codings
+    machine = ~codings["coder"].astype(str).map(is_human)
+    return codings[~(machine & roles.notna() & (roles != FINDING))]
 
 
 def sort_coded(coded: pd.DataFrame) -> pd.DataFrame:

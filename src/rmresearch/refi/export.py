@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..analysis.coded import findings_only
 from ..archive import fixed_zip
 from ..atomic import atomic_write_bytes
 from ..codebook import Codebook, default_codebook
@@ -210,6 +211,7 @@ def export_project(store_path: str | Path, output: str | Path, *,
     store_path = Path(store_path)
     with ProjectStore.open_existing(store_path) as store:
         documents, segments, codings = store.documents(), store.segments(), store.codings()
+    codings = findings_only(codings, segments)  # a machine's levels on non-findings stay home
     qde, files = project_xml(documents, segments, codings, codebook or default_codebook(),
                              name=store_path.stem, pseudonymiser=pseudonymiser)
     write_qdpx(output, qde, files)
