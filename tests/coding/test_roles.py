@@ -109,6 +109,39 @@ def test_a_question_is_a_finding_when_the_leader_or_staff_say_it(text: str) -> N
     assert discourse_role("Leader: " + text) == "finding"
 
 
+# roles-v2: how mentors write up their own sessions in prose (their questions reported,
+# the leader's thanks to them, where they met, how they watched); written for this test
+MENTOR_PROSE = [
+    ("question", "We asked how she decides who acts up when the band 7 is away."),
+    ("question", "I asked him whether anyone on the estates side had ever been promoted from "
+                 "band 5."),
+    ("finding", "We asked whether the panel had ever had a BME member, and she said it had not."),
+    ("about_mentoring", "You were straight with me and I needed that, she told us at the end."),
+    ("about_mentoring", "She thanked us for not letting her off lightly."),
+    ("about_mentoring", "He is a good listener, our mentee said about the two of us."),
+    ("finding", "Send the job adverts to the network first, she told us, it fills the gaps."),
+    ("finding", "She thanked the domestic staff by name at the end of the huddle."),
+    ("logistics", "Our third session was in the hospital chapel because every room was taken."),
+    ("finding", "Our third session was on the ward, where she introduced us to every porter."),
+    ("method", "We sat at the back so as not to put the team off."),
+    ("method", "I reminded her of what we had agreed in the first session."),
+    ("finding", "We sat at the back and saw that nobody asked the healthcare assistants."),
+    ("heading", "Walk-round of outpatients, session 5"),
+    ("heading", "Notes on the board meeting (visit 2)"),
+]
+
+
+@pytest.mark.parametrize("role, text", MENTOR_PROSE)
+def test_a_mentors_prose_notes(role: str, text: str) -> None:
+    assert discourse_role(text, speaker_role="mentor", source="interview") == role
+
+
+def test_a_leader_asking_is_practice_not_a_question() -> None:
+    text = "I asked HR why every shortlist for band 7 last year was white."
+    assert discourse_role(text, speaker_role="mentee") == "finding"
+    assert discourse_role("We asked how she decides who acts up.") == "finding"  # unknown voice
+
+
 def test_method_that_reports_the_leader_is_a_finding() -> None:
     assert discourse_role("I observed her team meeting.") == "method"
     assert discourse_role("I observed her team meeting: she never once asked the HCAs.") \
@@ -171,7 +204,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v1' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v2' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

@@ -99,7 +99,14 @@ def is_heading(text: str) -> bool:
     rest = raw[titled.end():] if titled else ""
     if rest and len(_words(rest)) <= 6 and not re.search(r"[0-9]", rest):
         return True  # a numbered label and its title ("Table 2. Scores by site")
-    return all(_is_label_part(p) for p in _SEPARATORS.split(body.rstrip(":")))
+    parts = _SEPARATORS.split(body.rstrip(":"))
+    if all(_is_label_part(p) for p in parts):
+        return True
+    # "Visual inspection of the department, session 3": a verbless title, then a label
+    labelled = re.split(r",\s*|\s*\(|\s+[-\u2013\u2014|]\s+", body.rstrip(":)"))
+    return (len(labelled) >= 2 and len(words) <= 10 and labelled[0].strip() != ""
+            and bool(_ENDS_NUMBERED.search(labelled[-1].strip()) or
+                     _DATE_PART.match(labelled[-1].strip())))
 
 
 # ------------------------------------------------------------------ logistics, pleasantries
@@ -128,8 +135,20 @@ _LOGISTICS_ANY = re.compile(
     r"(?:appendix|annex)|please find attached|the (?:car )?park(?:ing)?\b)", _I)
 
 
+_MEETING_PLACE = re.compile(
+    r"^(?:our|the|my|this) (?:\w+ )?(?:meeting|session|visit|catch-up|call) (?:was|is|will be|"
+    r"took place|takes place|was held|is held) (?:in|at|on|over|by)\b", _I)
+
+
+_SOMEONE_DID = re.compile(r"\b(?:she|he|they|her|his|their|where|who|whom|noticed|saw|heard|"
+                          r"said|told|found|watched)\b", _I)
+
+
 def is_logistics(text: str) -> bool:
-    """Logistics or a pleasantry: rooms, times, booking, greetings, goodbyes."""
+    """Logistics or a pleasantry: rooms, times, booking, greetings, goodbyes, where and when a
+    session took place (with nothing seen or said in it)."""
+    if _MEETING_PLACE.match(text) and not _SOMEONE_DID.search(text):
+        return True
     return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text))
 
 
@@ -154,10 +173,23 @@ def _last_sentence(text: str) -> str:
     return parts[-1] if parts else text
 
 
+_ASKED = re.compile(
+    r"^(?:I|we) (?:asked|enquired|inquired|wanted to know|probed|invited)"
+    r"(?: (?:him|her|them|our mentee|my mentee|the (?:director|leader|mentee|manager)))?"
+    r"(?: (?:to (?:describe|tell|explain|talk|reflect|say|think)|how|what|why|whether|if|when|"
+    r"where|who|which|about)\b)", _I)
+_ANSWERED = re.compile(r"(?:,|;|\band\b|\bbut\b|\bso\b)\s*(?:then )?(?:he|she|they|our mentee)"
+                       r"\s+(?:\w+ )?(?:said|replied|answered|told|explained|admitted|described|"
+                       r"agreed|felt|thought|was|had|did)\b|:\s*\S", _I)
+
+
 def is_question(text: str, speaker: str | None) -> bool:
-    """A mentor's question or prompt (never when the leader or staff are speaking)."""
+    """A mentor's question or prompt (never when the leader or staff are speaking), asked or
+    reported by the mentor without the answer ("We asked how he would describe ...")."""
     if speaker in _LEADER_SPEAKERS:
         return False
+    if speaker == "mentor" and _ASKED.match(text) and not _ANSWERED.search(text):
+        return True
     if _PROMPT.match(text):
         return True
     last = _last_sentence(text)
@@ -212,6 +244,20 @@ _ABOUT = [re.compile(p, _I) for p in (
     r"developing)(?: a| an| some| the)? (?:(?:good|real|genuine|strong) )?(?:trust and "
     r"(?:a )?)?(?:rapport|relationship)\b",
 )]
+# the leader's thanks or praise for the mentors, as the mentors report it
+_TO_MENTORS = re.compile(
+    r"\b(?:thanked|praised|complimented|congratulated) (?:us|me|both of us|the two of us|"
+    r"us both|my co-?mentor|the mentors)\b|\b(?:about|of) (?:the two of us|both of us|us both|"
+    r"us two)\b|\babout us\s*[.!]?$", _I)
+# "You explained clearly ..., he told us": words addressed to the mentors
+_TOLD_US = re.compile(r"(?:^|,\s*|\b)(?:he|she|they|our mentee|the director) (?:told|said to|"
+                      r"assured|wrote to|reminded) (?:us|me)\b|,\s*(?:he|she) (?:said|added)\b",
+                      _I)
+_PRAISE_OF_YOU = re.compile(
+    r"\b(?:you|your)\b[^.;!?]{0,40}?\b(?:explain\w*|listen\w*|challeng\w*|help\w*|"
+    r"question\w*|push\w*|taught|teach\w*|show\w*|open\w*|honest\w*|clear\w*|kind\w*|"
+    r"patien\w*|fair\w*|thank\w*|generous|time)\b|\bthank\w*\b|"
+    r"\byou(?: both| two| all)? (?:were|are|have been|'ve been|made|gave|let)\b", _I)
 _OWN_RELATIONSHIP = re.compile(r"^(?:I|we|my|our)\b|\b(?:between us|with (?:my|our) "
                                r"(?:mentor|mentee)s?)\b", _I)
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her team|his team|their team|staff|the team)\b", _I)
@@ -222,6 +268,8 @@ def is_about_mentoring(text: str) -> bool:
     relationship itself (never when the leader's practice with others is reported)."""
     if _THANKS.match(text):
         return not _THANKS_TO_OTHER.match(text)
+    if _TO_MENTORS.search(text) or (_TOLD_US.search(text) and _PRAISE_OF_YOU.search(text)):
+        return True
     if _THIRD_PERSON.search(text):
         return False
     if re.search(r"\brapport\b", text, _I) or _ABOUT[-1].search(text):
@@ -260,6 +308,11 @@ _METHOD = [re.compile(p, _I) for p in (
     r"policies|noticeboards?|website|figures)\b",
     r"^(?:I|we) asked (?:\w+ )?(?:members of staff|staff|colleagues|people|nurses|"
     r"porters|doctors|team members)\b",
+    r"^(?:I|we) (?:sat|stood|stayed|waited) (?:quietly )?(?:at the back|in the corner|to one "
+    r"side|out of sight)\b|\bso as not to (?:make|disturb|distract|influence|put off)\b",
+    r"^(?:I|we) (?:reminded|showed|played back to|fed back to|shared (?:\w+ )?with|"
+    r"walked) (?:him|her|them|our mentee|my mentee|the (?:director|leader|corridor|ward|"
+    r"department|reception|floor))\b",
 )]
 # What turns a method sentence into a finding: something seen, said or judged.
 _REPORTS = re.compile(
@@ -272,7 +325,8 @@ _REPORTS = re.compile(
 
 def is_method(text: str) -> bool:
     """The mentor's method: how notes were gathered, with nothing seen or said reported."""
-    return (any(p.search(text) for p in _METHOD) and not _REPORTS.search(text)
+    plain = re.sub(r"\bso as not to\b", "", text, flags=_I)  # a purpose, not a negation
+    return (any(p.search(text) for p in _METHOD) and not _REPORTS.search(plain)
             and len(_words(text)) <= 30)
 
 
