@@ -111,9 +111,14 @@ def _capitalised(name: str) -> bool:
     return all(not token[0].islower() for token in name.split())
 
 
-def _name_keys(name: str) -> set[str]:
-    parts = name.split()
-    return {name, *parts} if parts else {name}
+def _name_keys(names: str) -> set[str]:
+    """The labels a manifest name cell answers to: each name (several separated by ';', as
+    for a pair with two mentors) whole and each of its words."""
+    keys = set()
+    for name in (n.strip() for n in names.split(";")):
+        if name:
+            keys |= {name, *name.split()}
+    return keys
 
 
 def speaker_role(speaker: str | None, mentor: str = "", mentee: str = "",
