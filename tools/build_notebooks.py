@@ -91,10 +91,13 @@ attention, with up to three pseudonymised quotes per cell.
         code('ctx.figure(plots.framework_heatmap(matrix), "framework_matrix")'),
         md("""
 ## Congruence: said and done
-Does what a leader says in private interviews show in how they act in public? For each pair
-and level: said and seen, said in private only, seen in public only, or no evidence.
+Does what a leader says in private interviews (in their words, or as the mentor reports them)
+agree with what is seen in public (observations, inspections)? For each pair and level, by
+valence: congruent, said good practice but seen attention, said attention but seen good
+practice, mixed, said only, seen only, or no evidence.
 """),
         code('cong = analysis.congruence(coded, segments)\n'
+             'print(analysis.incongruence_statement(cong))\n'
              'ctx.show(ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", "n_said_attention", '
              '"n_done", "n_done_positive", "n_done_attention"]))'),
         code('ctx.figure(plots.congruence_chart(cong), "congruence")'),

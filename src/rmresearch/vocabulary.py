@@ -11,7 +11,9 @@ from typing import Any
 __all__ = [
     "LEVELS", "LEVEL_COLOURS", "VALENCES", "VALENCE_COLOURS", "VALENCE_LABELS",
     "VALENCE_WORDS", "valence_words", "SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES",
-    "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "REPORTED", "SAID_KINDS", "CONGRUENCE", "CONGRUENCE_COLOURS", "ROLES", "FINDING",
+    "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "REPORTED", "SAID_KINDS", "CONGRUENCE",
+    "CONGRUENCE_COLOURS", "PAIR_CONGRUENCE", "INCONGRUENT", "PAIR_CONGRUENCE_COLOURS", "ROLES",
+    "FINDING",
     "FORM_STAGES", "SESSION_PATTERN", "session_number", "stage_key", "HUMAN_PREFIX",
     "is_human", "human_coder", "MACHINE_CODER",
 ]
@@ -60,6 +62,15 @@ CONGRUENCE: tuple[str, ...] = ("said and seen", "said in private only", "seen in
                                "no evidence")
 CONGRUENCE_COLOURS: dict[str, str] = dict(zip(CONGRUENCE, ("#1B9E77", "#E6AB02", "#7570B3",
                                                            "#D9D9D9")))
+
+#: a pair's said-against-seen evidence at one level, by valence (cohort appendix), in order
+PAIR_CONGRUENCE: tuple[str, ...] = ("congruent", "said good practice, seen attention",
+                                    "said attention, seen good practice", "mixed", "said only",
+                                    "seen only", "no evidence")
+#: the two that show a leader's words and deeds apart
+INCONGRUENT: tuple[str, ...] = PAIR_CONGRUENCE[1:3]
+PAIR_CONGRUENCE_COLOURS: dict[str, str] = dict(zip(PAIR_CONGRUENCE, (
+    "#1B9E77", "#D95F02", "#7570B3", "#A6761D", "#E6AB02", "#66A61E", "#D9D9D9")))
 
 #: what a segment is (discourse role): only findings carry levels
 ROLES: tuple[str, ...] = ("finding", "question", "about_mentoring", "method", "logistics",

@@ -14,7 +14,9 @@ from rmresearch.analysis import (
     contingency_test, cramers_v, framework_matrix, framework_wide, free_text_answers,
     level_counts, level_distribution, mann_whitney, normalise_phrase, survey_change,
     survey_items, wilcoxon_paired)
+from rmresearch.analysis import incongruence_statement, incongruent_pairs
 from rmresearch.errors import InputError
+from rmresearch.vocabulary import PAIR_CONGRUENCE
 from tests.conftest import MACHINE, make_coded, make_codings, make_responses, make_segments
 
 def test_coded_segments_picks_single_machine_coder_and_keeps_metadata():
@@ -147,6 +149,35 @@ def test_congruence_valence_and_data_flags():
     assert cong.loc[("C1-P02", "individual"), ["n_said", "n_done"]].tolist() == [1, 1]
     without = congruence(make_coded())
     assert "C2-P03" not in set(without["pair_id"])
+
+
+def test_congruence_by_valence_says_where_words_and_deeds_part():
+    cong = congruence(make_coded(), make_segments()).set_index(["pair_id", "code"])
+    by = cong["congruence"].astype(str)
+    assert by[("C1-P01", "individual")] == "congruent"  # said good, seen good
+    assert by[("C1-P02", "individual")] == "said good practice, seen attention"
+    assert by[("C1-P01", "departmental")] == "said only"
+    assert by[("C1-P01", "symbolic")] == "seen only"
+    assert by[("C2-P02", "individual")] == "no evidence"
+    apart = incongruent_pairs(cong.reset_index())
+    assert apart[["pair_id", "code", "congruence"]].values.tolist() == [
+        ["C1-P02", "individual", "said good practice, seen attention"]]
+    sentence = incongruence_statement(cong.reset_index())
+    assert sentence.startswith("1 of 5 pairs show what was said and what was seen leaning "
+                               "opposite ways: C1-P02 (individual: said good practice, seen")
+    summary = congruence_summary(cong.reset_index(), by="congruence")
+    ind = summary[summary.code == "individual"].set_index("category")["n_pairs"]
+    assert ind["congruent"] == 1 and ind["said good practice, seen attention"] == 1
+    assert len(summary) == 4 * len(PAIR_CONGRUENCE)
+    with pytest.raises(ValueError, match="allowed: 'category', 'congruence'"):
+        congruence_summary(cong.reset_index(), by="colour")
+
+
+def test_congruence_with_no_opposite_leaning_pair_says_so():
+    coded = make_coded()
+    calm = coded[coded["segment_id"] != "s06"]
+    sentence = incongruence_statement(congruence(calm, make_segments()))
+    assert sentence.startswith("No pair shows what was said and what was seen leaning")
 
 
 def test_congruence_summary_counts_pairs():

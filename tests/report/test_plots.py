@@ -125,10 +125,10 @@ def test_congruence_chart_shows_the_vocabulary_categories_in_order():
     fig = plots.congruence_chart(congruence(make_coded(), make_segments()))
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == list(vocabulary.CONGRUENCE)
+    assert labels == list(vocabulary.PAIR_CONGRUENCE)  # said against seen, by valence
     drawn = {tuple(round(c, 6) for c in p.get_facecolor()[:3]) for p in ax.patches
              if p.get_width() > 0}
     wanted = {tuple(round(c, 6) for c in matplotlib.colors.to_rgb(colour))
-              for colour in vocabulary.CONGRUENCE_COLOURS.values()}
+              for colour in vocabulary.PAIR_CONGRUENCE_COLOURS.values()}
     assert drawn and drawn <= wanted  # bars drawn (analysis uses the same words), in its colours
     plt.close(fig)

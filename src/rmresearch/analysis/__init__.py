@@ -16,7 +16,8 @@ from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURC
                           stage_key)
 from .coded import category_order, choose_coder, coded_segments, findings_only
 from .comparison import compare_cohorts, compare_stages
-from .congruence import CONGRUENCE_CATEGORIES, congruence, congruence_summary
+from .congruence import (CONGRUENCE_CATEGORIES, congruence, congruence_summary,
+                         incongruence_statement, incongruent_pairs)
 from .framework import framework_matrix, framework_wide
 from .frequencies import level_counts, level_distribution
 from .learning import cohort_learning, evidence_phrases, normalise_phrase
@@ -26,7 +27,7 @@ from .surveys import free_text_answers, paired_values, survey_change, survey_ite
 __all__ = [
     "LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
     "CONGRUENCE_CATEGORIES", "category_order", "stage_key", "choose_coder", "coded_segments",
-    "findings_only",
+    "findings_only", "incongruent_pairs", "incongruence_statement",
     "level_counts", "level_distribution", "framework_matrix", "framework_wide", "congruence",
     "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",
     "survey_items", "survey_change", "paired_values", "free_text_answers", "compare_cohorts",

@@ -1,18 +1,27 @@
 """Congruence: does what a leader *says* (interview) match what they *do* (observed)?
 
-"Said" means found in a one-to-one interview (said in private); "done" means found in an
-observation of the leader in their own setting or a visual inspection of their department
-(seen in public). Journals, forms and staff feedback count as neither. The categories are
-`rmresearch.vocabulary.CONGRUENCE`, the words the feedback sheet uses too.
+"Said" means found in a one-to-one interview (said in private, in the leader's words or as the
+mentor reports them); "done" means found in an observation of the leader in their own setting
+or a visual inspection of their department (seen in public). Journals, forms and staff feedback
+count as neither. Two readings per pair and level:
+
+* ``category``, whether there is evidence on each side (`rmresearch.vocabulary.CONGRUENCE`, the
+  words the feedback sheet uses too);
+* ``congruence``, whether the two sides agree by valence
+  (`rmresearch.vocabulary.PAIR_CONGRUENCE`): congruent, said good practice but seen attention,
+  said attention but seen good practice, mixed (one side evenly split or without judgement),
+  said only, seen only, no evidence.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from ..vocabulary import CONGRUENCE, SAID_SOURCES, SEEN_SOURCES
+from ..vocabulary import (CONGRUENCE, INCONGRUENT, PAIR_CONGRUENCE, SAID_SOURCES,
+                          SEEN_SOURCES)
 from .coded import category_order, require_columns
 
-__all__ = ["CONGRUENCE_CATEGORIES", "congruence", "congruence_summary"]
+__all__ = ["CONGRUENCE_CATEGORIES", "PAIR_CONGRUENCE", "congruence", "congruence_summary",
+           "incongruent_pairs", "incongruence_statement"]
 
 #: said and seen, said in private only, seen in public only, no evidence (display order)
 CONGRUENCE_CATEGORIES: tuple[str, ...] = CONGRUENCE
@@ -30,6 +39,19 @@ def _side_counts(coded: pd.DataFrame, sources: tuple[str, ...], prefix: str) -> 
 
 def _lean(pos: int, att: int) -> str:
     return "positive" if pos > att else "attention" if att > pos else "mixed"
+
+
+def _by_valence(said: bool, done: bool, said_lean: str, done_lean: str) -> str:
+    """The `PAIR_CONGRUENCE` category of one pair and level."""
+    if not (said and done):
+        return PAIR_CONGRUENCE[4] if said else PAIR_CONGRUENCE[5] if done else PAIR_CONGRUENCE[6]
+    if said_lean == done_lean and said_lean != "mixed":
+        return PAIR_CONGRUENCE[0]
+    if (said_lean, done_lean) == ("positive", "attention"):
+        return PAIR_CONGRUENCE[1]
+    if (said_lean, done_lean) == ("attention", "positive"):
+        return PAIR_CONGRUENCE[2]
+    return PAIR_CONGRUENCE[3]
 
 
 def _category(said: bool, done: bool) -> str:
@@ -78,6 +100,10 @@ def congruence(coded: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.
         - ``said``, ``done`` (bool): n_said > 0, n_done > 0;
         - ``category`` (ordered categorical): ``said and seen``, ``said in private only``,
           ``seen in public only`` or ``no evidence`` (`CONGRUENCE_CATEGORIES`);
+        - ``congruence`` (ordered categorical, `PAIR_CONGRUENCE`): said against seen by
+          valence: ``congruent`` (both sides lean the same way), ``said good practice, seen
+          attention``, ``said attention, seen good practice``, ``mixed`` (a side evenly split,
+          or only neutral), ``said only``, ``seen only``, ``no evidence``;
         - ``valence_agrees`` (nullable boolean): for ``said and seen`` rows, whether the said
           and done findings lean the same way (more positive than attention, or the reverse,
           or equal on both sides); NA otherwise;
@@ -100,33 +126,80 @@ def congruence(coded: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.
     out["category"] = pd.Categorical(
         [_category(s, d) for s, d in zip(out["said"], out["done"])],
         categories=list(CONGRUENCE_CATEGORIES), ordered=True)
-    agrees = [pd.NA if not (r.said and r.done) else
-              _lean(r.n_said_positive, r.n_said_attention)
-              == _lean(r.n_done_positive, r.n_done_attention) for r in out.itertuples()]
-    out["valence_agrees"] = pd.array(agrees, dtype="boolean")
+    leans = [(_lean(r.n_said_positive, r.n_said_attention),
+              _lean(r.n_done_positive, r.n_done_attention)) for r in out.itertuples()]
+    out["valence_agrees"] = pd.array(
+        [pd.NA if not (s and d) else a == b for (a, b), s, d in zip(leans, out["said"],
+                                                                     out["done"])],
+        dtype="boolean")
+    out["congruence"] = pd.Categorical(
+        [_by_valence(s, d, a, b) for (a, b), s, d in zip(leans, out["said"], out["done"])],
+        categories=list(PAIR_CONGRUENCE), ordered=True)
     lead = ["cohort", "pair_id", "code", "n_said", "n_said_positive", "n_said_attention",
             "n_done", "n_done_positive", "n_done_attention", "said", "done", "category",
-            "valence_agrees", "has_interview_data", "has_observation_data"]
+            "congruence", "valence_agrees", "has_interview_data", "has_observation_data"]
     return out[lead]
 
 
-def congruence_summary(cong: pd.DataFrame) -> pd.DataFrame:
+def congruence_summary(cong: pd.DataFrame, by: str = "category") -> pd.DataFrame:
     """Number of pairs in each congruence category, per level.
+
+    Parameters
+    ----------
+    cong : DataFrame
+        Output of `congruence`.
+    by : str
+        ``category`` (evidence on each side, `CONGRUENCE_CATEGORIES`) or ``congruence`` (said
+        against seen by valence, `PAIR_CONGRUENCE`).
 
     Returns
     -------
     DataFrame
-        One row per level x category (all four categories, zeros kept): ``code``,
-        ``category`` (str), ``n_pairs`` (int), ``prop`` (share of the level's pairs, float).
+        One row per level x category (every category, zeros kept): ``code``, ``category``
+        (str), ``n_pairs`` (int), ``prop`` (share of the level's pairs, float).
     """
-    require_columns(cong, ["code", "category", "pair_id"], "congruence")
+    categories = {"category": CONGRUENCE_CATEGORIES, "congruence": PAIR_CONGRUENCE}
+    if by not in categories:
+        raise ValueError(f"by={by!r}; allowed: {', '.join(map(repr, categories))}")
+    require_columns(cong, ["code", by, "pair_id"], "congruence")
     codes = category_order("code", cong["code"])
-    index = pd.MultiIndex.from_product([codes, list(CONGRUENCE_CATEGORIES)],
+    index = pd.MultiIndex.from_product([codes, list(categories[by])],
                                        names=["code", "category"])
-    n = (cong.assign(category=cong["category"].astype(str))
+    n = (cong.assign(category=cong[by].astype(str))
          .groupby(["code", "category"])["pair_id"].nunique())
     out = n.reindex(index, fill_value=0).rename("n_pairs").reset_index()
     out["n_pairs"] = out["n_pairs"].astype("int64")
     totals = out.groupby("code")["n_pairs"].transform("sum")
     out["prop"] = out["n_pairs"] / totals.where(totals > 0)
     return out
+
+
+def incongruent_pairs(cong: pd.DataFrame) -> pd.DataFrame:
+    """The pairs and levels where what was said and what was seen lean opposite ways.
+
+    Returns
+    -------
+    DataFrame
+        ``cohort, pair_id, code, congruence`` (str; one of `INCONGRUENT`), ``n_said``,
+        ``n_done`` (int), in the order of ``cong``.
+    """
+    require_columns(cong, ["cohort", "pair_id", "code", "congruence", "n_said", "n_done"],
+                    "congruence")
+    rows = cong[cong["congruence"].astype(str).isin(INCONGRUENT)]
+    return (rows[["cohort", "pair_id", "code", "congruence", "n_said", "n_done"]]
+            .assign(congruence=lambda d: d["congruence"].astype(str)).reset_index(drop=True))
+
+
+def incongruence_statement(cong: pd.DataFrame) -> str:
+    """One sentence for a reader: how many pairs show words and deeds apart, and where."""
+    pairs = cong["pair_id"].nunique()
+    apart = incongruent_pairs(cong)
+    if apart.empty:
+        both = int((cong["said"] & cong["done"]).groupby(cong["pair_id"]).any().sum())
+        return (f"No pair shows what was said and what was seen leaning opposite ways "
+                f"({both} of {pairs} pairs have evidence on both sides at some level).")
+    where = "; ".join(f"{pair} ({', '.join(f'{r.code}: {r.congruence}' for r in g.itertuples())})"
+                      for pair, g in apart.groupby("pair_id", sort=False))
+    n = apart["pair_id"].nunique()
+    return (f"{n} of {pairs} pair{'s' if pairs != 1 else ''} show what was said and what was "
+            f"seen leaning opposite ways: {where}.")

@@ -24,10 +24,11 @@ import seaborn as sns  # noqa: E402
 from ..analysis.coded import category_order, require_columns  # noqa: E402
 from ..atomic import atomic_path  # noqa: E402
 # The colours and labels are the vocabulary's own objects, re-exported under the same names.
-from ..vocabulary import (CONGRUENCE, CONGRUENCE_COLOURS, LEVEL_COLOURS,  # noqa: E402
-                          VALENCE_COLOURS, VALENCE_LABELS)
+from ..vocabulary import (CONGRUENCE_COLOURS, LEVEL_COLOURS, PAIR_CONGRUENCE,  # noqa: E402
+                          PAIR_CONGRUENCE_COLOURS, VALENCE_COLOURS, VALENCE_LABELS)
 
 __all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "VALENCE_LABELS", "CONGRUENCE_COLOURS",
+           "PAIR_CONGRUENCE_COLOURS",
            "level_valence_bar", "framework_heatmap", "congruence_chart", "survey_plot",
            "cohort_comparison_plot", "agreement_heatmap", "save_figure", "codebook_palette"]
 
@@ -119,21 +120,22 @@ def framework_heatmap(matrix: pd.DataFrame, palette: Mapping[str, str] | None = 
 
 
 def congruence_chart(cong: pd.DataFrame, palette: Mapping[str, str] | None = None,
-                     title: str = "Said and done: evidence per level") -> Figure:
-    """Horizontal stacked bars: pairs per congruence category for each level (`congruence`)."""
+                     title: str = "Said and seen: do they agree? Pairs per level") -> Figure:
+    """Horizontal stacked bars: pairs per level by whether what was said and what was seen
+    agree by valence (``congruence`` of `rmresearch.analysis.congruence`)."""
     from ..analysis.congruence import congruence_summary
 
-    summary = congruence_summary(cong)
+    summary = congruence_summary(cong, by="congruence")
     _style()
     wide = summary.pivot(index="code", columns="category", values="n_pairs")
     wide = wide.reindex(index=category_order("code", summary["code"])[::-1],
-                        columns=list(CONGRUENCE), fill_value=0)
-    fig, ax = plt.subplots(figsize=(7.5, 3.8))
-    _stacked(ax, wide, _colours(list(wide.columns), CONGRUENCE_COLOURS, palette),
+                        columns=list(PAIR_CONGRUENCE), fill_value=0)
+    fig, ax = plt.subplots(figsize=(8.5, 4.4))
+    _stacked(ax, wide, _colours(list(wide.columns), PAIR_CONGRUENCE_COLOURS, palette),
              list(wide.columns), horizontal=True)
     ax.set(xlabel="Pairs", ylabel="", title=title)
     ax.legend(frameon=False, fontsize="small", loc="upper center",
-              bbox_to_anchor=(0.5, -0.18), ncol=4)
+              bbox_to_anchor=(0.5, -0.16), ncol=3)
     fig.tight_layout()
     return fig
 
