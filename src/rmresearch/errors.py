@@ -5,8 +5,11 @@ line, row or column, says what was found and what is allowed.
 """
 from __future__ import annotations
 
+import errno
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 __all__ = [
     "RmResearchError",
@@ -20,6 +23,9 @@ __all__ = [
     "LeakError",
     "TopicsError",
     "FeedbackRunError",
+    "ResourceError",
+    "resource_error",
+    "resource_errors",
     "describe_location",
     "join_allowed",
 ]
@@ -138,3 +144,72 @@ class FeedbackRunError(RmResearchError):
     """The feedback notebook stopped on something that is not a problem with the input."""
 
     exit_code = 1
+
+
+class ResourceError(RmResearchError):
+    """The computer ran out of disk space or memory while reading or writing a file.
+
+    Not a problem with the input (exit code 1, like `FeedbackRunError`): the message says
+    which file and what to do (free space, close programs, split the file).
+    """
+
+    exit_code = 1
+
+
+#: what ``OSError.errno`` says when a disk (or the user's quota) is full, or a file too big
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _disk_full(exc: BaseException) -> str | None:
+    """Why, in words, when ``exc`` says a disk is full; otherwise None."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+        return exc.strerror or "no space left on the device"
+    if isinstance(exc, sqlite3.OperationalError) and (
+            getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "disk is full" in str(exc)):
+        return "database or disk is full"
+    return None
+
+
+def resource_error(exc: BaseException, path: str | Path | None = None, *,
+                   doing: str = "working on it", kept: str = "") -> ResourceError | None:
+    """A `ResourceError` for a full disk or a `MemoryError` met while ``doing`` something with
+    ``path``; None for any other exception.
+
+    Parameters
+    ----------
+    exc : the exception caught (`OSError` with ``ENOSPC``/``EDQUOT``/``EFBIG``, SQLite's
+        "database or disk is full", or `MemoryError`).
+    path : the file being read or written (an `OSError`'s own file name is used when None).
+    doing : what was going on, e.g. ``"writing the project store"``.
+    kept : what is known to be unharmed, e.g. ``"The project store is as it was."``.
+    """
+    if path is None and isinstance(exc, OSError):
+        path = exc.filename
+    where = f"{path}: " if path is not None else ""
+    full = _disk_full(exc)
+    if full is not None:
+        return ResourceError(
+            f"{where}the disk is full ({full}) while {doing}. {kept}{' ' if kept else ''}"
+            "Free some space on that drive (or choose a folder on another drive) and run the "
+            "command again.")
+    if isinstance(exc, MemoryError):
+        return ResourceError(
+            f"{where}the computer ran out of memory while {doing}. {kept}{' ' if kept else ''}"
+            "Close other programs and run the command again; if it fails again, the file is "
+            "too large for this computer: split it into smaller files or use a computer with "
+            "more memory.")
+    return None
+
+
+@contextmanager
+def resource_errors(path: str | Path | None, doing: str, kept: str = "") -> Iterator[None]:
+    """Turn a full disk or a `MemoryError` inside the block into a `ResourceError` naming
+    ``path`` (see `resource_error`); other exceptions pass unchanged."""
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError, MemoryError) as exc:
+        error = resource_error(exc, path, doing=doing, kept=kept)
+        if error is None:
+            raise
+        raise error from None

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError, join_allowed
+from .errors import InputError, join_allowed, resource_errors
 from .paths import default_store_path, find_path
 from .vocabulary import MACHINE_CODER, is_human
 
@@ -62,21 +62,34 @@ class Project:
 
 def prepare_project(data: str | Path | None = None, store: str | Path | None = None,
                     codebook: str | Path | None = None, *, code: bool | None = None,
-                    progress: bool = False) -> Project:
+                    progress: bool = False, lenient_forms: bool = False) -> Project:
     """Ingest ``data`` (if given) into ``store``, code new segments, and load the tables.
+
+    The data folder is read and checked before the store is opened, so input that is
+    refused leaves no store behind (and an existing store as it was).
 
     Parameters
     ----------
     data : folder with a manifest; None to use the store as it is.
-    store : project store path (default: `default_store_path` of ``data``).
+    store : project store path (default: `default_store_path` of ``data``); without
+        ``data`` it must exist.
     codebook : codebook YAML (default: the shipped frame).
     code : run the machine coder on segments it has not seen (default: when ``data`` is
         given, or when the store has no machine codings yet).
     progress : show progress bars.
+    lenient_forms : keep form answers to 1-10 items that are not scores as missing (see
+        `rmresearch.ingest.ingest_folder`); they are listed in ``counts["kept_missing"]``
+        and their number is recorded with the ingest run.
+
+    Raises
+    ------
+    InputError
+        Neither ``data`` nor ``store`` given, or the data folder refused (nothing written).
+    StoreError
+        No ``data`` and no store at ``store``.
     """
     from .codebook import load_codebook
-    from .ingest import ingest_folder
-    from .store import ProjectStore
+    from .store import require_store
 
     if data is None and store is None:
         raise InputError("give a data folder or a project store.")
@@ -84,10 +97,10 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
     cb = load_codebook(codebook)
     counts: dict[str, Any] = {}
     if data is not None:
-        with ProjectStore.open(store_path) as st:
-            counts["ingest"] = st.ingest(ingest_folder(find_path(data)),
-                                         params={"data": str(data)})
+        counts.update(_ingest(data, store_path, lenient_forms))
         counts["human"] = import_human_sheets(store_path, find_path(data) / "codings", cb)
+    else:
+        require_store(store_path)
     if code is None:
         code = data is not None
     coder = None if code else _latest_machine_coder(store_path)
@@ -96,10 +109,28 @@ def prepare_project(data: str | Path | None = None, store: str | Path | None = N
 
         counts["coding"] = code_store(store_path, cb, progress=progress)
         coder = counts["coding"]["coder"]
+    from .store import ProjectStore
+
     with ProjectStore.open(store_path) as st, st.snapshot():  # tables of one commit
         return Project(store_path=store_path, documents=st.documents(), segments=st.segments(),
                        codings=st.codings(), responses=st.responses(), coder=coder,
                        codebook=cb, counts=counts)
+
+
+def _ingest(data: str | Path, store_path: Path, lenient_forms: bool) -> dict[str, Any]:
+    """Read and check ``data``, then (and only then) open the store and ingest it; the
+    counts and the form answers kept as missing."""
+    from .ingest import ingest_folder
+    from .store import ProjectStore
+
+    result = ingest_folder(find_path(data), lenient_forms=lenient_forms)  # refused: no store
+    params: dict[str, Any] = {"data": str(data), "manifest": str(result.manifest_path)}
+    if lenient_forms:
+        params.update(lenient_forms=True, answers_kept_missing=len(result.kept_missing))
+    with resource_errors(store_path, "writing the project store",
+                         kept="The project store is as it was."), \
+            ProjectStore.open(store_path) as st:
+        return {"ingest": st.ingest(result, params=params), "kept_missing": result.kept_missing}
 
 
 def import_human_sheets(store_path: Path, folder: Path, codebook: Any) -> list[str]:

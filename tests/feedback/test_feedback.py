@@ -284,7 +284,8 @@ def test_a_project_error_in_the_notebook_is_the_persons_error(name: str, tmp_pat
     assert project_error_class(name) is cls
     error = notebook_error(name, "The key file is damaged.", tmp_path / "nb.ipynb")
     assert isinstance(error, RmResearchError) and str(error) == "The key file is damaged."
-    assert error.exit_code == (1 if cls is FeedbackRunError else 2) == cls.exit_code
+    assert error.exit_code == (1 if cls in (FeedbackRunError, errors.ResourceError) else 2) \
+        == cls.exit_code
 
 
 @pytest.mark.parametrize("name", ["ValueError", "KeyError", "ModuleNotFoundError",

@@ -43,7 +43,7 @@ def fake_run(tmp_path: Path, monkeypatch):
     key_path = store.with_name(store.name + ".key.json")
     key.save(key_path)
     project = SimpleNamespace(
-        store_path=store, documents=docs, human_coders=[], coder="ensemble@test",
+        store_path=store, documents=docs, human_coders=[], coder="ensemble@test", counts={},
         codebook=SimpleNamespace(name="edi_levels", hash="abc123"),
         check_cohorts=lambda cohorts: cohorts or ["C1", "C2"])
     monkeypatch.setattr(rmresearch.project, "prepare_project", lambda *a, **k: project)

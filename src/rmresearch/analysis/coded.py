@@ -148,8 +148,8 @@ def findings_only(codings: pd.DataFrame, segments: pd.DataFrame | None = None) -
         roles = codings["role"]
     else:
         return codings
-    machine = ~codings["coder"].astype(str).map(is_human)
-    return codings[~(machine & roles.notna() & (roles != FINDING))]
+    machine = ~codings["coder"].astype(str).map(is_human).astype(bool)
+    return codings[~(machine & roles.notna() & (roles != FINDING)).astype(bool)]
 
 
 def sort_coded(coded: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,11 @@ from ..report.parameters import DEFAULTS, cli_help
 
 __all__ = ["register"]
 
+_LENIENT_FORMS = typer.Option(
+    False, "--lenient-forms", help="Keep a form's answers to 1-10 items that are not whole "
+    "numbers 1-10 (\"seven\", 7.5, a date, a formula never calculated) as missing, and count "
+    "them, instead of refusing the form.")
+
 
 def ingest(
     data: Path = typer.Option(..., "--data", help="Folder holding manifest.csv and the files "
@@ -24,15 +29,13 @@ def ingest(
     max_file_mb: Optional[float] = typer.Option(
         None, "--max-file-mb", help="Refuse files larger than this many MB before reading "
         "(default: RMRESEARCH_MAX_FILE_MB, else 100; 0 for no limit)."),
-    lenient_forms: bool = typer.Option(
-        False, "--lenient-forms", help="Keep a form's answers to 1-10 items that are not "
-        "whole numbers 1-10 (\"seven\", 7.5, a date, a formula never calculated) as missing, "
-        "and count them, instead of refusing the form."),
+    lenient_forms: bool = _LENIENT_FORMS,
 ) -> None:
     """Read a folder of notes, transcripts and forms into a project store.
 
     Every file is read and checked first; if any is wrong nothing is written.
     """
+    from ..errors import resource_errors
     from ..ingest import ingest_folder
     from ..store import ProjectStore
 
@@ -41,7 +44,8 @@ def ingest(
     params = {"data": str(data), "manifest": str(result.manifest_path)}
     if lenient_forms:
         params.update(lenient_forms=True, answers_kept_missing=len(result.kept_missing))
-    with ProjectStore.open(store) as st:
+    with resource_errors(store, "writing the project store",
+                         kept="The project store is as it was."), ProjectStore.open(store) as st:
         counts = st.ingest(result, params=params)
     typer.echo(f"Ingested {len(result.documents)} files into {store}: {counts['new']} new, "
                f"{counts['changed']} changed (new version), {counts['unchanged']} unchanged, "
@@ -107,13 +111,19 @@ def report(
     codebook: Optional[Path] = typer.Option(None, help=cli_help("codebook")),
     feedback: bool = typer.Option(False, "--feedback", help="Also write a mentor's feedback "
                                   "sheet for every pair (leaders stay pseudonymised)."),
+    lenient_forms: bool = _LENIENT_FORMS,
 ) -> None:
-    """Run the report batch: findings per cohort, cohort comparison and emergent themes."""
+    """Run the report batch: findings per cohort, cohort comparison and emergent themes.
+
+    The data folder is read and checked first; if any file is wrong, nothing is written (no
+    project store is created).
+    """
     from ..report.batch import run_batch
 
     result = run_batch(data, output, cohorts=cohort, workers=workers, store=store,
                        pseudonymise=not no_pseudonymise, min_cell=min_cell, seed=seed,
-                       codebook=codebook, feedback=feedback)
+                       codebook=codebook, feedback=feedback, lenient_forms=lenient_forms)
+    _echo_kept_missing(result.kept_missing)
     for job in result.jobs:
         line = f"  {job.name}: {job.status} ({job.duration:.0f} s)"
         typer.echo(line + (f" - {job.error}" if job.error else ""))

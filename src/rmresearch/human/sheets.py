@@ -9,10 +9,16 @@ Spreadsheets (``.csv`` or ``.xlsx``, first sheet):
   ``none`` (or empty) records a segment seen without a code.
 
 Rows are matched to segments by id, or by exact text after whitespace normalisation; rows
-that match no segment or several are all reported with their row numbers. Every check runs
-before the one write transaction, so bad input leaves the store unchanged. Each coder
-becomes ``human:<name>``; the segments they saw are recorded so agreement can tell "not
-coded" from "not seen". Human rows are never replaced or deleted (store triggers).
+that match no segment or several are all reported with their row numbers. A sheet that
+contradicts itself is refused with the rows (`conflicts`): one coder giving a segment's code
+two valences, a long sheet's ``none`` beside a code, a wide sheet's two rows for one segment
+with different codes. Coder names are stored in lower case, so two spellings of one name
+(``CODER_A`` and ``coder_a``) in a sheet, or a spelling other than the one that brought the
+coder into the store, are refused naming both (`rmresearch.refi.import_.check_spellings`).
+Every check runs before the one write transaction, so bad input leaves the store unchanged.
+Each coder becomes ``human:<name>``; the segments they saw are recorded so agreement can
+tell "not coded" from "not seen". Human rows are never replaced or deleted (store
+triggers).
 
 Review sheets (what the machine is unsure of, for a person to decide) are in `review`;
 `resolve_coders` and `coder_seen` here serve it and `agreement` too.
@@ -25,12 +31,13 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from ..codebook import Codebook, default_codebook
-from ..errors import InputError, join_allowed
+from ..errors import InputError, join_allowed, resource_errors
 from ..schemas import COLUMNS
 from ..vocabulary import HUMAN_PREFIX, VALENCES
 
 __all__ = ["import_codings", "parse_table", "write_human_codings", "resolve_coders",
-           "coder_seen", "code_lookup", "allowed_codes", "locate_segments", "FORMATS"]
+           "coder_seen", "code_lookup", "allowed_codes", "locate_segments", "conflicts",
+           "FORMATS"]
 
 FORMATS = ("wide", "long", "qdpx")
 _RESERVED = {"segment_id", "text", "doc_id", "valence", "speaker", "notes", "note", "comment",
@@ -160,12 +167,27 @@ def parse_table(path: str | Path, segments: pd.DataFrame, *, coder: str | None =
     (DataFrame, list)
         Codings ``segment_id, code, coder, score (1.0), valence, evidence`` and the sorted
         (segment_id, coder) pairs the coders saw.
+
+    Raises
+    ------
+    InputError
+        Rows that match no segment, unknown codes or valences, two spellings of one coder's
+        name, or rows that contradict each other (`conflicts`), with their row numbers.
     """
+    codings, seen, _ = _parse_sheet(Path(path), segments, coder, fmt, codebook, known_ids)
+    return codings, seen
+
+
+def _parse_sheet(path: Path, segments: pd.DataFrame, coder: str | None, fmt: str | None,
+                 codebook: Codebook | None, known_ids: set[str] | None
+                 ) -> tuple[pd.DataFrame, list[tuple[str, str]], dict]:
+    """`parse_table`, and the coders' names as the sheet spells them
+    (`rmresearch.refi.import_.coder_spellings`)."""
     from ..cells import restore_frame
     from ..ingest.tables import read_table, require_columns
-    from ..refi.import_ import coder_name
+    from ..refi.import_ import check_spellings, coder_name, coder_spellings
 
-    path, codebook = Path(path), codebook or default_codebook()
+    codebook = codebook or default_codebook()
     df = restore_frame(read_table(path))  # text our own exports made safe
     df.columns = [c.strip().lower().replace(" ", "_") if c.strip().lower().replace(" ", "_")
                   in _RESERVED else c.strip() for c in df.columns]
@@ -182,14 +204,71 @@ def parse_table(path: str | Path, segments: pd.DataFrame, *, coder: str | None =
     sids = locate_segments(df.reset_index(drop=True), segments, path, known_ids)
     reader = _long if fmt == "long" else _wide
     rows = reader(df.reset_index(drop=True), sids, coder, codebook, path)
-    named = [(s, c, v, f"{path.name} row {n}", coder_name(who)) for s, c, v, n, who in rows]
-    codings = pd.DataFrame([dict(segment_id=s, code=c, coder=who, score=1.0, valence=v,
-                                 evidence=e) for s, c, v, e, who in named if c is not None],
-                           columns=COLUMNS["codings"]
-                           ).drop_duplicates(["segment_id", "code", "coder"])
-    seen = sorted({(s, who) for s, _, _, _, who in named})
+    names = coder_spellings((who, n) for *_, n, who in rows)
+    check_spellings(names, path)
+    rows = [(s, c, v, n, coder_name(who)) for s, c, v, n, who in rows]
+    _refuse_conflicts(rows, fmt != "long", path)
+    codings = _codings_frame(rows, path)
+    seen = sorted({(s, who) for s, *_, who in rows})
     _check_coders(codings, {who for _, who in seen}, path)
-    return codings.reset_index(drop=True), seen
+    return codings, seen, names
+
+
+def _refuse_conflicts(rows: list[tuple], wide: bool, path: Path) -> None:
+    found = conflicts(rows, wide=wide)
+    if found:
+        more = f" (and {len(found) - 12} more)" if len(found) > 12 else ""
+        raise InputError(f"contradicts itself in {len(found)} place(s): "
+                         + "; ".join(found[:12]) + more + ".", path=path,
+                         allowed="one answer per segment, code and coder: correct or delete "
+                         "one of the rows named (a segment may be listed twice only when both "
+                         "rows say the same).")
+
+
+def _codings_frame(rows: list[tuple], path: Path) -> pd.DataFrame:
+    """One coding per (segment, code, coder) from the rows that name a code; of repeated rows
+    the first that gives a valence is kept (rows that disagree were refused before)."""
+    codings = pd.DataFrame([dict(segment_id=s, code=c, coder=who, score=1.0, valence=v,
+                                 evidence=f"{path.name} row {n}") for s, c, v, n, who in rows
+                            if c is not None], columns=COLUMNS["codings"])
+    order = codings.assign(unset=codings["valence"].isna()).sort_values("unset", kind="stable")
+    keep = ~order.duplicated(["segment_id", "code", "coder"])
+    return codings.loc[keep[keep].index.sort_values()].reset_index(drop=True)
+
+
+def conflicts(rows: Sequence[tuple], *, wide: bool) -> list[str]:
+    """Where a sheet contradicts itself, one description (with row numbers) per place.
+
+    ``rows`` are ``(segment_id, code or None, valence, row, coder)`` as the readers give them
+    (code None: the row records the segment as seen). Contradictions: one coder giving the
+    same segment and code two valences; in a long sheet, ``none`` and a code for the same
+    segment and coder; in a wide sheet, two rows for one segment with different codes.
+    """
+    found: list[str] = []
+    valences: dict[tuple, dict[str, list[int]]] = {}
+    for sid, code, valence, row, who in rows:
+        if code is not None and valence:
+            valences.setdefault((sid, code, who), {}).setdefault(valence, []).append(row)
+    for (sid, code, who), by_value in valences.items():
+        if len(by_value) > 1:
+            said = ", ".join(f"rows {r} say '{v}'" for v, r in by_value.items())
+            found.append(f"{who} gives segment '{sid}' code '{code}' different valences ({said})")
+    by_row: dict[tuple, dict[int, set[str]]] = {}
+    for sid, code, _, row, who in rows:
+        codes = by_row.setdefault((sid, who), {}).setdefault(row, set())
+        codes.update([code] if code is not None else [])
+    for (sid, who), codes in by_row.items():
+        if wide and len({frozenset(c) for c in codes.values()}) > 1:
+            said = ", ".join(f"row {r}: {', '.join(sorted(c)) or 'no code'}"
+                             for r, c in sorted(codes.items()))
+            found.append(f"{who} lists segment '{sid}' in {len(codes)} rows with different "
+                         f"codes ({said})")
+        empty = sorted(r for r, c in codes.items() if not c)
+        if not wide and empty and len(empty) < len(codes):
+            coded = sorted(set(codes) - set(empty))
+            found.append(f"{who} says segment '{sid}' has no code (rows {empty}) and codes it "
+                         f"(rows {coded})")
+    return found
 
 
 def _check_coders(codings: pd.DataFrame, coders: Iterable[str], path: Path | str) -> None:
@@ -215,16 +294,36 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
                    ) -> dict[str, Any]:
     """Import human codings from a sheet or a ``.qdpx`` into the store.
 
-    ``extra_params`` are recorded with the run (e.g. the file's sha256).
+    ``extra_params`` are recorded with the run (e.g. the file's sha256), and so are the
+    coders' names as spelt in the input (``coder_names``), to refuse another spelling later.
 
     Returns ``{"run_id", "codings": {coder: n}, "seen", "notes"}``.
-    """
-    from ..store import ProjectStore
 
+    Raises
+    ------
+    InputError
+        Anything wrong with the input (see `parse_table`, `rmresearch.refi.read_qdpx`,
+        `rmresearch.refi.qdpx_codings`), or a coder name spelt otherwise than the one that
+        brought the coder into the store; nothing is written.
+    ResourceError
+        The disk filled up or memory ran out (the store is left as it was).
+    """
     path, codebook = Path(path), codebook or default_codebook()
     fmt = fmt or ("qdpx" if path.suffix.lower() == ".qdpx" else None)
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'.", allowed=join_allowed(FORMATS))
+    with resource_errors(path, "importing its codings into the project store "
+                         f"{store_path}", kept="The project store is as it was."):
+        return _import(Path(store_path), path, coder, fmt, codebook, pseudonymiser,
+                       extra_params or {})
+
+
+def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
+            codebook: Codebook, pseudonymiser: Any, extra_params: dict[str, Any]
+            ) -> dict[str, Any]:
+    from ..refi.import_ import check_known_spellings
+    from ..store import ProjectStore
+
     with ProjectStore.open_existing(store_path) as store:
         notes: list[str] = []
         if fmt == "qdpx":
@@ -232,13 +331,17 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
 
             result = qdpx_codings(read_qdpx(path), store.documents(), store.segments(),
                                   codebook, coder=coder, pseudonymiser=pseudonymiser)
-            codings, seen, notes = result.codings, result.seen, result.notes
+            codings, seen, notes, names = (result.codings, result.seen, result.notes,
+                                           result.names)
         else:
             every = set(store.segments(current_only=False)["segment_id"])
-            codings, seen = parse_table(path, store.segments(), coder=coder, fmt=fmt,
-                                        codebook=codebook, known_ids=every)
+            codings, seen, names = _parse_sheet(path, store.segments(), coder, fmt,
+                                                codebook, every)
+        check_known_spellings(names, store.run_parameters("human"),
+                              store.coder_latest_runs(), path)
         params = {"input": str(path), "format": fmt or "table", "coder": coder,
-                  **(extra_params or {})}
+                  "coder_names": {label: sorted(spelt) for label, spelt in names.items()},
+                  **extra_params}
         run_id = write_human_codings(store, codings, seen, params, codebook.hash)
     counts = codings.groupby("coder").size().to_dict()
     return {"run_id": run_id, "codings": counts, "seen": len(seen), "notes": notes}

@@ -16,6 +16,7 @@ Every problem is reported at once.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,7 @@ MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 REQUIRED = ("file", "cohort", "pair_id", "source", "author_role", "stage", "date")
 OPTIONAL = ("doc_id", "mentor", "mentee")
 SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".csv", ".xlsx")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _EXPECTED = ("a manifest.csv with one row per file and the columns "
              + ", ".join(REQUIRED) + " (optional: " + ", ".join(OPTIONAL) + "), e.g.\n"
              "file,cohort,pair_id,source,author_role,stage,date,mentor,mentee\n"
@@ -70,6 +71,17 @@ def _file_problems(file: str, line: int, folder: Path) -> list[str]:
     return []
 
 
+def _date_problem(value: str) -> str | None:
+    """Why ``value`` is not a YYYY-MM-DD calendar date (None when it is one)."""
+    if not _DATE.match(value):
+        return "is not written as YYYY-MM-DD"
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:  # e.g. "month must be in 1..12", "day is out of range for month"
+        return f"is not a real date ({exc})"
+    return None
+
+
 def _row_problems(row: pd.Series, line: int, folder: Path) -> list[str]:
     out = []
     for col in ("file", "cohort", "source", "author_role", "stage"):
@@ -84,9 +96,11 @@ def _row_problems(row: pd.Series, line: int, folder: Path) -> list[str]:
     if row["author_role"] and row["author_role"] not in AUTHOR_ROLES:
         out.append(f"line {line}: author_role '{row['author_role']}' is not one of "
                    f"{join_allowed(AUTHOR_ROLES)}")
-    if row["date"] and not _DATE.match(row["date"]):
-        out.append(f"line {line}: date '{row['date']}' is not a date like 2024-10-03 "
-                   "(YYYY-MM-DD)")
+    if row["date"]:
+        bad_date = _date_problem(row["date"])
+        if bad_date:
+            out.append(f"line {line}, column 'date': '{row['date']}' {bad_date}; allowed: a "
+                       "date like 2024-10-03 (YYYY-MM-DD, a real day of the calendar)")
     if row["file"]:
         out += _file_problems(row["file"], line, folder)
     return out

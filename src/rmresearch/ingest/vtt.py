@@ -7,6 +7,11 @@ Cues look like::
 
 The document text is rebuilt as one ``Speaker: words`` line per run of cues by the same
 speaker; turns point at the words, and keep the first cue's start time.
+
+A line holding ``-->`` outside a cue's text is a cue timing and must be a valid one: two
+times ``[hours:]mm:ss.ttt`` with minutes and seconds 00-59, hours up to `MAX_HOURS`, and an
+end no earlier than the start. Anything else (``inf``, ``nan``, minute 99, a time without
+milliseconds) is refused naming the line, rather than dropping the cue and its words.
 """
 from __future__ import annotations
 
@@ -17,20 +22,44 @@ from ..errors import InputError
 from .decode import read_text
 from .parsed import ParsedDoc, Turn
 
-__all__ = ["read_vtt", "parse_vtt"]
+__all__ = ["read_vtt", "parse_vtt", "MAX_HOURS"]
 
-_TIMING = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+#: the largest hour a cue time may have (a longer recording is not a mentoring session)
+MAX_HOURS = 999
+_STAMP = r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2})[.,]([0-9]{1,3})"
+_TIMING = re.compile(rf"^\s*({_STAMP})\s*-->\s*({_STAMP})(?:\s|$)")
+_TIMING_ALLOWED = ("cue timings like 00:01:02.500 --> 00:01:05.000 ([hours:]minutes:seconds"
+                   f".milliseconds; minutes and seconds 00-59, hours up to {MAX_HOURS}; the "
+                   "end not before the start), as Teams and Zoom write them.")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 _TAG = re.compile(r"</?[^>]*>")
 _PREFIX = re.compile(r"^\s*([^:]{1,60}):\s+(.*)$")
 
 
-def _seconds(stamp: str) -> float:
-    parts = stamp.replace(",", ".").split(":")
-    total = 0.0
-    for part in parts:
-        total = total * 60 + float(part)
-    return total
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> float:
+    whole = (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
+    return whole + int(fraction) / 10 ** len(fraction)
+
+
+def _timing(line: str, number: int, path: Path) -> float:
+    """The start (seconds) of a cue timing line; `InputError` naming ``number`` if invalid."""
+    found = _TIMING.match(line)
+    shown = line.strip()[:80]
+    if not found:
+        raise InputError(f"the cue timing '{shown}' does not hold two valid times.",
+                         path=path, line=number, allowed=_TIMING_ALLOWED)
+    stamps = found.group(2, 3, 4, 5), found.group(7, 8, 9, 10)
+    for (hours, minutes, seconds, _), text in zip(stamps, found.group(1, 6)):
+        wrong = ("minutes" if int(minutes) >= 60 else "seconds" if int(seconds) >= 60
+                 else "hours" if hours and (len(hours) > 6 or int(hours) > MAX_HOURS) else "")
+        if wrong:
+            raise InputError(f"the cue time '{text}' in '{shown}' has {wrong} out of range.",
+                             path=path, line=number, allowed=_TIMING_ALLOWED)
+    start, end = _seconds(*stamps[0]), _seconds(*stamps[1])
+    if end < start:
+        raise InputError(f"the cue '{shown}' ends before it starts.", path=path, line=number,
+                         allowed=_TIMING_ALLOWED)
+    return start
 
 
 def _cue_speaker_text(lines: list[str]) -> tuple[str | None, str]:
@@ -52,16 +81,16 @@ def _cues(text: str, path: Path) -> list[tuple[float, str | None, str]]:
                          allowed="a WebVTT transcript as exported by Teams or Zoom.")
     cues, i = [], 1
     while i < len(lines):
-        timing = _TIMING.match(lines[i])
-        if not timing:
+        if "-->" not in lines[i]:
             i += 1
             continue
+        start = _timing(lines[i], i + 1, path)
         j = i + 1
         while j < len(lines) and lines[j].strip():
             j += 1
         speaker, words = _cue_speaker_text(lines[i + 1:j])
         if words:
-            cues.append((_seconds(timing.group(1)), speaker, words))
+            cues.append((start, speaker, words))
         i = j
     if not cues:
         raise InputError("has no cues with text (no 'start --> end' timing lines followed "

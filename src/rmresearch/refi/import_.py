@@ -16,17 +16,21 @@ Rules, in order:
 * **Users to coders.** Each user becomes ``human:<name>`` (name lower-cased, anything but
   letters, digits, ``.``, ``_`` and ``-`` turned into ``-``); users named like this
   project's machine coders (``rules@...``, ``model@...``, ``ensemble@...``) are skipped.
+  Two users whose names become the same coder (``Sam Jones`` and ``sam jones``) are refused,
+  as is a name spelt differently from the one that brought the coder into the store
+  (`check_spellings`, `check_known_spellings`): otherwise two people would silently merge.
 * **Codes.** By GUID (rmresearch exports use uuid5 of the code id) or by name or id,
   case-insensitively (``Parent::Child`` names match on ``Child``); valence pseudo-codes set
-  the valence of the other codes in the same selection by the same user.
+  the valence of the other codes in the same selection by the same user; two valences for
+  one passage by one user (in one selection or overlapping ones) are refused.
 * **Seen.** A coder has seen every segment of each document they coded anything in.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from typing import Any, Callable
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -37,19 +41,25 @@ from ..vocabulary import HUMAN_PREFIX, human_coder
 from .read import QdpxProject, QSource, read_qdpx
 from .qde import VALENCE_GROUP_NAME, code_guid, valence_guid
 
-__all__ = ["QdpxImport", "qdpx_codings", "read_qdpx", "coder_name", "MACHINE_PREFIXES"]
+__all__ = ["QdpxImport", "qdpx_codings", "read_qdpx", "coder_name", "coder_spellings",
+           "check_spellings", "check_known_spellings", "MACHINE_PREFIXES"]
 
 MACHINE_PREFIXES = ("rules@", "model@", "ensemble@")
+
+
+Spellings = dict[str, dict[str, list[int]]]
 
 
 @dataclass
 class QdpxImport:
     """Codings (``segment_id, code, coder, score, valence, evidence``), the (segment, coder)
-    pairs seen, and notes about what was skipped."""
+    pairs seen, notes about what was skipped, and the coders' names as the file spells them
+    (`coder_spellings`)."""
 
     codings: pd.DataFrame
     seen: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
+    names: Spellings = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +82,82 @@ def coder_name(user: str) -> str:
     name = name[len(HUMAN_PREFIX):] if name.lower().startswith(HUMAN_PREFIX) else name
     clean = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
     return human_coder(clean or "unnamed")  # ``clean`` holds no ':', so never prefixed yet
+
+
+def _as_given(name: str) -> str:
+    """A coder's name as the person gave it, without a ``human:`` prefix."""
+    name = name.strip()
+    return name[len(HUMAN_PREFIX):] if name.lower().startswith(HUMAN_PREFIX) else name
+
+
+def coder_spellings(names: Iterable[tuple[str, int | None]]) -> Spellings:
+    """Coder label -> each spelling of it (``human:`` prefix dropped) -> the rows that use it.
+
+    ``names`` are (name as given, sheet row, or None when the name is not from a row).
+    """
+    out: Spellings = {}
+    for name, row in names:
+        rows = out.setdefault(coder_name(name), {}).setdefault(_as_given(name), [])
+        rows.extend([row] if row is not None else [])
+    return out
+
+
+def check_spellings(found: Spellings, path: str | Path) -> None:
+    """Refuse two spellings of one coder in one input (they would silently become one).
+
+    Raises
+    ------
+    InputError
+        Naming both spellings (and their rows), and the coder they would become.
+    """
+    clashes = []
+    for label, names in found.items():
+        if len(names) > 1:
+            shown = [f"{name!r}" + (f" (rows {rows[:8]})" if rows else "")
+                     for name, rows in names.items()]
+            clashes.append(f"{' and '.join(shown)} would all be stored as {label}")
+    if clashes:
+        raise InputError("the coder names " + "; ".join(clashes) + ".", path=path,
+                         allowed="one spelling per person (coder names are stored in lower "
+                         "case, with spaces and other signs as '-'); give different people "
+                         "names that differ in more than case.")
+
+
+def check_known_spellings(found: Spellings, runs: list[dict[str, Any]], existing: Iterable[str],
+                          path: str | Path) -> None:
+    """Refuse a spelling of a coder already in the store other than the one(s) used before.
+
+    Parameters
+    ----------
+    found : the spellings of this input (`coder_spellings`).
+    runs : the parameters of earlier human imports; each records its spellings under
+        ``coder_names`` (older runs only their ``coder``; a coder with no record came in
+        under its stored name).
+    existing : the coders in the store.
+    path : the input, for the message.
+
+    Raises
+    ------
+    InputError
+        Naming the new spelling, the earlier one(s) and the coder both would become.
+    """
+    known: dict[str, set[str]] = {}
+    for params in runs:
+        for label, names in (params.get("coder_names") or {}).items():
+            known.setdefault(label, set()).update(names)
+        if params.get("coder") and "coder_names" not in params:
+            known.setdefault(coder_name(params["coder"]), set()).add(_as_given(params["coder"]))
+    existing = set(existing)
+    for label, names in found.items():
+        before = sorted(known.get(label) or {label[len(HUMAN_PREFIX):]})
+        new = sorted(set(names) - set(before))
+        if label in existing and new:
+            raise InputError(
+                f"the coder name {new[0]!r} would be stored as {label}, which is already in "
+                f"the store under the name {' / '.join(repr(b) for b in before)}; names are "
+                "stored in lower case, so both would become one coder.", path=path,
+                allowed=f"the same spelling as before ({' or '.join(before)}) if this is the "
+                "same person, or a different name if it is someone else.")
 
 
 def _name_keys(name: str) -> set[str]:
@@ -186,11 +272,12 @@ def _source_rows(src: QSource, view: _View, project: QdpxProject,
             kind, value = codes[gid]
             by_user.setdefault(_coder(user, project, fallback), {"code": [], "valence": []})[
                 kind].append(value)
-        for coder, found in by_user.items():
-            valence = found["valence"][0] if found["valence"] else None
+        for coder, found in by_user.items():  # two valences: refused in `_finish`
+            valences = list(dict.fromkeys(found["valence"])) or [None]
             rows += [dict(segment_id=sid, code=code, coder=coder, score=1.0, valence=valence,
                           evidence=f"{project.path.name}: {src.name} [{sel.start}:{sel.end}]",
-                          doc_id=view.doc_id) for sid in hit for code in found["code"]]
+                          doc_id=view.doc_id)
+                     for sid in hit for code in found["code"] for valence in valences]
     return rows
 
 
@@ -232,13 +319,17 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
         raise InputError("; ".join(problems) + ".", path=project.path,
                          allowed="sources named after the store's documents (doc id or file "
                          "path) or with the same text as one of them.")
-    return _finish(rows, project, segments, notes)
+    return _finish(rows, project, segments, notes, coder)
 
 
 def _finish(rows: list[dict], project: QdpxProject, segments: pd.DataFrame,
-            notes: list[str]) -> QdpxImport:
+            notes: list[str], fallback: str | None) -> QdpxImport:
     cols = ["segment_id", "code", "coder", "score", "valence", "evidence"]
     df = pd.DataFrame(rows, columns=cols + ["doc_id"])
+    used = set(df["coder"].dropna())
+    names = coder_spellings((name, None) for name in [*project.users.values(), fallback or ""]
+                            if name.strip() and coder_name(name) in used)
+    check_spellings(names, project.path)
     if (df["coder"] == "").any():
         raise InputError("some codings have no user (no creatingUser on the coding, its "
                          "selection, its source or the project, or one that is not in the "
@@ -249,7 +340,12 @@ def _finish(rows: list[dict], project: QdpxProject, segments: pd.DataFrame,
     if machine.any():
         notes.append(f"skipped {int(machine.sum())} codings by machine coders (users named "
                      f"{' / '.join(p + '...' for p in MACHINE_PREFIXES)}).")
-    df = df[~machine].drop_duplicates(["segment_id", "code", "coder"]).reset_index(drop=True)
+    df = df[~machine]
+    _refuse_valence_conflicts(df, project.path)
+    # one row per (segment, code, coder): the first that gives a valence, else the first
+    order = df.assign(unset=df["valence"].isna()).sort_values("unset", kind="stable")
+    keep = ~order.duplicated(["segment_id", "code", "coder"])
+    df = df.loc[keep[keep].index.sort_values()].reset_index(drop=True)
     if df.empty:
         raise InputError("has no human codings that cover at least half of one of the store's "
                          "segments.", path=project.path, allowed="text selections coded by "
@@ -257,4 +353,25 @@ def _finish(rows: list[dict], project: QdpxProject, segments: pd.DataFrame,
     seen = sorted({(sid, coder) for doc_id, coder in df[["doc_id", "coder"]].drop_duplicates()
                    .itertuples(index=False, name=None)
                    for sid in segments.loc[segments["doc_id"] == doc_id, "segment_id"]})
-    return QdpxImport(df[cols], seen, notes)
+    return QdpxImport(df[cols], seen, notes, names)
+
+
+def _refuse_valence_conflicts(df: pd.DataFrame, path: Path) -> None:
+    """Refuse one coder giving the same segment and code two valences (in one selection, or
+    in overlapping ones), naming the selections: the first must not silently win."""
+    valued = df[df["valence"].notna()]
+    keys = ["segment_id", "code", "coder"]
+    counts = valued.groupby(keys)["valence"].nunique()
+    clashes = counts[counts > 1].index.tolist()
+    if not clashes:
+        return
+    details = []
+    for sid, code, coder in clashes[:8]:
+        same = valued[(valued["segment_id"] == sid) & (valued["code"] == code)
+                      & (valued["coder"] == coder)].drop_duplicates(["valence", "evidence"])
+        said = ", ".join(f"'{v}' ({e})" for v, e in zip(same["valence"], same["evidence"]))
+        details.append(f"{coder} gives segment '{sid}' code '{code}' the valences {said}")
+    more = f" (and {len(clashes) - 8} more)" if len(clashes) > 8 else ""
+    raise InputError(f"contradicts itself in {len(clashes)} place(s): " + "; ".join(details)
+                     + more + ".", path=path, allowed="one valence per coder for each coded "
+                     "passage: remove the extra valence code in the other tool and export again.")

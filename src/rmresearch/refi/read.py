@@ -1,8 +1,9 @@
 """Read a ``.qdpx`` project file from another tool and check it completely.
 
 `read_qdpx` checks everything that depends on the file alone before anything is mapped or
-written: it is a ZIP, holds ``project.qde``, the XML is well formed and valid against
-Project.xsd, every text source's text can be found and decoded, every ``CodeRef`` points at a
+written: it is a ZIP, holds ``project.qde``, the XML is well formed, has no DOCTYPE or
+entity references (never expanded: they are refused, as REFI-QDA files never have them) and
+is valid against Project.xsd, every text source's text can be found and decoded, every ``CodeRef`` points at a
 code in the file's codebook, and every selection lies inside its source.
 
 A source's text is read only from inside the archive (``plainTextPath="internal://..."``) or
@@ -12,7 +13,8 @@ so a project file cannot make rmresearch read, or reveal the size of, a file on 
 
 Selections are returned in offsets over the source text with LF newlines. The standard
 counts codepoints of the file's own text, but some tools count over CRLF text even when the
-text they ship has LF newlines; see `counting` for how that is detected.
+text they ship has LF newlines; see `counting` for how that is detected. Running out of memory
+while reading ends in a `ResourceError` naming the file.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..archive import check_zip
-from ..errors import InputError
+from ..errors import InputError, resource_errors
 
 __all__ = ["QCode", "QSelection", "QSource", "QdpxProject", "read_qdpx", "counting", "norm_guid"]
 
@@ -131,15 +133,35 @@ def _parse_qde(zf: zipfile.ZipFile, path: Path) -> Any:
     except etree.XMLSyntaxError as exc:
         raise InputError(f"project.qde is not well-formed XML (line {exc.lineno}: {exc.msg}).",
                          path=path, allowed=_ALLOWED) from None
+    _refuse_doctype(root, path)
     from .qde import schema_errors
 
-    problems = schema_errors(root, "project")
+    try:
+        problems = schema_errors(root, "project")
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up ("internal error")
+        raise InputError(f"project.qde cannot be checked against the REFI-QDA project schema "
+                         f"({exc}).", path=path, allowed=_ALLOWED) from None
     if problems:
         raise InputError("project.qde does not follow the REFI-QDA project schema "
                          "(Project.xsd): " + "; ".join(problems), path=path,
                          allowed="a project.qde that validates against REFI-QDA 1.5 "
                          "Project.xsd.")
     return root
+
+
+def _refuse_doctype(root: Any, path: Path) -> None:
+    """Refuse a project.qde with a DOCTYPE or entity references (``&name;``): REFI-QDA files
+    never have them, entities are not expanded (text would be lost), and libxml2's schema
+    check fails on them with an internal error."""
+    from lxml import etree
+
+    used = sorted({f"&{node.name};" for node in root.iter(etree.Entity)})
+    if used or root.getroottree().docinfo.doctype:
+        found = (f"uses XML entities ({', '.join(used[:5])})" if used
+                 else "declares a DOCTYPE (where XML entities are defined)")
+        raise InputError(f"project.qde {found}, which REFI-QDA project files never do; "
+                         "rmresearch does not expand entities.", path=path,
+                         allowed=_ALLOWED + " Export the project again from that tool.")
 
 
 def _codes(root: Any) -> dict[str, QCode]:
@@ -276,6 +298,11 @@ def _to_lf(raw: str, selections: list[QSelection], kind: str, name: str, path: P
 def read_qdpx(path: str | Path) -> QdpxProject:
     """Open and check a ``.qdpx`` file (see module docstring); raise `InputError` if wrong."""
     path = Path(path)
+    with resource_errors(path, "reading the REFI-QDA project"):
+        return _read_qdpx(path)
+
+
+def _read_qdpx(path: Path) -> QdpxProject:
     zf, root = _load_qde(path)
     with zf:
         users = {norm_guid(u.get("guid")): (u.get("name") or u.get("id") or "")

@@ -33,12 +33,17 @@ __all__ = ["Job", "BatchResult", "run_batch"]
 
 @dataclass
 class BatchResult:
-    """What a batch produced; ``ok`` is False when any notebook failed."""
+    """What a batch produced; ``ok`` is False when any notebook failed.
+
+    ``kept_missing`` lists the form answers ingest kept as missing (``lenient_forms``;
+    `rmresearch.ingest.scale.BadAnswer`), for the run summary.
+    """
 
     output: Path
     jobs: list[Job] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     quarantine: Path | None = None  # where files that failed the leak check were moved
+    kept_missing: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -92,10 +97,13 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
               workers: int = 2, store: str | Path | None = None,
               pseudonymise: bool = DEFAULTS["pseudonymise"], min_cell: int = DEFAULTS["min_cell"],
               seed: int = DEFAULTS["seed"], codebook: str | Path | None = None,
-              feedback: bool = False, progress: bool = True) -> BatchResult:
+              feedback: bool = False, progress: bool = True, lenient_forms: bool = False
+              ) -> BatchResult:
     """Run the whole report batch and return what it produced (see module docstring).
 
     ``feedback`` adds a mentor's feedback notebook per pair (`jobs.feedback_jobs`).
+    ``lenient_forms``: see `rmresearch.project.prepare_project` (answers kept as missing are
+    in the result's ``kept_missing``). Input that is refused leaves no store behind.
     """
     from ..project import prepare_project
     from .context import prepare_key
@@ -103,14 +111,16 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
 
     started = time.time()
     output = Path(output)
-    project = prepare_project(data, store, codebook, progress=progress)
+    project = prepare_project(data, store, codebook, progress=progress,
+                              lenient_forms=lenient_forms)
     chosen = project.check_cohorts(cohorts)
     key_path = prepare_key(project) if pseudonymise else None
     common = batch_parameters(
         store=str(project.store_path.resolve()), pseudonymise=pseudonymise,
         key=str(key_path.resolve()) if key_path else "", min_cell=min_cell, seed=seed,
         codebook=str(Path(codebook).resolve()) if codebook else "")
-    result = BatchResult(output=output, jobs=report_jobs(project, output, chosen, common))
+    result = BatchResult(output=output, jobs=report_jobs(project, output, chosen, common),
+                         kept_missing=list(project.counts.get("kept_missing", [])))
     if feedback:
         result.jobs += feedback_jobs(project, output, common, cohorts=chosen)
     # The front page and the record are written last: remove an earlier run's first, so a
