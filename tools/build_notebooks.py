@@ -163,8 +163,9 @@ def emergent_themes() -> list:
         md("""
 # Emergent themes
 
-Topics found without the four-level frame (BERTopic over interview passages and free-text
-answers, seeded so that every run gives the same topics), with their sizes, keyword labels and
+Topics found without the four-level frame (BERTopic over the findings in interviews, journals
+and free-text answers: questions, headings, thanks and logistics are left out; seeded so that
+every run gives the same topics), with their sizes, keyword labels and
 representative pseudonymised quotes; and how topics spread over the levels: topics that sit
 mostly outside any level show what the frame misses.
 """),
@@ -172,9 +173,7 @@ mostly outside any level show what the frame misses.
                COMMON),
         code(OPEN + "\nfrom rmresearch.analysis import topics\n\n"
              "texts = ctx.theme_segments(cohorts)\n"
-             "result = topics.fit_topics(texts[\"text\"].tolist(), "
-             "embeddings=ctx.embed(texts[\"text\"].tolist()),\n"
-             "                           seed=seed, min_topic_size=min_topic_size)"),
+             "result = ctx.emergent_topics(texts, min_topic_size=min_topic_size)"),
         md("## Topics"),
         code('ctx.show(ctx.publish(result.topics, "topics", counts=["size"], '
              'texts=["label", "keywords", "representative"]))'),

@@ -112,6 +112,9 @@ def report(
     feedback: bool = typer.Option(False, "--feedback", help="Also write a mentor's feedback "
                                   "sheet for every pair (leaders stay pseudonymised)."),
     lenient_forms: bool = _LENIENT_FORMS,
+    skip: Optional[list[str]] = typer.Option(None, "--skip", help="Leave out an appendix: "
+                                             "cohort, comparison, themes or agreement "
+                                             "(repeat for several)."),
 ) -> None:
     """Run the report batch: findings per cohort, cohort comparison and emergent themes.
 
@@ -122,7 +125,8 @@ def report(
 
     result = run_batch(data, output, cohorts=cohort, workers=workers, store=store,
                        pseudonymise=not no_pseudonymise, min_cell=min_cell, seed=seed,
-                       codebook=codebook, feedback=feedback, lenient_forms=lenient_forms)
+                       codebook=codebook, feedback=feedback, lenient_forms=lenient_forms,
+                       skip=skip or ())
     _echo_kept_missing(result.kept_missing)
     for job in result.jobs:
         line = f"  {job.name}: {job.status} ({job.duration:.0f} s)"

@@ -19,11 +19,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..faults import checkpoint
 from ..paths import quarantine_dir
-from .jobs import Job, feedback_jobs, report_jobs
+from .jobs import Job, check_skip, feedback_jobs, report_jobs
 from .notebooks import execute_notebook
 from .parameters import DEFAULTS, batch_parameters
 from .scrub import Scrubber
@@ -97,20 +97,21 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
               workers: int = 2, store: str | Path | None = None,
               pseudonymise: bool = DEFAULTS["pseudonymise"], min_cell: int = DEFAULTS["min_cell"],
               seed: int = DEFAULTS["seed"], codebook: str | Path | None = None,
-              feedback: bool = False, progress: bool = True, lenient_forms: bool = False
-              ) -> BatchResult:
+              feedback: bool = False, progress: bool = True, lenient_forms: bool = False,
+              skip: Sequence[str] = ()) -> BatchResult:
     """Run the whole report batch and return what it produced (see module docstring).
 
     ``feedback`` adds a mentor's feedback notebook per pair (`jobs.feedback_jobs`).
     ``lenient_forms``: see `rmresearch.project.prepare_project` (answers kept as missing are
     in the result's ``kept_missing``). Input that is refused leaves no store behind.
+    ``skip`` leaves appendices out (`jobs.SKIPPABLE`: cohort, comparison, themes, agreement).
     """
     from ..project import prepare_project
     from .context import prepare_key
     from .index import write_failed_front, write_index, write_manifest
 
     started = time.time()
-    output = Path(output)
+    output, skip = Path(output), check_skip(skip)  # a wrong kind is refused before any work
     project = prepare_project(data, store, codebook, progress=progress,
                               lenient_forms=lenient_forms)
     chosen = project.check_cohorts(cohorts)
@@ -119,7 +120,7 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
         store=str(project.store_path.resolve()), pseudonymise=pseudonymise,
         key=str(key_path.resolve()) if key_path else "", min_cell=min_cell, seed=seed,
         codebook=str(Path(codebook).resolve()) if codebook else "")
-    result = BatchResult(output=output, jobs=report_jobs(project, output, chosen, common),
+    result = BatchResult(output=output, jobs=report_jobs(project, output, chosen, common, skip),
                          kept_missing=list(project.counts.get("kept_missing", [])))
     if feedback:
         result.jobs += feedback_jobs(project, output, common, cohorts=chosen)

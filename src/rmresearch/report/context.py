@@ -105,6 +105,32 @@ class ReportContext:
         keep &= segs["role"] == FINDING
         return segs[keep & (segs["text"].str.split().str.len() >= 4)].reset_index(drop=True)
 
+    def emergent_topics(self, texts: pd.DataFrame, *, min_topic_size: int) -> Any:
+        """Fit emergent topics on ``texts`` (`theme_segments`), with cached embeddings.
+
+        Too few texts for topics is not a failure of the report: the reader is told so (a
+        printed note) and a `TopicResult` with every text unassigned (topic -1) comes back, so
+        the appendix is still written.
+        """
+        from ..analysis import topics
+
+        needed = max(topics.MIN_TEXTS, 2 * int(min_topic_size))
+        if len(texts) < needed:
+            print(f"Too few findings in free text for emergent themes: {len(texts)}, and at "
+                  f"least {needed} are needed (min_topic_size={min_topic_size}). Pool more "
+                  "notes or lower min_topic_size; no topic is shown below.")
+            n = len(texts)  # every text unassigned: the outlier topic only
+            assigned = pd.DataFrame({"index": pd.Series(range(n), dtype="int64"),
+                                     "topic": pd.Series([-1] * n, dtype="int64"),
+                                     "probability": pd.Series([0.0] * n, dtype="float64")})
+            outlier = pd.DataFrame({"topic": [-1], "size": [n], "label": [topics.OUTLIER_LABEL],
+                                    "keywords": [""], "representative": [[]]})
+            return topics.TopicResult(topics=outlier.astype({"topic": "int64", "size": "int64"}),
+                                      assignments=assigned, model=None)
+        listed = texts["text"].tolist()
+        return topics.fit_topics(listed, embeddings=self.embed(listed), seed=self.seed,
+                                 min_topic_size=min_topic_size)
+
     def agreement(self, coders: str = "", threshold: float = 0.67) -> tuple:
         """Agreement among ``coders`` (default: every human coder and the machine coder).
 

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 from .notebooks import NOTEBOOKS, notebook_dir
 
-__all__ = ["Job", "report_jobs", "feedback_jobs"]
+__all__ = ["Job", "SKIPPABLE", "check_skip", "report_jobs", "feedback_jobs"]
 
 
 @dataclass
@@ -36,18 +36,37 @@ def _job(out: Path, name: str, kind: str, title: str, sub: str, common: dict[str
                html=str(out / f"{name}.html"))
 
 
-def report_jobs(project: Any, output: Path, cohorts: list[str], common: dict[str, Any]
-                ) -> list[Job]:
+#: the appendices a batch can leave out (``rmresearch report --skip KIND``)
+SKIPPABLE: tuple[str, ...] = ("cohort", "comparison", "themes", "agreement")
+
+
+def check_skip(skip: Sequence[str]) -> list[str]:
+    """``skip`` as a list, or `InputError` naming the unknown kinds and the allowed ones."""
+    from ..errors import InputError, join_allowed
+
+    unknown = [k for k in skip if k not in SKIPPABLE]
+    if unknown:
+        raise InputError(f"cannot skip {join_allowed(unknown)}: no such appendix.",
+                         allowed=join_allowed(SKIPPABLE))
+    return list(skip)
+
+
+def report_jobs(project: Any, output: Path, cohorts: list[str], common: dict[str, Any],
+                skip: Sequence[str] = ()) -> list[Job]:
     """One findings job per cohort, then the comparison, the themes and (when human codings
-    exist) the agreement notebook; ``common`` are the parameters every notebook gets."""
-    out, joined = Path(output).resolve(), ",".join(cohorts)
-    jobs = [_job(out, f"cohort_{c}", "cohort", f"Cohort {c} findings", f"cohorts/{c}", common,
-                 cohort=c) for c in cohorts]
-    jobs.append(_job(out, "comparison", "comparison", "Cohort comparison", "comparison",
-                     common, cohorts=joined))
-    jobs.append(_job(out, "themes", "themes", "Emergent themes", "themes", common,
-                     cohorts=joined))
-    if project.human_coders:
+    exist) the agreement notebook, less the kinds in ``skip`` (`SKIPPABLE`); ``common`` are
+    the parameters every notebook gets."""
+    out, joined, skip = Path(output).resolve(), ",".join(cohorts), check_skip(skip)
+    jobs = [] if "cohort" in skip else [
+        _job(out, f"cohort_{c}", "cohort", f"Cohort {c} findings", f"cohorts/{c}", common,
+             cohort=c) for c in cohorts]
+    if "comparison" not in skip:
+        jobs.append(_job(out, "comparison", "comparison", "Cohort comparison", "comparison",
+                         common, cohorts=joined))
+    if "themes" not in skip:
+        jobs.append(_job(out, "themes", "themes", "Emergent themes", "themes", common,
+                         cohorts=joined))
+    if project.human_coders and "agreement" not in skip:
         jobs.append(_job(out, "agreement", "agreement", "Inter-coder agreement", "agreement",
                          common, cohorts=joined))
     return jobs
