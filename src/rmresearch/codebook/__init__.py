@@ -41,6 +41,7 @@ from ..vocabulary import LEVELS, VALENCES
 from .check import content_hash, parse_codebook
 from .load import DEFAULT_CODEBOOK_PATH, default_codebook, load_codebook
 from .model import Code, Codebook, Example, Pattern, ValenceDef
+from .themes import default_themes, load_themes
 
 __all__ = [
     "VALENCES",
@@ -55,4 +56,5 @@ __all__ = [
     "load_codebook",
     "default_codebook",
     "DEFAULT_CODEBOOK_PATH",
+    "load_themes", "default_themes",
 ]
