@@ -67,8 +67,18 @@ pseudonymised and small counts are suppressed unless the run says otherwise.
         params(SOURCE, line("cohort"),
                output("outputs/cohorts/C1", "folder for this appendix's tables and figures"),
                COMMON),
-        code(OPEN + "\ncoded = ctx.coded(cohort)\nsegments = ctx.segments(cohort)\n"
-             "ctx.show(ctx.overview(cohort), 'What this cohort holds')"),
+        code(OPEN + "\ncoded = ctx.coded(cohort)\nsegments = ctx.segments(cohort)"),
+        md("""
+## Findings at a glance
+Per level, the good practice and the areas requiring attention that most pairs show, each with
+one pseudonymised quote. "3 of 8 pairs" counts pairs, not sentences: a theme one pair mentions
+many times is one pair. Themes are the codebook's second tier (`edi_themes.yaml`).
+"""),
+        code('glance = ctx.publish(ctx.glance(cohort), "findings_at_a_glance", texts=["quote"])\n'
+             'ctx.publish(analysis.strongest_table(glance), "strongest_findings", '
+             'texts=["finding"])\n'
+             'ctx.show(analysis.glance_view(glance), f"Cohort {cohort}: findings at a glance")'),
+        code("ctx.show(ctx.overview(cohort), f'What cohort {cohort} holds')"),
         md("""
 ## Findings by level, valence and source
 How many coded passages fall at each level, whether they describe good practice or an area

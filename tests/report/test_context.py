@@ -8,15 +8,26 @@ import pytest
 
 from rmresearch.errors import InputError
 from rmresearch.report.jobs import SKIPPABLE, report_jobs
+from tests.conftest import build_store
+
+
+@pytest.fixture(scope="module")
+def opened(tmp_path_factory: pytest.TempPathFactory):
+    """A small store opened once for a report (coding it is the slow part)."""
+    from rmresearch.report.context import open_report
+
+    root = tmp_path_factory.mktemp("ctx")
+    store = build_store(root)
+    out = root / "cohorts" / "C1"
+    return open_report(data="", store=str(store), output=str(out), pseudonymise=False,
+                       min_cell=0), root, out
 
 
 def test_too_few_findings_for_themes_is_said_and_the_appendix_still_builds(
-        store: Path, tmp_path: Path, capsys) -> None:
+        opened, capsys) -> None:
     from rmresearch.analysis import topics
-    from rmresearch.report.context import open_report
 
-    ctx = open_report(data="", store=str(store), output=str(tmp_path / "themes"),
-                      pseudonymise=False, min_cell=0)
+    ctx, _, out = opened
     texts = ctx.theme_segments()
     assert 0 < len(texts) < topics.MIN_TEXTS
     assert set(texts["role"]) == {"finding"}  # themes are made of findings only
@@ -30,7 +41,7 @@ def test_too_few_findings_for_themes_is_said_and_the_appendix_still_builds(
     assert len(cross) == 1
     ctx.publish(result.topics, "topics", counts=["size"],
                 texts=["label", "keywords", "representative"])
-    assert (tmp_path / "themes" / "tables" / "topics.csv").is_file()
+    assert (out / "tables" / "topics.csv").is_file()
 
 
 def test_appendices_can_be_left_out_and_unknown_kinds_are_refused(tmp_path: Path) -> None:
@@ -52,3 +63,31 @@ def test_report_refuses_an_unknown_skip_before_any_work(tmp_path: Path, capsys) 
                  str(tmp_path / "out"), "--skip", "colours"]) == 2
     assert "Allowed: 'cohort', 'comparison', 'themes' or 'agreement'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_cohort_appendix_opens_with_findings_at_a_glance(opened) -> None:
+    from rmresearch.analysis import glance_view, strongest_table
+    from rmresearch.report.index import write_index
+    from rmresearch.report.jobs import Job
+
+    ctx, tmp_path, out = opened
+    glance = ctx.publish(ctx.glance("C1"), "findings_at_a_glance", texts=["quote"])
+    themed = ctx.themed("C1")
+    assert set(themed["role"]) == {"finding"} and themed["theme"].str.contains(".",
+                                                                               regex=False).all()
+    assert not glance.empty and set(glance["pairs"].str.endswith("of 1 pair")) == {True}
+    assert set(glance["quote"]) <= set(themed["text"])
+    view = glance_view(glance)
+    assert list(view.columns) == ["Level", "Finding", "Theme", "Pairs", "Quote"]
+    ctx.publish(strongest_table(glance), "strongest_findings", texts=["finding"])
+    job = Job(name="cohort_C1", title="Cohort C1 findings", template="t",
+              parameters={"cohort": "C1", "output": str(out)}, executed=str(tmp_path / "x"),
+              html=str(tmp_path / "cohort_C1.html"), status="ok")
+    manifest = {"parameters": {"pseudonymised": False, "min_cell": 0}, "leaks": [],
+                "codebook": {"name": "edi", "hash": "h"}, "coder": "c", "version": "v",
+                "seed": 1, "inputs": []}
+    page = write_index(tmp_path, [job], manifest).read_text(encoding="utf-8")
+    opening = page.index("Cohort C1: strongest findings")
+    assert opening < page.index("appendices produced")
+    first = strongest_table(glance)["finding"].iloc[0]
+    assert f"<li>{first}</li>" in page

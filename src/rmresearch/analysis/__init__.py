@@ -19,7 +19,8 @@ from .comparison import compare_cohorts, compare_stages
 from .congruence import (CONGRUENCE_CATEGORIES, congruence, congruence_summary,
                          incongruence_statement, incongruent_pairs)
 from .framework import framework_matrix, framework_wide
-from .glance import findings_at_a_glance, strongest_findings
+from .glance import (findings_at_a_glance, glance_view, strongest_findings,
+                     strongest_table)
 from .frequencies import level_counts, level_distribution
 from .learning import cohort_learning, evidence_phrases, normalise_phrase
 from .stattests import bh_adjust, contingency_test, cramers_v, mann_whitney, wilcoxon_paired
@@ -29,7 +30,7 @@ __all__ = [
     "LEVELS", "VALENCES", "SOURCES", "FORM_STAGES", "SAID_SOURCES", "SEEN_SOURCES",
     "CONGRUENCE_CATEGORIES", "category_order", "stage_key", "choose_coder", "coded_segments",
     "findings_only", "incongruent_pairs", "incongruence_statement", "findings_at_a_glance",
-    "strongest_findings",
+    "strongest_findings", "strongest_table", "glance_view",
     "level_counts", "level_distribution", "framework_matrix", "framework_wide", "congruence",
     "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",
     "survey_items", "survey_change", "paired_values", "free_text_answers", "compare_cohorts",

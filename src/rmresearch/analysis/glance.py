@@ -12,7 +12,8 @@ import pandas as pd
 from ..vocabulary import LEVELS, VALENCE_LABELS
 from .coded import category_order, require_columns
 
-__all__ = ["GLANCE_COLUMNS", "findings_at_a_glance", "strongest_findings"]
+__all__ = ["GLANCE_COLUMNS", "findings_at_a_glance", "strongest_findings", "strongest_table",
+           "glance_view"]
 
 #: the columns of `findings_at_a_glance`, in order
 GLANCE_COLUMNS = ["code", "valence", "rank", "theme", "theme_name", "n_pairs", "pairs",
@@ -94,3 +95,17 @@ def strongest_findings(glance: pd.DataFrame, n: int = 3) -> list[str]:
         ["n_pairs", "_l", "rank"], ascending=[False, True, True], kind="mergesort").head(n)
     return [f"{VALENCE_LABELS[r.valence].capitalize()} at {r.code} level: "
             f"{str(r.theme_name).lower()} ({r.pairs})." for r in best.itertuples()]
+
+
+def glance_view(glance: pd.DataFrame) -> pd.DataFrame:
+    """`findings_at_a_glance` as a reader sees it: ``Level``, ``Finding`` (good practice or
+    area requiring attention), ``Theme``, ``Pairs``, ``Quote``; one row per theme."""
+    return pd.DataFrame({
+        "Level": glance["code"].astype(str).str.capitalize(),
+        "Finding": glance["valence"].map(VALENCE_LABELS).str.capitalize(),
+        "Theme": glance["theme_name"], "Pairs": glance["pairs"], "Quote": glance["quote"]})
+
+
+def strongest_table(glance: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """`strongest_findings` as a one-column table (``finding``), for the report's front page."""
+    return pd.DataFrame({"finding": pd.Series(strongest_findings(glance, n), dtype=object)})

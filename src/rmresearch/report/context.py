@@ -62,6 +62,23 @@ class ReportContext:
         coded = coded_segments(self.project.segments, self.project.codings, self.project.coder)
         return _in_cohorts(coded, cohorts)
 
+    def themed(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """`coded` with each passage's theme within its level (``theme``, ``theme_name``,
+        ``theme_score``: `rmresearch.coding.themes.assign_themes`; embeddings cached on disk)."""
+        from ..coding.themes import assign_themes
+
+        return assign_themes(self.coded(cohorts))
+
+    def glance(self, cohorts: str | Sequence[str] | None = None, top: int = 3) -> pd.DataFrame:
+        """Findings at a glance: per level, the good-practice and attention themes ranked by
+        how many of the selection's pairs show them, one quote each
+        (`rmresearch.analysis.glance.findings_at_a_glance`)."""
+        from ..analysis.glance import findings_at_a_glance
+
+        docs = _in_cohorts(self.project.documents, cohorts)
+        return findings_at_a_glance(self.themed(cohorts), top=top,
+                                    total_pairs=int(docs["pair_id"].dropna().nunique()))
+
     def responses(self, cohorts: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Evaluation-form responses, optionally of some cohorts."""
         return _in_cohorts(self.project.responses, cohorts)

@@ -5,6 +5,7 @@ replaces them when they themselves failed the leak check.
 """
 from __future__ import annotations
 
+import csv
 import json
 import time
 from pathlib import Path
@@ -85,6 +86,25 @@ def _links(output: Path, job: Any) -> str:
     return "".join(items)
 
 
+def _headlines(jobs: list) -> str:
+    """Each cohort's strongest findings in words (the table its appendix published as
+    ``tables/strongest_findings.csv``), as the front page's opening; '' when there are none."""
+    from ..cells import restore_cell
+
+    items = []
+    for job in jobs:
+        table = Path(job.parameters.get("output", "")) / "tables" / "strongest_findings.csv"
+        if job.status != "ok" or "cohort" not in job.parameters or not table.is_file():
+            continue
+        rows = list(csv.reader(table.read_text(encoding="utf-8").splitlines()))[1:]
+        lines = [restore_cell(row[0]) for row in rows if row and row[0].strip()]
+        if lines:
+            findings = "".join(f"<li>{esc(line)}</li>" for line in lines)
+            items.append(f"<h2>Cohort {esc(job.parameters['cohort'])}: strongest findings</h2>"
+                         f"<ul>{findings}</ul>")
+    return "".join(items)
+
+
 def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
     """Write ``index.html`` linking every appendix, table and figure, with a run summary."""
     rows = []
@@ -121,7 +141,7 @@ def write_index(output: Path, jobs: list, manifest: dict[str, Any]) -> Path:
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td{{padding:.3em .8em;
 vertical-align:top}}tr.failed{{background:#fdd}}.files{{font-size:.85em}}</style></head><body>
 <h1>{esc(heading)}</h1>
-{warning}<p>{summary}. {privacy}; counts under {esc(params['min_cell'])} are suppressed
+{warning}{_headlines(jobs)}<p>{summary}. {privacy}; counts under {esc(params['min_cell'])} are suppressed
 in published tables. Codebook {esc(manifest['codebook']['name'])}
 (hash {esc(manifest['codebook']['hash'])}), coder {esc(manifest['coder'])},
 rmresearch {esc(manifest['version'])}, seed {esc(manifest['seed'])}, {len(manifest['inputs'])}
