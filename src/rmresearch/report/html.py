@@ -27,7 +27,7 @@ import pandas as pd
 from ..errors import RmResearchError
 
 __all__ = ["CSP", "CSP_META", "NOTEBOOK_TEMPLATE", "escape", "cell_text", "table_html",
-           "frame_html", "page_problems", "check_page"]
+           "frame_html", "people_frame", "page_problems", "check_page"]
 
 #: The Content-Security-Policy of every published page: nothing runs, nothing is fetched.
 CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; "
@@ -110,15 +110,60 @@ def table_html(header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+#: columns holding p-values (shown with three decimals, "< 0.001" below that)
+P_COLUMNS = re.compile(r"^(?:p|q|p_?value|p_adj(?:usted)?|p_bh|p_holm|p_.*)$", re.IGNORECASE)
+#: columns whose long values (survey questions) are shortened to Q1, Q2 ... with a legend
+QUESTION_COLUMNS = ("question", "question_id", "item")
+LONG = 32
+CANNOT = "-"
+
+
+def _number(value: Any, p_value: bool) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return CANNOT
+    if p_value:
+        return "< 0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+    return f"{float(value):.2f}"
+
+
+def people_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``df`` as people read it, and the notes it needs: floats to two decimals (whole numbers
+    as whole numbers), p-values to three ("< 0.001"), a statistic that could not be computed
+    as "-", long survey questions as Q1, Q2 ... (the notes give the legend)."""
+    out, notes, legend = df.copy(), [], {}
+    for col in df.columns:
+        values = df[col]
+        if values.dtype.kind == "f":
+            whole = values.dropna().eq(values.dropna().round()).all()
+            p_value = bool(P_COLUMNS.match(str(col)))
+            out[col] = [CANNOT if pd.isna(v) else str(int(v)) if whole and not p_value
+                        else _number(v, p_value) for v in values]
+            if values.isna().any() and values.notna().any():
+                notes.append(f"{CANNOT} in {col}: could not be computed for that row (too few "
+                             "cases, or no variation).")
+        elif str(col).lower() in QUESTION_COLUMNS and (values.dtype == object or
+                                                       pd.api.types.is_string_dtype(values)):
+            for v in values:
+                if isinstance(v, str) and len(v) > LONG and v not in legend:
+                    legend[v] = f"Q{len(legend) + 1}"
+            out[col] = [legend.get(v, v) if isinstance(v, str) else v for v in values]
+    notes += [f"{short}: {text}" for text, short in legend.items()]
+    return out, notes
+
+
 def frame_html(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60) -> str:
-    """A DataFrame as a table for people: no index (a named index becomes columns), at most
-    ``max_rows`` rows with a note of how many more the CSV holds; rendered by `table_html`."""
+    """A DataFrame as a table for people (`people_frame`): no index (a named index becomes
+    columns), at most ``max_rows`` rows with a note of how many more the CSV holds, notes on
+    what could not be computed and a legend of shortened questions; rendered by `table_html`."""
     if not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()
-    rows = df.head(max_rows).itertuples(index=False, name=None)
+    shown, notes = people_frame(df.head(max_rows))
+    rows = shown.itertuples(index=False, name=None)
     more = f"<p><em>{len(df) - max_rows} more rows in the CSV.</em></p>" \
         if len(df) > max_rows else ""
-    return table_html([str(c) for c in df.columns], rows, caption=caption) + more
+    legend = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    return (table_html([str(c) for c in df.columns], rows, caption=caption) + more
+            + (f"<ul class='notes'>{legend}</ul>" if legend else ""))
 
 
 def _css_problems(text: str, where: str) -> list[str]:
