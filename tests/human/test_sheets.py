@@ -122,8 +122,9 @@ def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
     queue = export_review(store, ["human:ana", "ben", "ensemble"], tmp_path / "review.xlsx")
     assert queue["segment_id"].tolist() == [sid[1], sid[2]]
     sheet = read_table(tmp_path / "review.xlsx")
-    assert list(sheet.columns) == ["segment_id", "doc_id", "speaker", "text", "human:ana",
-                                   "human:ben", "ensemble@abc", "reason", "decision"]
+    assert list(sheet.columns) == ["segment_id", "doc_id", "speaker", "text", "role",
+                                   "human:ana", "human:ben", "ensemble@abc", "reason",
+                                   "decision", "role_decision"]
     assert sheet.loc[0, "human:ben"] == "symbolic" and sheet.loc[1, "human:ana"] == "none"
     assert "coders disagree" in sheet.loc[0, "reason"]
     assert "machine unsure: departmental 0.50" in sheet.loc[1, "reason"]
@@ -139,6 +140,36 @@ def test_review_queue_round_trip(store: Path, tmp_path: Path) -> None:
         assert sorted(zip(got["code"], got["valence"].fillna("-"))) == [
             ("individual", "-"), ("symbolic", "positive")]
         assert st.coded_segment_ids("human:chair") == {sid[1], sid[2]}
+
+
+def test_a_reviewer_corrects_a_role_and_no_machine_run_undoes_it(store: Path,
+                                                                  tmp_path: Path) -> None:
+    """The review sheet shows each segment's role; a role_decision is stored as the human's
+    role, kept when the machine decides roles again; unknown roles are refused by row."""
+    from rmresearch.coding.project import assign_roles
+    from rmresearch.human.review import export_review, import_review
+    from rmresearch.ingest.tables import read_table
+    from tests.conftest import write_xlsx
+
+    sid = queue_store(store)
+    with ProjectStore.open(store) as st:
+        assign_roles(st)
+    export_review(store, ["human:ana", "ben", "ensemble"], tmp_path / "review.xlsx")
+    sheet = read_table(tmp_path / "review.xlsx")
+    assert set(sheet["role"]) <= {"finding", "question", "about_mentoring", "method",
+                                  "logistics", "heading"} and (sheet["role_decision"] == "").all()
+    sheet.loc[0, "role_decision"] = "About mentoring"
+    write_xlsx(tmp_path / "done.xlsx", [list(sheet.columns)] + sheet.values.tolist())
+    result = import_review(store, tmp_path / "done.xlsx", "Chair")
+    assert result["roles"] == 1 and result["codings"] == {"human:chair": 0}
+    with ProjectStore.open(store) as st:
+        assert assign_roles(st) == 0  # the rules do not replace a person's role
+        row = st.segments().set_index("segment_id").loc[sid[1]]
+        assert (row["role"], row["role_by"]) == ("about_mentoring", "human:chair")
+    sheet.loc[0, "role_decision"] = "praise"
+    write_xlsx(tmp_path / "bad.xlsx", [list(sheet.columns)] + sheet.values.tolist())
+    with pytest.raises(InputError, match=r"unknown role\(s\): row 2: 'praise'"):
+        import_review(store, tmp_path / "bad.xlsx", "Chair")
 
 
 def test_review_import_rejects_unknown_codes(store: Path, tmp_path: Path) -> None:

@@ -16,11 +16,19 @@ from ..cells import append_row, restore_frame
 from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
-from ..vocabulary import HUMAN_PREFIX, VALENCES
+from ..coding.roles import with_roles
+from ..vocabulary import HUMAN_PREFIX, ROLES, VALENCES
 from .sheets import (allowed_codes, code_lookup, coder_seen, locate_segments, resolve_coders,
                      write_human_codings)
 
 __all__ = ["review_queue", "export_review", "import_review"]
+
+_ROLE_HELP = {
+    "finding": "practice of the leader, their department or the organisation (carries levels)",
+    "question": "a question or prompt put by the mentor", "about_mentoring": "thanks, praise "
+    "or criticism of the mentors, rapport, the programme itself",
+    "method": "how the notes were gathered", "logistics": "arrangements and pleasantries",
+    "heading": "a heading or label"}
 
 
 def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float] = (0.35, 0.65)
@@ -30,9 +38,11 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
     Returns
     -------
     DataFrame
-        ``segment_id, doc_id, speaker, text``, one column per coder (its codes joined by
-        ';', ``none`` when it saw the segment and assigned nothing, empty when it did not
-        see it), ``reason`` and an empty ``decision`` column, in document order.
+        ``segment_id, doc_id, speaker, text, role`` (the segment's discourse role), one
+        column per coder (its codes joined by ';', ``none`` when it saw the segment and
+        assigned nothing, empty when it did not see it), ``reason`` and empty ``decision``
+        and ``role_decision`` columns (a person may correct the role there), in document
+        order.
     """
     seen = coder_seen(store, coders)
     codings = store.codings()
@@ -43,7 +53,7 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
     unsure: dict[str, list[str]] = {}
     for r in machine.itertuples(index=False):
         unsure.setdefault(r.segment_id, []).append(f"{r.code} {r.score:.2f} ({r.coder})")
-    segs = store.segments(current_only=False).set_index("segment_id")
+    segs = with_roles(store.segments(current_only=False)).set_index("segment_id")
     rows = []
     for sid in sorted(set().union(*seen.values()) & set(segs.index)):
         cells = {c: joined.get((sid, c), "none") if sid in seen[c] else "" for c in coders}
@@ -54,9 +64,11 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
         if reasons:
             seg = segs.loc[sid]
             rows.append({"segment_id": sid, "doc_id": seg["doc_id"], "speaker": seg["speaker"],
-                         "text": seg["text"], **cells, "reason": "; ".join(reasons),
-                         "decision": "", "_start": seg["start"]})
-    cols = ["segment_id", "doc_id", "speaker", "text", *coders, "reason", "decision"]
+                         "text": seg["text"], "role": seg["role"], **cells,
+                         "reason": "; ".join(reasons), "decision": "", "role_decision": "",
+                         "_start": seg["start"]})
+    cols = ["segment_id", "doc_id", "speaker", "text", "role", *coders, "reason", "decision",
+            "role_decision"]
     df = pd.DataFrame(rows, columns=cols + ["_start"])
     return df.sort_values(["doc_id", "_start"], kind="stable")[cols].reset_index(drop=True)
 
@@ -93,7 +105,9 @@ def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> N
     for row in [["decision value", "meaning"], *([c.id, c.definition] for c in codebook.codes),
                 ["none", "the segment has no code"],
                 ["individual;symbolic", "several codes: join them with ';'"],
-                ["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"]]:
+                ["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"],
+                ["role_decision value", "what the segment is (leave empty to keep the role)"],
+                *([r, _ROLE_HELP[r]] for r in ROLES)]:
         append_row(help_sheet, row)
     with atomic_path(path) as tmp:
         book.save(tmp)
@@ -131,9 +145,10 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
     """Import the ``decision`` column of a review sheet as human coder ``coder``.
 
     A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
-    rows left empty are not imported. The ``'`` that `export_review` put before text
+    rows left empty are not imported. A ``role_decision`` (one of `vocabulary.ROLES`) is
+    stored as the segment's discourse role decided by ``coder``: no machine run replaces it. The ``'`` that `export_review` put before text
     beginning ``= + - @`` (see `rmresearch.cells`) is removed from every cell first, so the
-    sheet reads back as it was. Returns ``{"run_id", "codings", "seen"}``.
+    sheet reads back as it was. Returns ``{"run_id", "codings", "seen", "roles"}``.
     """
     from ..ingest.tables import read_table, require_columns
     from ..refi.import_ import coder_name
@@ -142,10 +157,15 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
     path, codebook = Path(path), codebook or default_codebook()
     df = restore_frame(read_table(path))  # text as it was before export_review's prefixes
     require_columns(df, ("segment_id", "decision"), path)
-    df = df[df["decision"].str.strip() != ""].reset_index(drop=True)
+    if "role_decision" not in df.columns:
+        df["role_decision"] = ""
+    df = df.fillna({"decision": "", "role_decision": ""})
+    df = df[(df["decision"].str.strip() != "") | (df["role_decision"].str.strip() != "")]
+    df = df.reset_index(drop=True)
     if df.empty:
         raise InputError("has no decisions filled in.", path=path, column="decision",
-                         allowed="codes joined by ';' (e.g. 'individual;symbolic') or 'none'.")
+                         allowed="codes joined by ';' (e.g. 'individual;symbolic') or 'none'; "
+                         f"or a role_decision ({join_allowed(ROLES)}).")
     who, lookup, problems = coder_name(coder), code_lookup(codebook), []
     with ProjectStore.open_existing(store_path) as store:
         sids = locate_segments(df[["segment_id"]], store.segments(current_only=False), path)
@@ -161,7 +181,24 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
                   evidence=f"{path.name} row {i + 2}")
              for i, (sid, pairs) in enumerate(zip(sids, decided)) for code, val in pairs],
             columns=COLUMNS["codings"]).drop_duplicates(["segment_id", "code", "coder"])
-        seen = sorted({(sid, who) for sid in sids})
+        coded = [sid for sid, v in zip(sids, df["decision"]) if v.strip()]
+        roles = _role_decisions(df, sids, path)
+        seen = sorted({(sid, who) for sid in coded})
         run_id = write_human_codings(store, codings, seen, {"review": str(path),
                                                             "coder": who}, codebook.hash)
-    return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen)}
+        if len(roles):
+            store.set_roles(roles, who)
+    return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen),
+            "roles": len(roles)}
+
+
+def _role_decisions(df: pd.DataFrame, sids: Sequence[str], path: Path) -> pd.DataFrame:
+    """The filled-in ``role_decision`` cells as ``segment_id, role``; unknown roles refused
+    with their rows."""
+    chosen = [(i, sid, v.strip().lower().replace(" ", "_")) for i, (sid, v) in
+              enumerate(zip(sids, df["role_decision"])) if v.strip()]
+    bad = [f"row {i + 2}: '{r}'" for i, _, r in chosen if r not in ROLES]
+    if bad:
+        raise InputError(f"unknown role(s): {'; '.join(bad[:12])}.", path=path,
+                         column="role_decision", allowed=join_allowed(ROLES))
+    return pd.DataFrame([(sid, r) for _, sid, r in chosen], columns=["segment_id", "role"])
