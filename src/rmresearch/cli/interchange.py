@@ -147,12 +147,27 @@ def export_project(
                                        "the store; built if missing)."),
     codebook: Optional[Path] = _CODEBOOK,
 ) -> None:
-    """Write the project (sources, codings, coders, pairs) as a REFI-QDA .qdpx file."""
+    """Write the project (sources, codings, coders, pairs) as a REFI-QDA .qdpx file.
+
+    Pseudonymised exports are leak-checked before they get their name: the file is written
+    under a hidden folder beside ``--output``, checked against the pseudonym key, and renamed
+    only when no real name or identifier is found (else it goes to the quarantine beside the
+    store and the command fails).
+    """
+    from ..paths import quarantine_dir
+    from ..privacy.staging import Stage, leak_error
     from ..refi.export import export_project as run
     from ..refi.pseudo import load_pseudonymiser
 
     pseudonymiser = load_pseudonymiser(store, key) if pseudonymise else None
-    info = run(store, output, codebook=_codebook(codebook), pseudonymiser=pseudonymiser)
+    folder = output.parent if str(output.parent) else Path(".")
+    with Stage(folder, quarantine=quarantine_dir(store, folder), last=(),
+               partials=False) as stage:
+        info = run(store, stage.staged(output.name), codebook=_codebook(codebook),
+                   pseudonymiser=pseudonymiser)
+        result = stage.publish(pseudonymiser.key if pseudonymiser is not None else None)
+    if result.leaks:
+        raise leak_error(result)
     typer.echo(f"Wrote {output}: {info['sources']} sources, {info['codings']} codings by "
                f"{info['users']} coders ({'pseudonymised' if pseudonymise else 'REAL NAMES'}).")
 

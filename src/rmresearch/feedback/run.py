@@ -5,6 +5,12 @@ The pair is checked cheaply first (`check_pair_exists` reads the manifest or the
 documents, never codes anything). The notebook itself runs in `execute_notebook`, the one
 place here that calls papermill; a project error inside the notebook reaches the person as
 their error (`notebook_error`), anything else as a `FeedbackRunError`.
+
+Like every publishing command, the run writes into a hidden stage folder inside the output
+folder (`rmresearch.privacy.staging.Stage`); every file is leak-checked there and only clean
+files get their published names. A leak stops the command with a `LeakError` (exit code 2)
+naming each file and whose name leaked, and the leaking files go to the private quarantine
+beside the store.
 """
 from __future__ import annotations
 
@@ -15,7 +21,9 @@ from pathlib import Path
 from .. import errors
 from ..errors import FeedbackRunError, InputError, RmResearchError, StoreError, join_allowed
 from ..ingest.names import check_name
-from ..paths import find_path
+from ..paths import default_store_path, find_path, key_path, quarantine_dir
+from ..privacy.key import PseudonymKey
+from ..privacy.staging import Stage, leak_error
 from .evidence import known_pairs
 from .write import sheet_paths
 
@@ -82,47 +90,92 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
     Writes into ``output``: the sheet (``feedback_<pair>.html`` and ``.docx``), the tables
     and figures it draws on (``tables/``, ``figures/``), and the executed notebook with its
     rendering for the mentor (``notebook/mentor_feedback.ipynb`` and ``.html``, code hidden).
-    The pair is checked before anything runs.
+    The pair is checked before anything runs. Everything is written under a hidden stage
+    folder first, leak-checked with the pseudonym key (unless ``pseudonymise`` is False;
+    with ``reveal_leader`` the leader's real name is allowed on the sheet only), and renamed
+    to its published name only when clean.
 
     Raises
     ------
     InputError
         Unknown pair (the message lists the known ones), or bad data.
+    LeakError
+        A published file would hold a real name or identifier: it was withheld (moved to the
+        quarantine beside the store); the message names it and whose name it held.
     RmResearchError
         Any other project error the notebook stopped on (`notebook_error`).
     FeedbackRunError
         The notebook stopped for another reason (exit code 1); the partly run notebook is
-        kept.
+        kept (published when it passes the leak check).
     """
-    from ..report.notebooks import NOTEBOOKS, execute_notebook, notebook_dir, render_html
-
     started = time.perf_counter()
     check_pair_exists(pair, data, store)  # the pair id is a name, and a known pair
     out = find_path(output).resolve()
     if any(p.parent != out for p in sheet_paths(out, pair).values()):  # defence in depth
         raise InputError(f"pair id '{pair}' would write outside the output folder {out}.")
-    template = notebook_dir() / NOTEBOOKS["feedback"]
-    executed = out / "notebook" / "mentor_feedback.ipynb"
-
-    def absolute(value: str | Path | None) -> str:
-        return str(find_path(value).resolve()) if value else ""
-
-    parameters = {"data": absolute(data), "store": absolute(store), "pair": pair,
-                  "output": str(out), "reveal_leader": bool(reveal_leader),
-                  "quotes": int(quotes), "staff_min": int(staff_min),
-                  "pseudonymise": bool(pseudonymise), "key": absolute(key),
-                  "min_cell": int(min_cell), "seed": int(seed), "codebook": absolute(codebook)}
-    run = execute_notebook(template, executed, parameters)
-    if run.failed_at == "notebook":
-        raise notebook_error(run.error_name, run.error_value, executed)
-    if not run.ok:
-        raise FeedbackRunError(f"the feedback notebook could not run ({run.error}); "
-                               f"the partly run notebook, if any, is {executed}.")
-    notebook_html = render_html(executed, executed.with_suffix(".html"),
-                                f"Feedback workings, pair {pair}")
+    store_path = find_path(store) if store else default_store_path(find_path(data))
+    with Stage(out, quarantine=quarantine_dir(store_path, out)) as stage:
+        failure = _run_notebook(stage.path, data, store, pair, key, pseudonymise, dict(
+            reveal_leader=bool(reveal_leader), quotes=int(quotes), staff_min=int(staff_min),
+            min_cell=int(min_cell), seed=int(seed), codebook=_absolute(codebook)))
+        checked = _leak_key(store_path, key) if pseudonymise else None
+        result = stage.publish(checked, allow=_revealed(checked, pair, reveal_leader))
+    if result.leaks:
+        raise leak_error(result)
+    if failure is not None:
+        raise failure
     paths = sheet_paths(out, pair)
-    return FeedbackRun(pair, paths["html"], paths["docx"], executed, notebook_html,
-                       round(time.perf_counter() - started, 1))
+    executed = out / "notebook" / "mentor_feedback.ipynb"
+    return FeedbackRun(pair, paths["html"], paths["docx"], executed,
+                       executed.with_suffix(".html"), round(time.perf_counter() - started, 1))
+
+
+def _absolute(value: str | Path | None) -> str:
+    return str(find_path(value).resolve()) if value else ""
+
+
+def _run_notebook(stage: Path, data: str | Path | None, store: str | Path | None, pair: str,
+                  key: str | Path | None, pseudonymise: bool, options: dict
+                  ) -> RmResearchError | None:
+    """Run the notebook and render its page into the hidden ``stage`` folder; return the
+    error to raise once the checked files are published (None when it ran)."""
+    from ..report.notebooks import NOTEBOOKS, execute_notebook, notebook_dir, render_html
+
+    template = notebook_dir() / NOTEBOOKS["feedback"]
+    executed = stage / "notebook" / "mentor_feedback.ipynb"
+    parameters = {"data": _absolute(data), "store": _absolute(store), "pair": pair,
+                  "output": str(stage), "reveal_leader": options["reveal_leader"],
+                  "quotes": options["quotes"], "staff_min": options["staff_min"],
+                  "pseudonymise": bool(pseudonymise), "key": _absolute(key),
+                  "min_cell": options["min_cell"], "seed": options["seed"],
+                  "codebook": options["codebook"]}
+    run = execute_notebook(template, executed, parameters)
+    shown = Path("notebook") / executed.name           # as published, in the output folder
+    if run.failed_at == "notebook":
+        return notebook_error(run.error_name, run.error_value, shown)
+    if not run.ok:
+        return FeedbackRunError(f"the feedback notebook could not run ({run.error}); "
+                                f"the partly run notebook, if any, is {shown}.")
+    render_html(executed, executed.with_suffix(".html"), f"Feedback workings, pair {pair}")
+    return None
+
+
+def _leak_key(store_path: Path, key: str | Path | None) -> PseudonymKey:
+    """The key the notebook pseudonymised with (beside the store unless ``key``)."""
+    path = key_path(store_path, find_path(key) if key else None)
+    if not path.is_file():
+        raise FeedbackRunError(f"the feedback notebook wrote no pseudonym key ({path}), so "
+                               "its output cannot be checked for real names; nothing was "
+                               "published.")
+    return PseudonymKey.load(path)
+
+
+def _revealed(key: PseudonymKey | None, pair: str, reveal: bool) -> dict[str, list[str]]:
+    """The leader named on purpose may appear on the sheet (HTML and Word) only."""
+    if key is None or not reveal:
+        return {}
+    leaders = [p.pseudonym for p in key.people if p.role == "leader" and pair in p.pairs]
+    return {path.name: leaders for path in sheet_paths(Path("."), pair).values()}
 
 
 # --------------------------------------------------------------------------- notebook errors

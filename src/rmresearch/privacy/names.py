@@ -18,11 +18,11 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .wordfreq import is_everyday_word
+from .wordfreq import frequencies, is_everyday_word
 
 __all__ = ["HONORIFICS", "TITLES", "PARTICLES", "normalise", "strip_accents", "strip_title",
            "strip_possessive", "clean_surface", "name_tokens", "is_initial", "is_word_like",
-           "variants_of", "initials_of"]
+           "variants_of", "initials_of", "stop_words", "short_forms"]
 
 # Honorifics are absorbed into the pseudonym ("Dr Marsh" -> "Leader A"): they reveal gender.
 HONORIFICS = ("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir",
@@ -91,7 +91,7 @@ def name_tokens(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
     """spaCy's English stop words, read without importing spaCy (which takes seconds)."""
     import importlib.util
 
@@ -110,7 +110,7 @@ def _stop_words() -> frozenset[str]:
 def is_word_like(token: str) -> bool:
     """True when a (normalised) name token is also an English word or is very short."""
     token = normalise(token)
-    return (len(token) <= 2 or token in _stop_words() or is_initial(token)
+    return (len(token) <= 2 or token in stop_words() or is_initial(token)
             or is_everyday_word(token))
 
 
@@ -151,3 +151,33 @@ def variants_of(name: str) -> dict[str, bool]:
         if plain != variant:
             out.setdefault(plain, is_full)
     return out
+
+
+def short_forms(name: str) -> set[str]:
+    """Short forms a first name is called by: its beginnings ("Kevin" -> "kev", "Rupert" ->
+    "rupe"; names of five letters or more) and, for names of seven letters or more, its
+    endings ("Babatunde" -> "tunde", "Oluwaseun" -> "seun", "Abimbola" -> "bola").
+
+    Only the first token of a name of two or more tokens counts (a surname has no short
+    form); short forms that are everyday words, stop words or shorter than three letters
+    are left out ("Andrew" gives no "and", "Richard" no "rich"), and so are abbreviations of
+    months and days and tokens common in capitals ("Janet" gives no "jan").
+    """
+    tokens = [t for t in name_tokens(name) if not is_initial(t) and t not in PARTICLES]
+    if len(tokens) < 2 or "-" in tokens[0] or "'" in tokens[0]:
+        return set()
+    first = strip_accents(tokens[0])
+    forms = {first[:n] for n in range(3, len(first) - 1)} if len(first) >= 5 else set()
+    if len(first) >= 7:
+        forms |= {first[-n:] for n in range(4, len(first) - 2)}
+    table = frequencies()
+    return {f for f in forms if f.isalpha() and not is_word_like(f) and f not in _DATE_WORDS
+            and table.get(f[:1].upper() + f[1:], -99.0) < _COMMON_CAPITALISED}
+
+
+# Abbreviations of months and days ("Jan", "Dec", "Sat") are never short forms of a name,
+# nor are tokens common in capitals (places, brands: "Chi", "Mar"; log-probability above
+# this): "Janet" must not turn every "7 Jan 2021" into a pseudonym.
+_DATE_WORDS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed "
+                        "thu thur thurs fri sat sun".split())
+_COMMON_CAPITALISED = -14.5

@@ -6,7 +6,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
-from .identifiers import Hit, find_identifiers
+from .identifiers import Hit, KnownValues, find_identifiers
 from .key import PseudonymKey
 from .matcher import NameHit, NameMatcher
 
@@ -41,6 +41,8 @@ class Pseudonymiser:
         self.key = key
         self.add_identifiers = add_identifiers
         self._matcher: NameMatcher | None = None
+        self._known: KnownValues | None = None
+        self._known_for = -1
         self._built_for = -1
 
     @property
@@ -54,9 +56,17 @@ class Pseudonymiser:
     def _people_version(self) -> int:
         return hash((len(self.key.people), sum(len(p.aliases) for p in self.key.people)))
 
+    @property
+    def known(self) -> KnownValues:
+        """The key's identifiers found wherever they are written, rebuilt when they change."""
+        if self._known is None or self._known_for != len(self.key.identifiers):
+            self._known = KnownValues(self.key.identifiers)
+            self._known_for = len(self.key.identifiers)
+        return self._known
+
     def hits(self, s: str) -> list[Hit | NameHit]:
         """Identifier and name hits in ``s``, left to right, without overlaps."""
-        ids = find_identifiers(s, self.key.staff_id_pattern)
+        ids = find_identifiers(s, self.key.staff_id_pattern, self.known)
         spans = [(h.start, h.end) for h in ids]
         names = [h for h in self.matcher.finditer(s)
                  if not any(h.start < b and a < h.end for a, b in spans)]

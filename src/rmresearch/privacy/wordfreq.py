@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["WORD_FIRST_NAMES", "WORD_SURNAMES", "NON_NAMES", "ACRONYMS", "frequencies",
-           "is_everyday_word"]
+           "is_everyday_word", "is_rare_word",
+           "NEVER_LOWER"]
 
 # First names that are also words; NER often finds them and they must be kept as names.
 WORD_FIRST_NAMES = frozenset("""
@@ -61,6 +62,9 @@ AHP AHPS CPD PA PAS TBC TBD FYI ASAP AOB ID NI RCN BMA GMC NMC HEE NHSE NHSI LGB
 
 _CUTOFF = -18.0
 _MARGIN = 0.5
+_RARE = -14.0   # rarer than this in lower case: a word, but one seldom written ("bola")
+_FLOOR = -16.5  # rarer than this in lower case: not an everyday word ("femi", "tunde")
+NEVER_LOWER = _FLOOR
 
 
 def _table_path() -> Path | None:
@@ -103,7 +107,20 @@ def is_everyday_word(token: str) -> bool:
         return True
     freq = frequencies()
     lower = freq.get(token)
-    if lower is None:
+    if lower is None or lower < _FLOOR:
         return False
     title = freq.get(token[:1].upper() + token[1:], _CUTOFF)
     return lower >= title - _MARGIN
+
+
+def is_rare_word(token: str) -> bool:
+    """True when a lower-case token is seldom used as a word (rarer than about one in a
+    million words) and is not a curated word: "bola", "greaves" are; "will", "trust" are
+    not. Such a token, where a name is expected, is taken as a name."""
+    token = token.lower()
+    if token in WORD_FIRST_NAMES or token in WORD_SURNAMES or token in NON_NAMES \
+            or len(token) < 3:
+        return False
+    lower = frequencies().get(token)
+    return lower is None or lower < _RARE
+
