@@ -79,7 +79,19 @@ def _load_model(folder: str) -> Any:
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(max(1, min(MAX_TORCH_THREADS, os.cpu_count() or 1)))
+    _quiet_loading()
     return SentenceTransformer(folder, device="cpu")
+
+
+def _quiet_loading() -> None:
+    """No "Loading weights" progress bar or load report on the user's terminal: loading a
+    packaged model is not news (errors still raise)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - sentence-transformers needs transformers
+        return
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
 
 
 def text_sha(text: str) -> str:

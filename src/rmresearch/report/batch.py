@@ -105,10 +105,12 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
     ``lenient_forms``: see `rmresearch.project.prepare_project` (answers kept as missing are
     in the result's ``kept_missing``). Input that is refused leaves no store behind.
     ``skip`` leaves appendices out (`jobs.SKIPPABLE`: cohort, comparison, themes, agreement).
+    Everything is written into a `rmresearch.privacy.staging.Stage` (hidden), leak-checked,
+    and only then renamed to its published name, the front page last.
     """
+    from ..privacy.staging import Stage
     from ..project import prepare_project
     from .context import prepare_key
-    from .index import write_failed_front, write_index, write_manifest
 
     started = time.time()
     output, skip = Path(output), check_skip(skip)  # a wrong kind is refused before any work
@@ -120,80 +122,73 @@ def run_batch(data: str | Path | None, output: str | Path, *, cohorts: list[str]
         store=str(project.store_path.resolve()), pseudonymise=pseudonymise,
         key=str(key_path.resolve()) if key_path else "", min_cell=min_cell, seed=seed,
         codebook=str(Path(codebook).resolve()) if codebook else "")
-    result = BatchResult(output=output, jobs=report_jobs(project, output, chosen, common, skip),
-                         kept_missing=list(project.counts.get("kept_missing", [])))
-    if feedback:
-        result.jobs += feedback_jobs(project, output, common, cohorts=chosen)
-    # The front page and the record are written last: remove an earlier run's first, so a
+    result = BatchResult(output=output, kept_missing=list(project.counts.get("kept_missing",
+                                                                              [])))
+    # The front page and the record are published last: remove an earlier run's first, so a
     # run that is killed (or crashes) part-way never leaves a folder that looks complete.
     for stale in ("index.html", "manifest.json"):
         (output / stale).unlink(missing_ok=True)
-    (output / "notebooks").mkdir(parents=True, exist_ok=True)
-    _run_jobs(result.jobs, workers, progress)
-    checkpoint("report.before_manifest")
-    # What the front page and the record quote (errors, leak findings) names no folder of
-    # this machine: the output folder is ".", the store and key are placeholders.
-    scrub = Scrubber({output.resolve(): ".", project.store_path: "<store>",
-                      **({key_path: "<key>"} if key_path else {}),
-                      **({data: "<data>"} if data else {})})
-    for job in result.jobs:
-        job.error = scrub.text(job.error)
-    leaks, withheld = _withhold_leaks(result, project.store_path, key_path, scrub=scrub)
-    result.manifest = write_manifest(output, project, result.jobs, data=data, seed=seed,
-                                     pseudonymise=pseudonymise, min_cell=min_cell,
-                                     cohorts=chosen, leaks=leaks, started=started,
-                                     withheld=withheld)
-    write_index(output, result.jobs, result.manifest)
-    if key_path:
-        # The front page and the record quote inputs' paths and notebooks' errors: check them
-        # too, and if they leak, withhold them and leave only a page that says FAILED.
-        front = [output / "manifest.json", output / "index.html"]
-        late, late_withheld = _withhold_leaks(result, project.store_path, key_path, front,
-                                              scrub=scrub)
-        if late:
-            result.manifest = write_failed_front(output, leaks + late, withheld + late_withheld)
+    with Stage(output, quarantine=quarantine_dir(project.store_path, output)) as stage:
+        result.jobs = report_jobs(project, stage.path, chosen, common, skip)
+        if feedback:
+            result.jobs += feedback_jobs(project, stage.path, common, cohorts=chosen)
+        (stage.path / "notebooks").mkdir(parents=True, exist_ok=True)
+        _run_jobs(result.jobs, workers, progress)
+        checkpoint("report.before_manifest")
+        record = dict(data=data, seed=seed, pseudonymise=pseudonymise, min_cell=min_cell,
+                      cohorts=chosen, started=started)
+        _check_and_publish(result, project, stage, key_path, record)
     return result
 
 
-def _withhold_leaks(result: BatchResult, store_path: Path, key_path: Path | None,
-                    files: list[Path] | None = None, *, scrub: Scrubber | None = None
-                    ) -> tuple[list[str], list[str]]:
-    """Leak-check ``files`` (default: every published file) and move the leaking ones to the
-    quarantine; mark their notebooks failed. Return the findings (as text, paths scrubbed by
-    ``scrub``) and the moved files (relative to the output folder)."""
-    from ..privacy.quarantine import quarantine_leaks
+def _check_and_publish(result: BatchResult, project: Any, stage: Any, key_path: Path | None,
+                       record: dict[str, Any]) -> None:
+    """Leak-check the staged appendices (failing the notebooks whose files leaked), write the
+    record and the front page, check them too, then publish: nothing unchecked is renamed."""
+    from ..privacy import PseudonymKey
+    from .index import write_failed_front, write_index, write_manifest
 
-    found = _leak_check(result.output, key_path, files) if key_path else []
-    if not found:
-        return [], []
-    result.quarantine = result.quarantine or quarantine_dir(store_path, result.output)
-    withheld = quarantine_leaks(result.output, found, result.quarantine)
-    if files is None:
-        _fail_leaking_jobs(result.jobs, found, result.output)
-    scrub = scrub or Scrubber({result.output.resolve(): "."})
-    return [scrub.text(str(leak)) for leak in found], withheld
+    output = result.output
+    # What the front page and the record quote (errors, leak findings) names no folder of
+    # this machine: the output folder is ".", the store and key are placeholders.
+    scrub = Scrubber({stage.path.resolve(): ".", output.resolve(): ".",
+                      project.store_path: "<store>",
+                      **({key_path: "<key>"} if key_path else {}),
+                      **({record["data"]: "<data>"} if record["data"] else {})})
+    for job in result.jobs:
+        job.error = scrub.text(job.error)
+    key = PseudonymKey.load(key_path) if key_path else None
+    found = stage.check(key)
+    _fail_leaking_jobs(result.jobs, [(stage.staged(Path(f.file).relative_to(output)),
+                                      f.pseudonym) for f in found])
+    leaks = [scrub.text(str(leak)) for leak in found]
+    result.manifest = write_manifest(stage.path, project, result.jobs, leaks=leaks,
+                                     withheld=list(stage.result.withheld), **record)
+    write_index(stage.path, result.jobs, result.manifest)
+    late = stage.check(key, [stage.path / "manifest.json", stage.path / "index.html"])
+    if late:
+        result.manifest = write_failed_front(stage.path, leaks + [scrub.text(str(x))
+                                                                  for x in late],
+                                             list(stage.result.withheld))
+    published = stage.publish(key)
+    result.quarantine = published.quarantine if published.withheld else None
+    for job in result.jobs:  # the paths the person can open
+        job.html, job.executed = (str(stage.published_path(job.html)),
+                                  str(stage.published_path(job.executed)))
+        job.parameters["output"] = str(stage.published_path(job.parameters["output"]))
 
 
-def _leak_check(output: Path, key_path: Path, files: list[Path] | None = None) -> list:
-    """Scan ``files`` (default: every published file under ``output``) for real names and
-    identifiers of the key; return the `rmresearch.privacy.Leak` findings."""
-    from ..privacy import PseudonymKey, leak_check
-    from .index import published_files
-
-    key = PseudonymKey.load(key_path)
-    return leak_check(published_files(output) if files is None else files, key)
-
-
-def _fail_leaking_jobs(jobs: list[Job], leaks: list, output: Path) -> None:
-    """Mark each notebook whose appendix, executed notebook, tables or figures leaked."""
+def _fail_leaking_jobs(jobs: list[Job], leaks: list[tuple[Path, str]]) -> None:
+    """Mark each notebook whose appendix, executed notebook, tables or figures leaked
+    (``leaks``: the staged file and the pseudonym of whose name it held)."""
     for job in jobs:
-        mine = Path(job.parameters.get("output", output)).resolve()
+        mine = Path(job.parameters["output"]).resolve()
         own = {Path(job.html).resolve(), Path(job.executed).resolve()}
-        hits = [leak for leak in leaks if Path(leak.file).resolve() in own
-                or mine in Path(leak.file).resolve().parents]
+        hits = [(f, who) for f, who in leaks if Path(f).resolve() in own
+                or mine in Path(f).resolve().parents]
         if hits:
-            names = sorted({Path(leak.file).name for leak in hits})
-            whose = sorted({leak.pseudonym for leak in hits})
+            names = sorted({Path(f).name for f, _ in hits})
+            whose = sorted({who for _, who in hits})
             job.status = "failed"
             job.error = (f"leak check: real name(s) of {', '.join(whose)} in "
                          f"{', '.join(names)}; these files were withheld (not published)"
