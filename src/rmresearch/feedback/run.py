@@ -115,7 +115,9 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
         raise InputError(f"pair id '{pair}' would write outside the output folder {out}.")
     store_path = find_path(store) if store else default_store_path(find_path(data))
     with Stage(out, quarantine=quarantine_dir(store_path, out)) as stage:
-        failure = _run_notebook(stage.path, data, store, pair, key, pseudonymise, dict(
+        # the store as resolved here, in the person's working folder: the notebook runs in
+        # the package's notebook folder and would otherwise resolve a default store there
+        failure = _run_notebook(stage.path, data, store_path, pair, key, pseudonymise, dict(
             reveal_leader=bool(reveal_leader), quotes=int(quotes), staff_min=int(staff_min),
             min_cell=int(min_cell), seed=int(seed), codebook=_absolute(codebook)))
         checked = _leak_key(store_path, key) if pseudonymise else None
