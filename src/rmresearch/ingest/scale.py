@@ -28,7 +28,7 @@ __all__ = ["BadAnswer", "is_scale_item", "scale_values", "bad_answers_error", "S
 LENIENT_OPTION = "--lenient-forms"
 SCALE_ALLOWED = ("whole numbers 1 to 10, or an empty cell for no answer. To keep answers that "
                  "are not scores as missing instead (counted in the run summary), run "
-                 f"'rmresearch ingest {LENIENT_OPTION}'.")
+                 f"again with {LENIENT_OPTION} ('rmresearch ingest' or 'rmresearch report').")
 _WHOLE = r"[-+]?\d+(?:\.0+)?"
 _NUMBER = r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
 _FRACTION = rf"{_NUMBER}\s*/\s*10"
