@@ -237,3 +237,18 @@ def test_human_commands_need_an_existing_store(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="does not exist"):
             call()
     assert not missing.exists()
+
+
+def test_a_review_under_another_spelling_of_a_coder_is_refused(store: Path,
+                                                              tmp_path: Path) -> None:
+    from rmresearch.human.review import import_review
+
+    sid = queue_store(store)
+    sheet = tmp_path / "r.csv"
+    sheet.write_text(f"segment_id,decision\n{sid[1]},individual\n", encoding="utf-8")
+    import_review(store, sheet, "chair")
+    before = snapshot(store)
+    with pytest.raises(InputError, match="'CHAIR' would be stored as human:chair"):
+        import_review(store, sheet, "CHAIR")
+    assert snapshot(store) == before
+    import_review(store, sheet, "chair")  # the same spelling again is fine

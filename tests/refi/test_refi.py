@@ -176,7 +176,9 @@ def test_other_tools_sources_crlf_offsets_and_the_half_segment_rule(store: Path,
         f'<TextSource guid="{uuid.UUID(int=101)}" name="interview1.docx" '
         f'plainTextPath="internal://aa.txt">'
         + qdpx_selection(1, s2["start"], s3["start"] + half, [C_IND, C_GOOD])  # all of s2, half of s3
-        + qdpx_selection(2, s3["start"] + half + 1, s3["end"], [C_SYM], user=U2)  # < half of s3
+        # < half of s3; its quote says the offsets count LF text (these selections cut words)
+        + qdpx_selection(2, s3["start"] + half + 1, s3["end"], [C_SYM], user=U2,
+                         quote=interview[s3["start"] + half + 1:s3["end"]])
         + "</TextSource>"
         f'<TextSource guid="{uuid.UUID(int=102)}" name="Journal" '
         'plainTextPath="internal://bb.txt">'

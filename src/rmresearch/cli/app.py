@@ -52,13 +52,22 @@ def _resource_message(exc: BaseException, argv: list[str]) -> str | None:
     return None if error is None else str(error)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as a person reads it: "Warning: ...", without Python's file and line."""
+    typer.echo(f"Warning: {message}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn project errors into messages and exit codes."""
     from ..config import debug
     from ..errors import RmResearchError
 
+    import warnings
+
     try:
-        code = app(args=argv, standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            code = app(args=argv, standalone_mode=False)
     except RmResearchError as exc:
         _echo_error(str(exc))
         return exc.exit_code

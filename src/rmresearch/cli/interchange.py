@@ -54,17 +54,33 @@ def import_codings(
     codebook: Optional[Path] = _CODEBOOK,
     key: Optional[Path] = typer.Option(None, "--key", help="Pseudonym key, to recognise "
                                        "pseudonymised exports (default: beside the store)."),
+    as_coder: Optional[str] = typer.Option(None, "--as", help="For a .qdpx: the person whose "
+                                           "codings sit under the machine coder's name "
+                                           "(QualCoder records new codings under the file's "
+                                           "first user); stored as human:NAME."),
+    strict: bool = typer.Option(False, "--strict", help="For a .qdpx: refuse the file if a "
+                                "source matches no document or a code is unknown, instead of "
+                                "importing the rest and listing them."),
+    code_map: Optional[Path] = typer.Option(None, "--map", help="For a .qdpx: CSV with columns "
+                                            "from,to mapping the file's code names onto the "
+                                            "codebook's codes (an empty 'to' skips a code)."),
 ) -> None:
     """Import human codings; they are stored beside machine codings and never overwritten.
 
-    Everything is checked first: on any problem nothing is written.
+    Everything is checked first: on any problem nothing is written. From a .qdpx, sources
+    that match no document and unknown codes are listed and the rest imports (--strict
+    refuses instead).
     """
     from ..human.sheets import import_codings as run
 
     result = run(store, input_file, coder=coder, fmt=fmt, codebook=_codebook(codebook),
-                 pseudonymiser=_pseudonymiser(store, key))
-    for who, n in sorted(result["codings"].items()):
-        typer.echo(f"Imported {n} codings by {who}.")
+                 pseudonymiser=_pseudonymiser(store, key), as_coder=as_coder, strict=strict,
+                 code_map=code_map)
+    by = ", ".join(f"{n} by {w}" for w, n in sorted(result["codings"].items()))
+    typer.echo(f"Imported {result.get('added', sum(result['codings'].values()))} codings"
+               + (f" ({by})." if by else "."))
+    if result.get("skipped"):
+        typer.echo(f"Skipped {len(result['skipped'])} item(s); see the notes.")
     typer.echo(f"{result['seen']} (segment, coder) judgements recorded as seen.")
     for note in result["notes"]:
         typer.echo(f"Note: {note}")

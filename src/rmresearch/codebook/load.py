@@ -20,7 +20,8 @@ DEFAULT_CODEBOOK_PATH = "codebooks/edi_levels.yaml"
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Load and validate a codebook YAML file (the shipped default when ``path`` is None).
+    """Load and validate a codebook YAML file (the shipped default when ``path`` is None),
+    or a REFI-QDA ``.qdc`` codebook (`rmresearch.refi.codebook_in.read_qdc`).
 
     Raises
     ------
@@ -30,6 +31,10 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if path is None:
         return default_codebook()
     path = Path(path)
+    if path.suffix.lower() == ".qdc":  # a REFI-QDA codebook from a QDA tool
+        from ..refi.codebook_in import read_qdc
+
+        return read_qdc(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -151,7 +151,7 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
     sheet reads back as it was. Returns ``{"run_id", "codings", "seen", "roles"}``.
     """
     from ..ingest.tables import read_table, require_columns
-    from ..refi.import_ import coder_name
+    from ..refi.coders import check_known_spellings, coder_name, coder_spellings
     from ..store import ProjectStore
 
     path, codebook = Path(path), codebook or default_codebook()
@@ -167,7 +167,11 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
                          allowed="codes joined by ';' (e.g. 'individual;symbolic') or 'none'; "
                          f"or a role_decision ({join_allowed(ROLES)}).")
     who, lookup, problems = coder_name(coder), code_lookup(codebook), []
+    names = coder_spellings([(coder, None)])
     with ProjectStore.open_existing(store_path) as store:
+        # 'CHAIR' beside an earlier 'chair' is refused, never merged silently
+        check_known_spellings(names, store.run_parameters("human"),
+                              store.coder_latest_runs(), path)
         sids = locate_segments(df[["segment_id"]], store.segments(current_only=False), path)
         decided = [_decision(v, lookup, f"row {i + 2}", problems)
                    for i, v in enumerate(df["decision"])]
@@ -184,8 +188,10 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
         coded = [sid for sid, v in zip(sids, df["decision"]) if v.strip()]
         roles = _role_decisions(df, sids, path)
         seen = sorted({(sid, who) for sid in coded})
-        run_id = write_human_codings(store, codings, seen, {"review": str(path),
-                                                            "coder": who}, codebook.hash)
+        run_id = write_human_codings(
+            store, codings, seen, {"review": str(path), "coder": who,
+                                   "coder_names": {k: sorted(v) for k, v in names.items()}},
+            codebook.hash)
         if len(roles):
             store.set_roles(roles, who)
     return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen),

@@ -290,14 +290,23 @@ def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[
 
 def import_codings(store_path: str | Path, path: str | Path, *, coder: str | None = None,
                    fmt: str | None = None, codebook: Codebook | None = None,
-                   pseudonymiser: Any = None, extra_params: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
+                   pseudonymiser: Any = None, extra_params: dict[str, Any] | None = None,
+                   as_coder: str | None = None, strict: bool = False,
+                   code_map: str | Path | None = None) -> dict[str, Any]:
     """Import human codings from a sheet or a ``.qdpx`` into the store.
 
     ``extra_params`` are recorded with the run (e.g. the file's sha256), and so are the
     coders' names as spelt in the input (``coder_names``), to refuse another spelling later.
 
-    Returns ``{"run_id", "codings": {coder: n}, "seen", "notes"}``.
+    For a ``.qdpx`` (see `rmresearch.refi.import_`): ``as_coder`` names the person whose
+    codings sit under a machine coder's name (without it they are refused); ``strict``
+    refuses sources that match no document and unknown codes instead of skipping and listing
+    them; ``code_map`` is a CSV with columns ``from,to`` mapping the file's codes onto the
+    codebook's (`rmresearch.refi.codes.read_code_map`).
+
+    Returns ``{"run_id", "codings": {coder: n}, "added", "seen", "notes", "skipped",
+    "offsets"}``: ``added`` codings in all, ``skipped`` what was left out (``file, source,
+    code, reason, codings``), ``offsets`` how each ``.qdpx`` source counted its offsets.
 
     Raises
     ------
@@ -314,25 +323,33 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
         raise InputError(f"unknown format '{fmt}'.", allowed=join_allowed(FORMATS))
     with resource_errors(path, "importing its codings into the project store "
                          f"{store_path}", kept="The project store is as it was."):
-        return _import(Path(store_path), path, coder, fmt, codebook, pseudonymiser,
-                       extra_params or {})
+        qdpx = dict(pseudonymiser=pseudonymiser, as_coder=as_coder, strict=strict,
+                    code_map=code_map)
+        return _import(Path(store_path), path, coder, fmt, codebook, qdpx, extra_params or {})
 
 
 def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
-            codebook: Codebook, pseudonymiser: Any, extra_params: dict[str, Any]
+            codebook: Codebook, qdpx: dict[str, Any], extra_params: dict[str, Any]
             ) -> dict[str, Any]:
     from ..refi.import_ import check_known_spellings
     from ..store import ProjectStore
 
     with ProjectStore.open_existing(store_path) as store:
         notes: list[str] = []
+        extra: dict[str, Any] = {"skipped": [], "offsets": {}}
         if fmt == "qdpx":
+            from ..refi.codes import read_code_map
             from ..refi.import_ import qdpx_codings, read_qdpx
 
+            mapping = (read_code_map(qdpx["code_map"], codebook)
+                       if qdpx["code_map"] is not None else None)
             result = qdpx_codings(read_qdpx(path), store.documents(), store.segments(),
-                                  codebook, coder=coder, pseudonymiser=pseudonymiser)
+                                  codebook, coder=coder, pseudonymiser=qdpx["pseudonymiser"],
+                                  as_coder=qdpx["as_coder"], strict=qdpx["strict"],
+                                  code_map=mapping, machine=store.codings())
             codings, seen, notes, names = (result.codings, result.seen, result.notes,
                                            result.names)
+            extra = {"skipped": result.skipped, "offsets": result.offsets}
         else:
             every = set(store.segments(current_only=False)["segment_id"])
             codings, seen, names = _parse_sheet(path, store.segments(), coder, fmt,
@@ -341,10 +358,13 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
                               store.coder_latest_runs(), path)
         params = {"input": str(path), "format": fmt or "table", "coder": coder,
                   "coder_names": {label: sorted(spelt) for label, spelt in names.items()},
+                  **({"as_coder": qdpx["as_coder"]} if qdpx["as_coder"] else {}),
+                  **({"code_map": str(qdpx["code_map"])} if qdpx["code_map"] else {}),
                   **extra_params}
         run_id = write_human_codings(store, codings, seen, params, codebook.hash)
     counts = codings.groupby("coder").size().to_dict()
-    return {"run_id": run_id, "codings": counts, "seen": len(seen), "notes": notes}
+    return {"run_id": run_id, "codings": counts, "added": len(codings), "seen": len(seen),
+            "notes": notes, **extra}
 
 
 def resolve_coders(store: Any, names: Sequence[str]) -> list[str]:

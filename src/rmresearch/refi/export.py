@@ -4,7 +4,10 @@ A project export holds every current document as a UTF-8 ``.txt`` source under
 ``sources/``, a user for every coder, one ``PlainTextSelection`` per (segment, coder,
 valence) with a ``Coding`` for each code (and one for the valence pseudo-code), a case per
 mentoring pair and the variables cohort, source, role and stage. GUIDs are uuid5 values and
-ZIP entries carry a fixed date, so the same project gives the same bytes.
+ZIP entries carry a fixed date, so the same project gives the same bytes. The project states
+how its offsets are counted (codepoints over LF text) in its ``origin``
+(``rmresearch X (offsets=codepoints/lf)``, with ``; pseudonymised`` when it is) and its
+``Description``.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from ..archive import fixed_zip
 from ..atomic import atomic_write_bytes
 from ..codebook import Codebook, default_codebook
 from ..errors import RmResearchError
+from .offsets import OURS
 from .pseudo import TextPseudonymiser, pseudonymise_pieces
 from .qde import NS_CODEBOOK, NS_PROJECT, add_codes, code_guid, guid, schema_errors, \
     valence_guid, xml_safe
@@ -26,7 +30,17 @@ from .qde import NS_CODEBOOK, NS_PROJECT, add_codes, code_guid, guid, schema_err
 __all__ = ["codebook_xml", "export_codebook", "project_xml", "export_project", "VARIABLES"]
 
 VARIABLES = {"cohort": "cohort", "source": "source", "role": "author_role", "stage": "stage"}
+_CONVENTION_NOTE = ("Exported by rmresearch. Selection offsets count Unicode codepoints (not "
+                    "UTF-16 code units) of each source's text, which has LF line ends; the "
+                    "first character is 0 and endPosition is exclusive.")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _origin(pseudonymised: bool) -> str:
+    """The project's ``origin``: the producer, how offsets are counted (read back by
+    `rmresearch.refi.offsets.producer_unit`) and whether names are pseudonymised."""
+    return (f"rmresearch {__version__} (offsets={OURS.label}"
+            + ("; pseudonymised" if pseudonymised else "") + ")")
 
 
 def _serialise(root: Any, kind: str) -> bytes:
@@ -163,7 +177,7 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     codings = codings[codings["segment_id"].isin(set(segs["segment_id"]))]
     codings = codings.sort_values(["segment_id", "coder", "code"], kind="stable")
     project = etree.Element(f"{{{NS_PROJECT}}}Project", nsmap={None: NS_PROJECT},
-                            name=xml_safe(name), origin=f"rmresearch {__version__}")
+                            name=xml_safe(name), origin=_origin(pseudonymiser is not None))
     users = etree.SubElement(project, f"{{{NS_PROJECT}}}Users")
     for coder in sorted(codings["coder"].unique()):
         etree.SubElement(users, f"{{{NS_PROJECT}}}User", guid=guid("user", coder),
@@ -189,6 +203,7 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
             _variable_value(src, var, doc.get(column))
     if not len(sources_el):
         project.remove(sources_el)
+    etree.SubElement(project, f"{{{NS_PROJECT}}}Description").text = _CONVENTION_NOTE
     return _serialise(project, "project"), files
 
 

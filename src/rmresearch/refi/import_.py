@@ -2,288 +2,123 @@
 
 Rules, in order:
 
-* **Sources to documents.** A text source is this project's document when its name is the
-  document's id or file path (with or without folders and extension) and its text is the
-  same after whitespace normalisation; otherwise the one document with the same normalised
-  text.
-  With a pseudonymiser, the pseudonymised documents (as `export_project` writes them) are
-  tried as well, so a pseudonymised export coded in another tool comes back.
-* **Offsets.** Selections arrive in LF-text codepoints (CRLF counting already undone); when
-  the source text differs from the document only in whitespace, offsets are carried over by
-  counting non-whitespace characters.
+* **Sources to documents** (`rmresearch.refi.match`): by name and text, or text alone; with
+  a pseudonymiser, as a pseudonymised export shows them too.
+* **Offsets.** Selections arrive in LF-text codepoints, however the producer counted them
+  (`rmresearch.refi.offsets`); the summary says which way of counting each source used.
 * **Selections to segments.** A selection codes a segment when it covers at least half of
   the segment's codepoints.
-* **Users to coders.** Each user becomes ``human:<name>`` (name lower-cased, anything but
-  letters, digits, ``.``, ``_`` and ``-`` turned into ``-``); users named like this
-  project's machine coders (``rules@...``, ``model@...``, ``ensemble@...``) are skipped.
-  Two users whose names become the same coder (``Sam Jones`` and ``sam jones``) are refused,
-  as is a name spelt differently from the one that brought the coder into the store
-  (`check_spellings`, `check_known_spellings`): otherwise two people would silently merge.
-* **Codes.** By GUID (rmresearch exports use uuid5 of the code id) or by name or id,
-  case-insensitively (``Parent::Child`` names match on ``Child``); valence pseudo-codes set
-  the valence of the other codes in the same selection by the same user; two valences for
-  one passage by one user (in one selection or overlapping ones) are refused.
+* **Users to coders** (`rmresearch.refi.coders`): each user becomes ``human:<name>``; two
+  spellings of one name are refused. Users named like this project's machine coders
+  (``rules@...``, ``model@...``, ``ensemble@...``): codings the machine made (in the store
+  under that name, same segment and code, or in a selection as rmresearch exported it, known
+  by its GUID) are skipped as the machine's own; the others were
+  made by a person in the other tool (QualCoder records new codings under the first user of
+  the file it opened, which in an rmresearch export is the machine coder), so they are taken
+  as ``as_coder``'s, and refused without it.
+* **Codes** (`rmresearch.refi.codes`): by GUID, mapping file, or name; valence codes give
+  valences, paired with level codes by selection or by segment (`rmresearch.refi.pairing`).
+* **Partial import.** Sources that match no document and codes that are in neither the
+  codebook nor the mapping file are skipped and listed (file, source, code, why) and the
+  rest is imported; with ``strict`` they are refused. Nothing left to import is an error.
 * **Seen.** A coder has seen every segment of each document they coded anything in.
 """
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..codebook import VALENCES, Codebook
 from ..errors import InputError, join_allowed
-from ..vocabulary import HUMAN_PREFIX, human_coder
+from .codes import CodeMatch, match_codes
+from .coders import (Spellings, check_known_spellings, check_spellings, coder_name,
+                     coder_spellings)
+from .match import View, match_source, offset_mapper, views_of
+from .pairing import one_per_coding, pair_valences, refuse_valence_conflicts
+from .qde import guid
 from .read import QdpxProject, QSource, read_qdpx
-from .qde import VALENCE_GROUP_NAME, code_guid, valence_guid
 
 __all__ = ["QdpxImport", "qdpx_codings", "read_qdpx", "coder_name", "coder_spellings",
            "check_spellings", "check_known_spellings", "MACHINE_PREFIXES"]
 
 MACHINE_PREFIXES = ("rules@", "model@", "ensemble@")
-
-
-Spellings = dict[str, dict[str, list[int]]]
+_COLS = ["segment_id", "code", "coder", "score", "valence", "evidence"]
+_SHOWN = 3  # names shown in a message before "and N more"
+_THEIRS, _OURS = 1, 2  # under a machine's name: not known as its own / exported as its own
 
 
 @dataclass
 class QdpxImport:
     """Codings (``segment_id, code, coder, score, valence, evidence``), the (segment, coder)
-    pairs seen, notes about what was skipped, and the coders' names as the file spells them
-    (`coder_spellings`)."""
+    pairs seen, notes, the coders' names as the file spells them (`coder_spellings`), what
+    was skipped (``file, source, code, reason, codings``) and each source's way of counting
+    offsets."""
 
     codings: pd.DataFrame
     seen: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
     names: Spellings = field(default_factory=dict)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    offsets: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
-class _View:
-    doc_id: str
-    keys: set[str]
-    text: str
-    seg_ids: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
-
-    @property
-    def norm(self) -> str:
-        return " ".join(self.text.split())
-
-
-def coder_name(user: str) -> str:
-    """``human:<name>`` for a REFI-QDA user name (see module docstring)."""
-    name = user.strip()
-    name = name[len(HUMAN_PREFIX):] if name.lower().startswith(HUMAN_PREFIX) else name
-    clean = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
-    return human_coder(clean or "unnamed")  # ``clean`` holds no ':', so never prefixed yet
-
-
-def _as_given(name: str) -> str:
-    """A coder's name as the person gave it, without a ``human:`` prefix."""
-    name = name.strip()
-    return name[len(HUMAN_PREFIX):] if name.lower().startswith(HUMAN_PREFIX) else name
-
-
-def coder_spellings(names: Iterable[tuple[str, int | None]]) -> Spellings:
-    """Coder label -> each spelling of it (``human:`` prefix dropped) -> the rows that use it.
-
-    ``names`` are (name as given, sheet row, or None when the name is not from a row).
-    """
-    out: Spellings = {}
-    for name, row in names:
-        rows = out.setdefault(coder_name(name), {}).setdefault(_as_given(name), [])
-        rows.extend([row] if row is not None else [])
-    return out
-
-
-def check_spellings(found: Spellings, path: str | Path) -> None:
-    """Refuse two spellings of one coder in one input (they would silently become one).
-
-    Raises
-    ------
-    InputError
-        Naming both spellings (and their rows), and the coder they would become.
-    """
-    clashes = []
-    for label, names in found.items():
-        if len(names) > 1:
-            shown = [f"{name!r}" + (f" (rows {rows[:8]})" if rows else "")
-                     for name, rows in names.items()]
-            clashes.append(f"{' and '.join(shown)} would all be stored as {label}")
-    if clashes:
-        raise InputError("the coder names " + "; ".join(clashes) + ".", path=path,
-                         allowed="one spelling per person (coder names are stored in lower "
-                         "case, with spaces and other signs as '-'); give different people "
-                         "names that differ in more than case.")
-
-
-def check_known_spellings(found: Spellings, runs: list[dict[str, Any]], existing: Iterable[str],
-                          path: str | Path) -> None:
-    """Refuse a spelling of a coder already in the store other than the one(s) used before.
-
-    Parameters
-    ----------
-    found : the spellings of this input (`coder_spellings`).
-    runs : the parameters of earlier human imports; each records its spellings under
-        ``coder_names`` (older runs only their ``coder``; a coder with no record came in
-        under its stored name).
-    existing : the coders in the store.
-    path : the input, for the message.
-
-    Raises
-    ------
-    InputError
-        Naming the new spelling, the earlier one(s) and the coder both would become.
-    """
-    known: dict[str, set[str]] = {}
-    for params in runs:
-        for label, names in (params.get("coder_names") or {}).items():
-            known.setdefault(label, set()).update(names)
-        if params.get("coder") and "coder_names" not in params:
-            known.setdefault(coder_name(params["coder"]), set()).add(_as_given(params["coder"]))
-    existing = set(existing)
-    for label, names in found.items():
-        before = sorted(known.get(label) or {label[len(HUMAN_PREFIX):]})
-        new = sorted(set(names) - set(before))
-        if label in existing and new:
-            raise InputError(
-                f"the coder name {new[0]!r} would be stored as {label}, which is already in "
-                f"the store under the name {' / '.join(repr(b) for b in before)}; names are "
-                "stored in lower case, so both would become one coder.", path=path,
-                allowed=f"the same spelling as before ({' or '.join(before)}) if this is the "
-                "same person, or a different name if it is someone else.")
-
-
-def _name_keys(name: str) -> set[str]:
-    """A name with and without folders and extension, lower-cased."""
-    p = PurePosixPath(name.replace("\\", "/").lower())
-    bare = p.with_suffix("") if p.suffix else p
-    return {str(p), str(bare), p.name, bare.name}
-
-
-def _views(documents: pd.DataFrame, segments: pd.DataFrame, pseudonymiser: Any = None
-           ) -> list[_View]:
-    from .pseudo import pseudonymise_pieces
-
-    views = []
-    for doc in documents.to_dict("records"):
-        segs = segments[segments["doc_id"] == doc["doc_id"]]
-        starts, ends = segs["start"].to_numpy(int), segs["end"].to_numpy(int)
-        keys = _name_keys(doc["doc_id"]) | _name_keys(str(doc.get("path") or doc["doc_id"]))
-        text = doc["text"]
-        if pseudonymiser is not None:
-            text, where = pseudonymise_pieces(text, zip(starts, ends), pseudonymiser)
-            starts = np.array([where[int(s)] for s in starts], dtype=int)
-            ends = np.array([where[int(e)] for e in ends], dtype=int)
-            keys |= _name_keys(pseudonymiser.text(doc["doc_id"]))
-        views.append(_View(doc["doc_id"], keys, text, segs["segment_id"].to_numpy(), starts,
-                           ends))
-    return views
-
-
-def _match(src: QSource, views: list[_View]) -> tuple[_View | None, str]:
-    want = " ".join(src.text.split())
-    named = [v for v in views if _name_keys(src.name) & v.keys]
-    for view in named:
-        if view.norm == want:
-            return view, ""
-    same = [v for v in views if v.norm == want]
-    if len(same) == 1:
-        return same[0], ""
-    if same:
-        return None, (f"has the same text as {len(same)} documents "
-                      f"({', '.join(v.doc_id for v in same[:5])}); name the source after one "
-                      "of them")
-    if named:
-        return None, f"has the name of document '{named[0].doc_id}' but a different text"
-    return None, "matches no document of the store by name (doc id or file path) or by text"
-
-
-def _offset_mapper(a: str, b: str) -> Callable[[int, bool], int]:
-    """Map offsets in ``a`` to ``b`` (same non-whitespace characters) by non-space count."""
-    if a == b:
-        return lambda p, end: p
-    a_cum = np.concatenate([[0], np.cumsum([not c.isspace() for c in a])])
-    b_pos = np.array([i for i, c in enumerate(b) if not c.isspace()], dtype=int)
-
-    def mapper(p: int, end: bool) -> int:
-        k = int(a_cum[p])
-        if end:
-            return 0 if k == 0 else int(b_pos[k - 1]) + 1
-        return int(b_pos[k]) if k < len(b_pos) else len(b)
-    return mapper
-
-
-def _code_map(project: QdpxProject, codebook: Codebook) -> dict[str, tuple[str, str]]:
-    """``{code GUID: ("code", id) | ("valence", valence)}`` for every code used."""
-    by_guid = {code_guid(c.id): ("code", c.id) for c in codebook.codes}
-    by_guid |= {valence_guid(v): ("valence", v) for v in VALENCES}
-    by_name = {c.id.lower(): ("code", c.id) for c in codebook.codes}
-    by_name |= {c.name.lower(): ("code", c.id) for c in codebook.codes}
-    valences = {v: ("valence", v) for v in VALENCES}
-    valences |= {d.name.lower(): ("valence", v) for v, d in codebook.valence.items()}
-    used = {g for s in project.sources for sel in s.selections for g, _ in sel.codings}
-    out, unknown = {}, []
-    for gid in sorted(used):
-        code = project.codes[gid]
-        name = code.name.split("::")[-1].strip().lower()
-        parent = project.codes.get(code.parent) if code.parent else None
-        in_group = parent is not None and parent.name.lower() == VALENCE_GROUP_NAME.lower()
-        hit = by_guid.get(gid) or (valences.get(name) if in_group else None) \
-            or by_name.get(name) or valences.get(name)
-        if hit is None:
-            unknown.append(code.name)
-        else:
-            out[gid] = hit
-    if unknown:
-        allowed = [c.id for c in codebook.codes] + [c.name for c in codebook.codes]
-        raise InputError(f"codings use code(s) {sorted(set(unknown))} that are not in the "
-                         "codebook.", path=project.path,
-                         allowed=f"codes named {join_allowed(sorted(set(allowed)))} (or "
-                         "valence codes); rename the codes in the other tool or pass a "
-                         "codebook that has them.")
-    return out
-
-
-def _coder(user: str | None, project: QdpxProject, fallback: str | None) -> str | None:
+def _coder(user: str | None, project: QdpxProject, fallback: str | None) -> tuple[str, bool]:
+    """(coder, is a machine's name): ``human:<name>``, the machine's name as it is, or ''."""
     name = project.users.get(user or "", "") if user else ""
     if name:
-        return None if name.lower().startswith(MACHINE_PREFIXES) else coder_name(name)
-    return coder_name(fallback) if fallback else ""
+        machine = name.lower().startswith(MACHINE_PREFIXES)
+        return (name.strip() if machine else coder_name(name)), machine
+    return (coder_name(fallback) if fallback else ""), False
 
 
-def _source_rows(src: QSource, view: _View, project: QdpxProject,
-                 codes: dict[str, tuple[str, str]], fallback: str | None) -> list[dict]:
-    to_doc = _offset_mapper(src.text, view.text)
+def _exported(selection: str | None, segment_ids: Any, coder: str) -> bool:
+    """Whether a selection is one rmresearch exported for ``coder`` (its GUID is the one
+    `rmresearch.refi.export` gives a selection of these segments by this coder)."""
+    return selection in {guid("selection", f"{sid}|{coder}|{v}") for sid in segment_ids
+                         for v in ("", *VALENCES)}
+
+
+def _source_rows(src: QSource, view: View, project: QdpxProject, codes: CodeMatch,
+                 fallback: str | None, skipped: Counter) -> list[dict]:
+    """Rows (code None: a valence-only selection) of one source; unknown codes counted."""
+    to_doc = offset_mapper(src.text, view.text)
     lengths = view.ends - view.starts
     rows = []
     for sel in src.selections:
         start, end = to_doc(sel.start, False), to_doc(sel.end, True)
         overlap = np.clip(np.minimum(end, view.ends) - np.maximum(start, view.starts), 0, None)
         hit = view.seg_ids[(overlap > 0) & (2 * overlap >= lengths)]
-        by_user: dict[str | None, dict[str, list[str]]] = {}
+        by_user: dict[tuple[str, bool], dict[str, list[str]]] = {}
         for gid, user in sel.codings:
-            kind, value = codes[gid]
-            by_user.setdefault(_coder(user, project, fallback), {"code": [], "valence": []})[
-                kind].append(value)
-        for coder, found in by_user.items():  # two valences: refused in `_finish`
+            if gid in codes.unknown or gid in codes.unmapped:
+                why = "unknown" if gid in codes.unknown else "unmapped"
+                skipped[(src.name, codes.unknown.get(gid) or codes.unmapped[gid], why)] += 1
+                continue
+            kind, value = codes.known[gid]
+            found = by_user.setdefault(_coder(user, project, fallback),
+                                       {"code": [], "valence": []})
+            found[kind].append(value)
+        evidence = f"{project.path.name}: {src.name} [{sel.start}:{sel.end}]"
+        for (coder, machine), found in by_user.items():  # two valences: refused later
             valences = list(dict.fromkeys(found["valence"])) or [None]
-            rows += [dict(segment_id=sid, code=code, coder=coder, score=1.0, valence=valence,
-                          evidence=f"{project.path.name}: {src.name} [{sel.start}:{sel.end}]",
-                          doc_id=view.doc_id)
-                     for sid in hit for code in found["code"] for valence in valences]
+            flag = (_OURS if machine and _exported(sel.guid, hit, coder) else
+                    _THEIRS if machine else 0)
+            rows += [dict(segment_id=sid, code=code, coder=coder, machine=flag, score=1.0,
+                          valence=valence, evidence=evidence, doc_id=view.doc_id)
+                     for sid in hit for code in (found["code"] or [None])
+                     for valence in valences]
     return rows
 
 
 def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.DataFrame,
-                 codebook: Codebook, *, coder: str | None = None,
-                 pseudonymiser: Any = None) -> QdpxImport:
+                 codebook: Codebook, *, coder: str | None = None, pseudonymiser: Any = None,
+                 as_coder: str | None = None, strict: bool = False,
+                 code_map: dict[str, tuple[str, str] | None] | None = None,
+                 machine: pd.DataFrame | None = None) -> QdpxImport:
     """Map a project's codings onto ``segments`` (see module docstring for the rules).
 
     Parameters
@@ -294,40 +129,188 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
     codebook : codes are mapped onto its ids.
     coder : name for codings that carry no user (None: such codings are an error).
     pseudonymiser : object with ``text(str)``, to recognise pseudonymised exports.
+    as_coder : the person whose work sits under a machine coder's name.
+    strict : refuse unmatched sources and unknown codes instead of skipping them.
+    code_map : from `rmresearch.refi.codes.read_code_map`.
+    machine : the store's codings (``segment_id, code, coder``), to tell a machine's own
+        codings from a person's made under its name.
 
     Raises
     ------
     InputError
-        Unmatched sources that hold codings, unknown codes, codings without a user, or
-        nothing that covers half a segment.
+        Codings without a user, unknown codes or unmatched sources with ``strict``, work
+        under a machine's name without ``as_coder``, or nothing left to import.
     """
-    codes = _code_map(project, codebook)
-    views, pseudo = _views(documents, segments), None
-    rows, problems, notes = [], [], []
+    codes = match_codes(project, codebook, code_map)
+    views, pseudo = views_of(documents, segments), None
+    rows: list[dict] = []
+    counted: Counter = Counter()
+    unmatched, offsets = [], {}
     for src in project.sources:
         if not any(sel.codings for sel in src.selections):
             continue
-        view, why = _match(src, views)
+        view, why = match_source(src, views)
         if view is None and pseudonymiser is not None:
-            pseudo = pseudo if pseudo is not None else _views(documents, segments, pseudonymiser)
-            view, _ = _match(src, pseudo)
+            pseudo = pseudo if pseudo is not None else views_of(documents, segments,
+                                                                pseudonymiser)
+            view, _ = match_source(src, pseudo)
         if view is None:
-            problems.append(f"text source '{src.name}' {why}")
+            unmatched.append((src.name, why))
             continue
-        rows += _source_rows(src, view, project, codes, coder)
+        offsets[src.name] = src.convention.describe()
+        rows += _source_rows(src, view, project, codes, coder, counted)
+    skipped = _skipped(project, unmatched, counted)
+    if strict and skipped:
+        raise InputError(_problems(project, unmatched, counted, pseudonymiser) + ".",
+                         path=project.path, allowed=_allowed(codebook, unmatched, counted))
+    df = pd.DataFrame(rows, columns=_COLS + ["doc_id", "machine"])
+    notes: list[str] = []
+    df = _machine(pair_valences(df, notes), machine, as_coder, project, notes)
+    if df.empty:
+        raise InputError(_nothing(project, unmatched, counted, pseudonymiser),
+                         path=project.path, allowed=_allowed(codebook, unmatched, counted))
+    notes += _skip_notes(project, unmatched, counted, pseudonymiser) + _offset_notes(
+        project, offsets)
+    return _finish(df, project, segments, notes, coder, as_coder, skipped, offsets)
+
+
+def _machine(df: pd.DataFrame, store: pd.DataFrame | None, as_coder: str | None,
+             project: QdpxProject, notes: list[str]) -> pd.DataFrame:
+    """Skip a machine's own codings; give those made under its name to ``as_coder``."""
+    flag = df["machine"].fillna(0).astype(int)
+    if not (flag > 0).any():
+        return df.drop(columns="machine")
+    own_keys = set() if store is None else set(
+        store[["segment_id", "code", "coder"]].itertuples(index=False, name=None))
+    keys = df[["segment_id", "code", "coder"]].itertuples(index=False, name=None)
+    stored = pd.Series([k in own_keys for k in keys], index=df.index, dtype=bool)
+    own = (flag == _OURS) | ((flag == _THEIRS) & stored)
+    others = (flag == _THEIRS) & ~stored
+    if own.any():
+        notes.append(f"skipped {int(own.sum())} codings by machine coders (users named "
+                     f"{' / '.join(p + '...' for p in MACHINE_PREFIXES)}): the machine's own, "
+                     "as the store or the rmresearch export records them.")
+    if others.any() and not as_coder:
+        names = sorted(set(df.loc[others, "coder"]))
+        raise InputError(
+            f"{int(others.sum())} codings are under the machine coder name "
+            f"{' / '.join(repr(n) for n in names)} but the machine did not make them: a "
+            "person did, in the other tool (QualCoder, for one, records new codings under the "
+            "first user of the file it opened, which in an rmresearch export is the machine "
+            "coder). rmresearch does not store a person's work under a machine's name.",
+            path=project.path, allowed="the name of the person who made them: --as NAME "
+            "(stored as human:NAME).")
+    df = df.copy()
+    if others.any():
+        df.loc[others, "coder"] = coder_name(as_coder)
+        notes.append(f"took {int(others.sum())} codings made under the machine coder's name "
+                     f"as {coder_name(as_coder)}'s (--as).")
+    return df[~own].drop(columns="machine")
+
+
+def _skipped(project: QdpxProject, unmatched: list[tuple[str, str]], counted: Counter
+             ) -> list[dict[str, Any]]:
+    """What was left out, one dict per source or (source, code)."""
+    file = project.path.name
+    out = [dict(file=file, source=name, code="", reason=why, codings=0)
+           for name, why in unmatched]
+    for (source, code, why), n in sorted(counted.items()):
+        reason = ("not in the codebook or the mapping file" if why == "unknown"
+                  else "skipped by the mapping file")
+        out.append(dict(file=file, source=source, code=code, reason=reason, codings=n))
+    return out
+
+
+def _shown(items: list[str]) -> str:
+    more = f" (and {len(items) - _SHOWN} more)" if len(items) > _SHOWN else ""
+    return "; ".join(items[:_SHOWN]) + more
+
+
+def _sources_text(project: QdpxProject, unmatched: list[tuple[str, str]],
+                  pseudonymiser: Any) -> str:
+    """Unmatched sources, a few by name, with the remedy for a pseudonymised export."""
+    n = len(unmatched)
+    text = (f"{n} text source(s) match no document of the store: "
+            + _shown([f"'{name}' {why}" for name, why in unmatched]))
+    origin = project.origin.lower()
+    if pseudonymiser is None and origin.startswith("rmresearch"):
+        said = "is" if "pseudonymised" in origin else "may be"
+        text += (f". This {said} a pseudonymised rmresearch export: give the pseudonym key "
+                 "it was made with, --key FILE (the .key.json beside the store that "
+                 "exported it)")
+    return text
+
+
+def _codes_text(counted: Counter, why: str) -> str:
+    names = sorted({code for (_, code, w) in counted if w == why})
+    return f"codings use code(s) {names[:8]}" + (f" (and {len(names) - 8} more)"
+                                                if len(names) > 8 else "")
+
+
+def _problems(project: QdpxProject, unmatched: list[tuple[str, str]], counted: Counter,
+              pseudonymiser: Any) -> str:
+    parts = [_sources_text(project, unmatched, pseudonymiser)] if unmatched else []
+    if any(w == "unknown" for *_, w in counted):
+        parts.append(_codes_text(counted, "unknown") + " that are not in the codebook")
+    if any(w == "unmapped" for *_, w in counted):
+        parts.append(_codes_text(counted, "unmapped") + " that the mapping file skips")
+    return "; ".join(parts)
+
+
+def _nothing(project: QdpxProject, unmatched: list[tuple[str, str]], counted: Counter,
+             pseudonymiser: Any) -> str:
+    problems = _problems(project, unmatched, counted, pseudonymiser)
     if problems:
-        raise InputError("; ".join(problems) + ".", path=project.path,
-                         allowed="sources named after the store's documents (doc id or file "
-                         "path) or with the same text as one of them.")
-    return _finish(rows, project, segments, notes, coder)
+        return f"has nothing to import: {problems}."
+    return "has no human codings that cover at least half of one of the store's segments."
 
 
-def _finish(rows: list[dict], project: QdpxProject, segments: pd.DataFrame,
-            notes: list[str], fallback: str | None) -> QdpxImport:
-    cols = ["segment_id", "code", "coder", "score", "valence", "evidence"]
-    df = pd.DataFrame(rows, columns=cols + ["doc_id"])
+def _allowed(codebook: Codebook, unmatched: list[tuple[str, str]] | None = None,
+             counted: Counter | None = None) -> str:
+    """What would have been accepted, for the problems found (all of it when none)."""
+    parts = []
+    if counted or unmatched is None:
+        ids = sorted(set(codebook.ids) | {c.name for c in codebook.codes})
+        parts.append(f"codes named {join_allowed(ids)} (or valence codes), or a mapping file "
+                     "for the others (--map FILE, a CSV with columns from,to)")
+    if unmatched or unmatched is None:
+        parts.append("sources named after the store's documents (doc id or file path) or "
+                     "with the same text as one of them (for a pseudonymised export: --key "
+                     "FILE)")
+    if not parts or unmatched is None:
+        parts.append("text selections coded by a user, each covering at least half of a "
+                     "sentence")
+    return "; ".join(parts) + "."
+
+
+def _skip_notes(project: QdpxProject, unmatched: list[tuple[str, str]], counted: Counter,
+                pseudonymiser: Any) -> list[str]:
+    notes = [f"skipped ({project.path.name}): " + _sources_text(project, unmatched,
+                                                                pseudonymiser) + "."
+             ] if unmatched else []
+    for (source, code, why), n in sorted(counted.items()):
+        reason = ("not in the codebook; map it with --map FILE (a CSV with columns from,to)"
+                  if why == "unknown" else "the mapping file skips it")
+        notes.append(f"skipped {n} codings with code '{code}' in source '{source}' "
+                     f"({project.path.name}): {reason}.")
+    return notes
+
+
+def _offset_notes(project: QdpxProject, offsets: dict[str, str]) -> list[str]:
+    by_way: dict[str, list[str]] = {}
+    for name, way in offsets.items():
+        by_way.setdefault(way, []).append(f"'{name}'")
+    producer = f" (made by {project.origin})" if project.origin else ""
+    return [f"offsets read as {way}{producer}: {len(names)} source(s), {_shown(names)}."
+            for way, names in sorted(by_way.items())]
+
+
+def _finish(df: pd.DataFrame, project: QdpxProject, segments: pd.DataFrame, notes: list[str],
+            fallback: str | None, as_coder: str | None, skipped: list[dict[str, Any]],
+            offsets: dict[str, str]) -> QdpxImport:
     used = set(df["coder"].dropna())
-    names = coder_spellings((name, None) for name in [*project.users.values(), fallback or ""]
+    given = [*project.users.values(), fallback or "", as_coder or ""]
+    names = coder_spellings((name, None) for name in given
                             if name.strip() and coder_name(name) in used)
     check_spellings(names, project.path)
     if (df["coder"] == "").any():
@@ -336,42 +319,9 @@ def _finish(rows: list[dict], project: QdpxProject, segments: pd.DataFrame,
                          "file's Users).", path=project.path,
                          allowed="codings with a creatingUser, or name the coder with "
                          "--coder NAME.")
-    machine = df["coder"].isna()
-    if machine.any():
-        notes.append(f"skipped {int(machine.sum())} codings by machine coders (users named "
-                     f"{' / '.join(p + '...' for p in MACHINE_PREFIXES)}).")
-    df = df[~machine]
-    _refuse_valence_conflicts(df, project.path)
-    # one row per (segment, code, coder): the first that gives a valence, else the first
-    order = df.assign(unset=df["valence"].isna()).sort_values("unset", kind="stable")
-    keep = ~order.duplicated(["segment_id", "code", "coder"])
-    df = df.loc[keep[keep].index.sort_values()].reset_index(drop=True)
-    if df.empty:
-        raise InputError("has no human codings that cover at least half of one of the store's "
-                         "segments.", path=project.path, allowed="text selections coded by "
-                         "a user, each covering at least half of a sentence.")
+    refuse_valence_conflicts(df, project.path)
+    df = one_per_coding(df)
     seen = sorted({(sid, coder) for doc_id, coder in df[["doc_id", "coder"]].drop_duplicates()
                    .itertuples(index=False, name=None)
                    for sid in segments.loc[segments["doc_id"] == doc_id, "segment_id"]})
-    return QdpxImport(df[cols], seen, notes, names)
-
-
-def _refuse_valence_conflicts(df: pd.DataFrame, path: Path) -> None:
-    """Refuse one coder giving the same segment and code two valences (in one selection, or
-    in overlapping ones), naming the selections: the first must not silently win."""
-    valued = df[df["valence"].notna()]
-    keys = ["segment_id", "code", "coder"]
-    counts = valued.groupby(keys)["valence"].nunique()
-    clashes = counts[counts > 1].index.tolist()
-    if not clashes:
-        return
-    details = []
-    for sid, code, coder in clashes[:8]:
-        same = valued[(valued["segment_id"] == sid) & (valued["code"] == code)
-                      & (valued["coder"] == coder)].drop_duplicates(["valence", "evidence"])
-        said = ", ".join(f"'{v}' ({e})" for v, e in zip(same["valence"], same["evidence"]))
-        details.append(f"{coder} gives segment '{sid}' code '{code}' the valences {said}")
-    more = f" (and {len(clashes) - 8} more)" if len(clashes) > 8 else ""
-    raise InputError(f"contradicts itself in {len(clashes)} place(s): " + "; ".join(details)
-                     + more + ".", path=path, allowed="one valence per coder for each coded "
-                     "passage: remove the extra valence code in the other tool and export again.")
+    return QdpxImport(df[_COLS], seen, notes, names, skipped, offsets)

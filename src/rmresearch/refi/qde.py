@@ -73,12 +73,11 @@ def validate_xml(data: bytes, kind: str) -> list[str]:
 
 
 def code_description(code: Any) -> str:
-    """A code's definition with its include/exclude rules, as one plain-text description."""
-    parts = [code.definition]
-    if getattr(code, "include", ()):
-        parts.append("Include: " + "; ".join(code.include))
-    if getattr(code, "exclude", ()):
-        parts.append("Exclude: " + "; ".join(code.exclude))
+    """A code's definition with its include/exclude rules (a line ``Include: ...`` or
+    ``Exclude: ...`` each), as one plain-text description."""
+    parts = [code.definition]  # one line per rule, so `codebook_in` reads them back
+    parts += [f"Include: {rule}" for rule in getattr(code, "include", ())]
+    parts += [f"Exclude: {rule}" for rule in getattr(code, "exclude", ())]
     return xml_safe("\n".join(p for p in parts if p))
 
 

@@ -1,33 +1,35 @@
 """Read a ``.qdpx`` project file from another tool and check it completely.
 
 `read_qdpx` checks everything that depends on the file alone before anything is mapped or
-written: it is a ZIP, holds ``project.qde``, the XML is well formed, has no DOCTYPE or
-entity references (never expanded: they are refused, as REFI-QDA files never have them) and
-is valid against Project.xsd, every text source's text can be found and decoded, every ``CodeRef`` points at a
-code in the file's codebook, and every selection lies inside its source.
+written: it is a ZIP, holds ``project.qde`` (or a single ``.qde`` by another name), the
+XML is well formed, has no DOCTYPE or entity references (never expanded: they are refused,
+as REFI-QDA files never have them) and is valid against Project.xsd, every text source's
+text can be found and decoded, every ``CodeRef`` points at a code in the file's codebook,
+and every selection lies inside its source.
 
 A source's text is read only from inside the archive (``plainTextPath="internal://..."``) or
 from its ``PlainTextContent``: an ``absolute://`` or ``relative://`` path, a bare path and the
 project's ``basePath`` are refused, and nothing is read from (or looked up on) the local disk,
 so a project file cannot make rmresearch read, or reveal the size of, a file on this computer.
 
-Selections are returned in offsets over the source text with LF newlines. The standard
-counts codepoints of the file's own text, but some tools count over CRLF text even when the
-text they ship has LF newlines; see `counting` for how that is detected. Running out of memory
-while reading ends in a `ResourceError` naming the file.
+Selections are returned in codepoint offsets over the source text with LF newlines. The
+standard counts codepoints of the file's own text, but NVivo and others count UTF-16 code
+units, and some count over CRLF text even when the text they ship has LF newlines; each
+source's way of counting is detected (`rmresearch.refi.offsets.detect`) and kept on the
+source (``convention``); a source whose selections fit no way of counting is refused.
+Running out of memory while reading ends in a `ResourceError` naming the file.
 """
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..archive import check_zip
 from ..errors import InputError, resource_errors
+from .offsets import OURS, Convention, counted_length, detect, to_lf_offsets
 
 __all__ = ["QCode", "QSelection", "QSource", "QdpxProject", "read_qdpx", "counting", "norm_guid"]
 
@@ -63,23 +65,26 @@ class QSelection:
 
 @dataclass
 class QSource:
-    """A text source with its LF text, selections and how its offsets were counted."""
+    """A text source with its LF text, selections and how its offsets were counted
+    (``counted_over`` is the line-end part of ``convention``)."""
 
     guid: str
     name: str
     text: str
     selections: list[QSelection]
     counted_over: str = "lf"
+    convention: Convention = OURS
 
 
 @dataclass
 class QdpxProject:
-    """A checked ``.qdpx``: users by GUID, codes by GUID, text sources."""
+    """A checked ``.qdpx``: users by GUID, codes by GUID, text sources, the producer."""
 
     path: Path
     users: dict[str, str]
     codes: dict[str, QCode]
     sources: list[QSource]
+    origin: str = ""
 
 
 def norm_guid(value: str | None) -> str | None:
@@ -117,14 +122,10 @@ def _load_qde(path: Path) -> tuple[zipfile.ZipFile, Any]:
 def _parse_qde(zf: zipfile.ZipFile, path: Path) -> Any:
     from lxml import etree
 
-    names = {n.lower(): n for n in zf.namelist()}
-    if "project.qde" not in names:
-        listed = ", ".join(sorted(zf.namelist())[:8]) or "nothing"
-        raise InputError(f"has no 'project.qde' at the top of the archive (found: {listed}).",
-                         path=path, allowed=_ALLOWED)
+    member = _qde_member(zf, path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        data = zf.read(names["project.qde"])
+        data = zf.read(member)
     except _ZIP_ERRORS as exc:
         raise InputError(f"project.qde cannot be unpacked from the archive ({exc}); the file "
                          "is damaged or incomplete.", path=path, allowed=_ALLOWED) from None
@@ -147,6 +148,21 @@ def _parse_qde(zf: zipfile.ZipFile, path: Path) -> Any:
                          allowed="a project.qde that validates against REFI-QDA 1.5 "
                          "Project.xsd.")
     return root
+
+
+def _qde_member(zf: zipfile.ZipFile, path: Path) -> str:
+    """``project.qde``, or the archive's only ``.qde`` under another name (ATLAS.ti names it
+    after the project)."""
+    names = {n.lower(): n for n in zf.namelist()}
+    if "project.qde" in names:
+        return names["project.qde"]
+    qdes = sorted(n for n in zf.namelist() if n.lower().endswith(".qde"))
+    if len(qdes) == 1:
+        return qdes[0]
+    listed = ", ".join((qdes or sorted(zf.namelist()))[:8]) or "nothing"
+    problem = (f"holds {len(qdes)} .qde files ({listed}) and none is 'project.qde'" if qdes
+               else f"has no 'project.qde' at the top of the archive (found: {listed})")
+    raise InputError(f"{problem}.", path=path, allowed=_ALLOWED)
 
 
 def _refuse_doctype(root: Any, path: Path) -> None:
@@ -251,48 +267,42 @@ def _selections(src: Any, fallback_user: str | None) -> list[QSelection]:
     return out
 
 
-def _same(quote: str, text: str) -> bool:
-    q, t = " ".join(quote.split()), " ".join(text.split())
-    return bool(q) and (q == t or (len(q) >= 15 and t.startswith(q.rstrip(".\u2026 "))))
-
-
-def counting(raw: str, selections: list[QSelection]) -> str:
-    """How a source's offsets were counted: ``'crlf'`` or ``'lf'``.
+def counting(raw: str, selections: list[QSelection], origin: str | None = None) -> str:
+    """The line ends a source's offsets were counted over: ``'crlf'`` or ``'lf'``.
 
     The default is the file's own text: ``'crlf'`` when it has CRLF newlines. Evidence from
-    the selections overrides it: offsets beyond the LF text's length that fit the CRLF text,
-    or selection quotes (their ``name``) that match the text only under one counting.
+    the selections overrides it (see `rmresearch.refi.offsets.detect`): offsets beyond the LF
+    text's length that fit the CRLF text, quotes (their ``name``) that match the text only
+    under one counting, or starts and ends that fall on word boundaries only under one.
     """
-    lf = raw.replace("\r\n", "\n")
-    crlf = lf.replace("\n", "\r\n")
-    if lf == crlf or not selections:
-        return "lf"
-    ends = max(s.end for s in selections)
-    if len(lf) < ends <= len(crlf):
-        return "crlf"
-    votes = {"lf": 0, "crlf": 0}
-    for sel in selections:
-        for kind, text in (("lf", lf), ("crlf", crlf)):
-            votes[kind] += _same(sel.quote, text[sel.start:sel.end])
-    if votes["lf"] != votes["crlf"]:
-        return max(votes, key=votes.get)
-    return "crlf" if "\r\n" in raw else "lf"
+    found, prior = detect(raw, [s.start for s in selections], [s.end for s in selections],
+                          [s.quote for s in selections], origin)
+    return (found or prior).newline
 
 
-def _to_lf(raw: str, selections: list[QSelection], kind: str, name: str, path: Path) -> str:
+def _to_lf(raw: str, selections: list[QSelection], origin: str | None, name: str,
+           path: Path) -> tuple[str, Convention]:
+    """The LF text, with the selections' offsets turned into LF codepoints in place."""
     lf = raw.replace("\r\n", "\n")
-    counted = lf.replace("\n", "\r\n") if kind == "crlf" else lf
-    crs = [m.start() for m in re.finditer("\r\n", counted)]
-    for sel in selections:
-        if not 0 <= sel.start <= sel.end or sel.end > len(counted):
+    starts, ends = [s.start for s in selections], [s.end for s in selections]
+    conv, prior = detect(raw, starts, ends, [s.quote for s in selections], origin)
+    if conv is None:
+        raise InputError(
+            f"in text source '{name}', the selections fit the text under no way of counting "
+            "offsets: read as Unicode codepoints or as UTF-16 code units, over LF or CRLF "
+            "line ends, most of them start or end inside a word.", path=path,
+            allowed="a project exported again from the tool that coded it, with the same "
+            "source text it was coded on.")
+    new_s, new_e = to_lf_offsets(lf, conv, starts), to_lf_offsets(lf, conv, ends)
+    for sel, a, b in zip(selections, new_s.tolist(), new_e.tolist()):
+        if a < 0 or b < 0 or a > b:
             raise InputError(f"in text source '{name}', selection {sel.guid} runs from "
-                             f"{sel.start} to {sel.end} but the source has {len(counted)} "
-                             "characters.", path=path, allowed="selections with 0 <= "
-                             "startPosition <= endPosition <= the source's length in "
-                             "Unicode codepoints.")
-        sel.start -= bisect_left(crs, sel.start)
-        sel.end -= bisect_left(crs, sel.end)
-    return lf
+                             f"{sel.start} to {sel.end} but the source has "
+                             f"{counted_length(lf, conv)} characters.", path=path,
+                             allowed="selections with 0 <= startPosition <= endPosition <= "
+                             f"the source's length in {conv.describe()}.")
+        sel.start, sel.end = a, b
+    return lf, conv
 
 
 def read_qdpx(path: str | Path) -> QdpxProject:
@@ -309,19 +319,20 @@ def _read_qdpx(path: Path) -> QdpxProject:
                  for us in _children(root, "Users") for u in _children(us, "User")}
         codes = _codes(root)
         fallback = norm_guid(root.get("creatingUserGUID"))
+        origin = root.get("origin")
         sources = []
         for group in _children(root, "Sources"):
             for src in _children(group, "TextSource"):
                 name = src.get("name") or src.get("guid")
                 raw = _source_text(zf, path, src)
                 sels = _selections(src, fallback)
-                kind = counting(raw, sels)
-                text = _to_lf(raw, sels, kind, name, path)
-                sources.append(QSource(norm_guid(src.get("guid")), name, text, sels, kind))
+                text, conv = _to_lf(raw, sels, origin, name, path)
+                sources.append(QSource(norm_guid(src.get("guid")), name, text, sels,
+                                       conv.newline, conv))
     unknown = sorted({c for s in sources for sel in s.selections for c, _ in sel.codings
                       if c not in codes})
     if unknown:
         raise InputError(f"codings refer to {len(unknown)} code GUID(s) that are not in the "
                          f"file's codebook: {', '.join(unknown[:10])}.", path=path,
                          allowed="CodeRef targetGUIDs that name a Code in the CodeBook.")
-    return QdpxProject(path, users, codes, sources)
+    return QdpxProject(path, users, codes, sources, origin or "")
