@@ -2,6 +2,9 @@
 
 * markers for the valence rules (`valence`): negators, contrast words, clause boundaries,
   reporting verbs, novelty ("before", "first time"), double-negation frames;
+* markers for the shapes of language that carry a judgement without an evaluative word
+  (`shapes`): verbs that end a problem, past frames, hedges, admissions, lapsed intentions,
+  comparisons with what was intended, disparities and their direction, plans;
 * a general evaluative lexicon (`EVALUATIVE`), weaker than the codebook's own cues;
 * closed word classes, to approximate ``POS`` constraints without a tagger.
 
@@ -9,7 +12,8 @@ All are lower-case lemmas as the lookup lemmatizer gives them (the lemma of "n't
 """
 from __future__ import annotations
 
-__all__ = ["marker_patterns", "EVALUATIVE", "LEXICON_WEIGHT", "CLOSED_CLASSES"]
+__all__ = ["marker_patterns", "EVALUATIVE", "LEXICON_WEIGHT", "CLOSED_CLASSES", "DOWN_WORDS",
+           "UP_WORDS"]
 
 _NEGATORS = ["not", "never", "no", "nobody", "none", "nothing", "neither", "nor", "without",
              "hardly", "rarely", "seldom", "barely", "fail", "lack", "refuse", "unable",
@@ -44,14 +48,16 @@ EVALUATIVE: dict[str, list[str]] = {
         lip unanswered frustrated frustrating disappointing disappointed disappointingly
         sadly unfortunately shame blame snap snapped sigh sighed shrug shrugged favouritism
         favourite clique unwilling vague evasive blank deflect deflected resentful hurtful
-        belittle belittling mock mocked sarcastic nervous uneasy inconsistent""".split(),
+        belittle belittling mock mocked sarcastic nervous uneasy inconsistent wrong mistake
+        slow""".split(),
 }
 
 
 def marker_patterns() -> dict[str, list[list[dict]]]:
-    """spaCy `Matcher` token patterns (lower-cased lemmas) for negators, contrast, boundaries."""
+    """spaCy `Matcher` token patterns (lower-cased lemmas) for negators, contrast, boundaries
+    and the shapes of `SHAPE_MARKERS`."""
     lem = lambda words: [{"LEMMA": w} for w in words]  # noqa: E731
-    return {
+    return {**_shape_patterns(),
         "lex:positive": [[{"LEMMA": {"IN": EVALUATIVE["positive"]}}]],
         "lex:attention": [[{"LEMMA": {"IN": EVALUATIVE["attention"]}}]],
         "mk:neg": [[{"LEMMA": {"IN": _NEGATORS}}]],
@@ -64,8 +70,10 @@ def marker_patterns() -> dict[str, list[list[dict]]]:
                     [{"LEMMA": "but"}, {"LEMMA": {"IN": ["also", "too"]}}],
                     [{"LEMMA": {"IN": ["not", "n't"]}}, {"LEMMA": "yet"}],
                     [{"LEMMA": "no"}, {"LEMMA": {"IN": ["doubt", "matter"]}}],
-                    [{"LEMMA": {"IN": ["from", "on"]}}, {"LEMMA": {"IN": ["none", "nothing"]}}]],
+                    [{"LEMMA": {"IN": ["from", "on"]}}, {"LEMMA": {"IN": ["none", "nothing"]}}],
+                    [{"LEMMA": "no"}, {"LEMMA": "long"}]],
         # "there isn't a ... who doesn't", "not a single ... where she didn't": double negation
+        "mk:without": [[{"LEMMA": {"IN": ["without", "unless"]}}]],
         "mk:exist": [[{"LEMMA": "there"}, {"LEMMA": "be"}, {"LEMMA": {"IN": ["not", "no", "never"]}}],
                      [{"LEMMA": {"IN": ["not", "never"]}}, {"LEMMA": {"IN": ["a", "one"]}},
                       {"LEMMA": "single", "OP": "?"}]],
@@ -73,6 +81,99 @@ def marker_patterns() -> dict[str, list[list[dict]]]:
                                       "promise", "assure"]}}]],
         # "which nobody had done before", "never before": novelty, not absence
         "mk:before": [[{"LEMMA": "before"}], [{"LEMMA": "first"}, {"LEMMA": "time"}]],
+    }
+
+
+# Shapes of language (lemmas; `shapes` gives them their meaning).
+_STOP = ["stop", "end", "ban", "scrap", "abolish", "tackle", "challenge", "confront",
+         "eliminate", "eradicate", "remove", "prevent", "combat", "counter", "fight", "address"]
+_STOP_MULTI = [["get", "rid", "of"], ["call", "out"], ["clamp", "down"], ["root", "out"],
+               ["stamp", "out"], ["put", "a", "stop"], ["put", "an", "end"], ["do", "away"],
+               ["no", "long", "tolerate"]]
+_PAST = [["previously"], ["formerly"], ["in", "the", "past"], ["use", "to"], ["no", "long"],
+         ["at", "one", "time"], ["year", "ago"]]
+_NOW = [["now"], ["today"], ["nowadays"], ["these", "day"], ["since", "then"], ["this", "year"]]
+_PERCEIVE = ["see", "notice", "observe", "detect", "witness", "hear", "find", "spot", "sense",
+             "pick", "experience", "encounter"]
+_ANAPHOR = ["this", "that", "it", "any", "anything", "such", "evidence", "sign", "either"]
+_ADMIT = [["admit"], ["confess"], ["ashamed"], ["embarrass"], ["behind", "the", "curve"],
+          ["fall", "short"], ["fall", "behind"], ["get", "it", "wrong"],
+          ["long", "way", "to", "go"], ["much", "to", "do"], ["much", "work", "to", "do"],
+          ["to", "be", "honest"], ["if", "i", "be", "honest"],
+          ["if", "we", "be", "honest"], ["truth", "be", "tell"], ["blind", "spot"],
+          ["not", "where", "we"], ["hold", "my", "hand", "up"], ["own", "up"]]
+_LAPSE = [["be", "mean", "to"], ["keep", "mean", "to"], ["mean", "to", "for"],
+          ["never", "get", "round"], ["never", "get", "around"], ["have", "yet", "to"],
+          ["still", "have", "not"], ["have", "not", "yet"], ["not", "get", "round"],
+          ["not", "get", "around"], ["still", "be", "not"], ["still", "do", "not"]]
+_INTENDED = ["intend", "hope", "plan", "expect", "want", "anticipate", "promise", "target",
+             "aim", "wish", "would", "should", "predict"]
+# People named by ethnicity or origin: "I did not see any BME staff" is not a hedge.
+_GROUPS = ["bme", "bame", "black", "asian", "minority", "ethnic", "white", "overseas",
+           "international", "filipino", "african", "caribbean", "indian", "diverse", "woman",
+           "female", "disabled", "people", "staff", "colleague", "face", "one", "body"]
+# Direction of a comparison or a change: worse-going and better-going words.
+DOWN_WORDS = ["slow", "few", "little", "low", "small", "late", "wrong", "weak", "short",
+               "modest", "limited", "patchy", "uneven"]
+UP_WORDS = ["fast", "quick", "much", "well", "high", "great", "early", "strong", "big"]
+_DISPARITY = [["disproportionately"], ["disproportionate"], ["over", "-", "represent"],
+              ["overrepresented"], ["under", "-", "represent"], ["underrepresented"],
+              ["likely", "than"], ["gap"], ["disparity"], ["inequality"], ["inequity"],
+              ["imbalance"], ["relative", "likelihood"],
+              ["much", "likely", "to"], ["little", "likely", "to"]]
+_FALLS = ["fall", "drop", "narrow", "decrease", "reduce", "close", "halve", "shrink",
+          "decline", "improve", "ease", "lessen"]
+_RISES = ["rise", "increase", "widen", "grow", "double", "treble", "triple", "worsen",
+          "climb", "deteriorate"]
+_PLAN = [["will"], ["plan", "to"], ["intend", "to"], ["aim", "to"], ["be", "go", "to"],
+         ["propose"], ["recommend"], ["recommendation"], ["should"], ["next", "step"],
+         ["would", "like", "to"], ["by", "the", "end", "of"], ["due", "to", "be"],
+         ["be", "to", "be"], ["commit", "to"]]
+# Labels of an action plan entry ("Action:", "Owner:", "Due:").
+_PLAN_LABELS = ["action", "owner", "lead", "target", "due", "timescale", "deadline", "status",
+                "milestone", "measure"]
+
+
+
+def _shape_patterns() -> dict[str, list[list[dict]]]:
+    lem = lambda words: [{"LEMMA": w} for w in words]  # noqa: E731
+    pron = {"LEMMA": {"IN": ["i", "we"]}}
+    aux = {"LEMMA": {"IN": ["do", "can", "have", "will"]}}
+    return {
+        "mk:stop": [[{"LEMMA": {"IN": _STOP}}]] + [lem(m) for m in _STOP_MULTI],
+        "mk:past": [lem(m) for m in _PAST],
+        "mk:until": [lem(["until"])],  # a past frame only at the start of a clause
+        "mk:now": [lem(m) for m in _NOW],
+        # "I didn't detect this", "we did not observe any", "I personally have not seen it"
+        "mk:hedge": [[pron, {"OP": "?"}, aux, {"LEMMA": "not"}, {"LEMMA": {"IN": _PERCEIVE}},
+                      {"LEMMA": {"IN": ["up", "on"]}, "OP": "?"},
+                      {"LEMMA": {"IN": _ANAPHOR}}]],
+        # "never once made me feel", "did not let us feel"
+        "mk:feel": [[{"LEMMA": {"IN": ["make", "let", "leave"]}}, {"OP": "?"},
+                     {"LEMMA": "feel"}]],
+        "mk:admit": [lem(m) for m in _ADMIT],
+        "mk:lapse": [lem(m) for m in _LAPSE],
+        "mk:still": [[{"LEMMA": "still"}]],
+        # "slower than we intended", "less than we had hoped"
+        "mk:expect": [[{"LEMMA": "than"}, {"OP": "?"}, {"OP": "?"},
+                       {"LEMMA": {"IN": _INTENDED}}]],
+        "mk:disparity": [lem(m) for m in _DISPARITY]  # the lemma of "as" is "a"
+        + [[{"LOWER": "as"}, {"LEMMA": "likely"}, {"LOWER": "as"}]],
+        "mk:fall": [[{"LEMMA": {"IN": _FALLS}}], lem(["go", "down"])],
+        "mk:rise": [[{"LEMMA": {"IN": _RISES}}], lem(["go", "up"])],
+        "mk:plan": [lem(m) for m in _PLAN]
+        + [[{"LEMMA": {"IN": _PLAN_LABELS}}, {"ORTH": ":"}]],
+        # a writer's doubt about their own judgement is not a judgement
+        "mk:epistemic": [[{"LEMMA": {"IN": ["may", "might", "can", "could"]}},
+                          {"LEMMA": "be"}, {"LEMMA": "wrong"}],
+                         lem(["if", "i", "be", "wrong"]), lem(["if", "i", "be", "mistaken"])],
+        # a missed act ("should have asked", "could have"); a refusal is not a plan
+        "mk:missed": [lem(["should", "have"]), lem(["ought", "to", "have"]),
+                      lem(["can", "have"])],
+        "mk:refuse": [lem(["will", "not"]), lem(["wo", "not"])],
+        "mk:group": [[{"LEMMA": {"IN": _GROUPS}}]],
+        "mk:down": [[{"LEMMA": {"IN": DOWN_WORDS}}]],
+        "mk:up": [[{"LEMMA": {"IN": UP_WORDS}}]],
     }
 
 

@@ -42,11 +42,13 @@ from sklearn.linear_model import LogisticRegression
 from ..codebook import Codebook
 from ..errors import CodingError
 from ..vocabulary import FINDING, LEVELS, MACHINE_CODER, VALENCES
+from .calibration import (CV_FOLDS, LevelCalibrator, blend_level_proba,
+                          cross_validated_level_proba)
 from .embeddings import Embedder
 from .model import LevelClassifier, ModelCoder, decide
 from .roles import ROLE_RULES_VERSION, discourse_roles
 from .rules import RuleCoder, RuleResult
-from .valence import combine_valence
+from .valence import VALENCE_RULES_VERSION, combine_valence
 
 __all__ = ["EnsembleCoder", "DEFAULT_THRESHOLDS"]
 
@@ -86,6 +88,18 @@ class EnsembleCoder(ModelCoder):
         Weight of the cue rules' polarity against the classifiers' log-probabilities.
     negation_weight : float
         Extra weight of negated cues and double negations (`valence.combine_valence`).
+    neutral_weight : float
+        Log-odds added to neutral when the text is a plan or a recommendation
+        (`shapes`; `valence.combine_valence`).
+    valence_rules : str
+        Version of the valence rules (`valence.VALENCE_RULES_VERSION`), so that a change of
+        the rules is a change of the coder's label.
+    calibration : str or None
+        ``"isotonic"``: each coding's score is a calibrated probability
+        (`calibration.LevelCalibrator`, fitted on cross-validated predictions of the
+        training texts); None (default): the raw level probability. Decisions are the same
+        either way. Off by default: fitted on the training texts it made calibration worse
+        on both gold sets (docs/evaluation.md, "Valence shapes and calibration").
     roles : str or None
         The discourse-role rules that gate `code` (`roles.ROLE_RULES_VERSION`); None codes
         every segment, whatever it is (the coder before the rules, under a label of its own).
@@ -99,7 +113,9 @@ class EnsembleCoder(ModelCoder):
                  embedder: Embedder | None = None, rule_weight: float = 1.0,
                  lexical_weight: float = 0.5, lexical_C: float = 16.0,
                  valence_weight: float = 1.0, negation_weight: float = 1.0,
-                 roles: str | None = ROLE_RULES_VERSION) -> None:
+                 roles: str | None = ROLE_RULES_VERSION, neutral_weight: float = 1.0,
+                 valence_rules: str = VALENCE_RULES_VERSION,
+                 calibration: str | None = None) -> None:
         super().__init__(codebook=codebook, random_state=random_state, C=C,
                          valence_C=valence_C, thresholds=thresholds,
                          none_threshold=none_threshold, batch_size=batch_size,
@@ -110,6 +126,9 @@ class EnsembleCoder(ModelCoder):
         self.valence_weight = valence_weight
         self.negation_weight = negation_weight
         self.roles = roles
+        self.neutral_weight = neutral_weight
+        self.valence_rules = valence_rules
+        self.calibration = calibration
 
     def _thresholds(self) -> list[float]:
         given = dict(DEFAULT_THRESHOLDS if self.thresholds is None else self.thresholds)
@@ -124,14 +143,29 @@ class EnsembleCoder(ModelCoder):
             ) -> "EnsembleCoder":
         """Fit the embedding and lexical classifiers (levels and valence); returns self."""
         self.rules_ = None
+        if self.valence_rules != VALENCE_RULES_VERSION:
+            raise CodingError(f"EnsembleCoder(valence_rules={self.valence_rules!r}): unknown "
+                              f"valence rules; allowed: {VALENCE_RULES_VERSION!r}")
+        if self.calibration not in (None, "isotonic"):
+            raise CodingError(f"EnsembleCoder(calibration={self.calibration!r}): allowed: "
+                              "'isotonic' or None")
         super().fit(X, Y, valence)
         ts = self.training_
-        views = [r.view for r in self._rule_coder().analyse(ts.texts, view=True)]
+        results = self._rule_coder().analyse(ts.texts, view=True)
+        views = [r.view for r in results]
+        lemmas = [plain_lemmas(v) for v in views]
         vec = _vectorizer()
-        Xl = vec.fit_transform([plain_lemmas(v) for v in views])
+        Xl = vec.fit_transform(lemmas)
         self.lexical_levels_ = (vec, LevelClassifier(self.lexical_C, self.lexical_C,
                                                      self.random_state).fit(
             Xl, ts.Y, [None] * len(views)))
+        self.calibrator_ = None
+        if self.calibration is not None and len(ts.texts) >= 5 * CV_FOLDS:
+            held_out = cross_validated_level_proba(
+                self.train_emb_, lemmas, self._hits(results), ts.Y, _vectorizer, C=self.C,
+                lexical_C=self.lexical_C, lexical_weight=self.lexical_weight,
+                rule_weight=self.rule_weight, random_state=self.random_state)
+            self.calibrator_ = LevelCalibrator().fit(held_out, ts.Y)
         idx = [i for i, v in enumerate(ts.valences) if v is not None and ts.Y[i].any()]
         self.lexical_valence_ = None
         if len({ts.valences[i] for i in idx}) >= 2:
@@ -143,15 +177,21 @@ class EnsembleCoder(ModelCoder):
         return self
 
     # ----------------------------------------------------------------- scoring
+    def _hits(self, results: list[RuleResult]) -> np.ndarray:
+        hits = np.array([[r.count(c) > 0 for c in self.codes_] for r in results], dtype=float)
+        return hits.reshape(len(results), len(self.codes_))
+
     def _level_proba(self, E: np.ndarray, results: list[RuleResult]) -> np.ndarray:
         vec, lex = self.lexical_levels_
         Pl = lex.proba(vec.transform([plain_lemmas(r.view) for r in results]))
-        w = self.lexical_weight
-        P = np.clip((1 - w) * self.clf_.proba(E) + w * Pl, 1e-6, 1 - 1e-6)
-        logit = np.log(P / (1 - P))
-        hits = np.array([[r.count(c) > 0 for c in self.codes_] for r in results], dtype=float)
-        logit[:, :-1] += self.rule_weight * hits.reshape(len(results), len(self.codes_))
-        return 1.0 / (1.0 + np.exp(-logit))
+        return blend_level_proba(self.clf_.proba(E), Pl, self._hits(results),
+                                 self.lexical_weight, self.rule_weight)
+
+    def calibrated(self, P: np.ndarray) -> np.ndarray:
+        """Level probabilities as calibrated scores (`calibration`); unchanged when the
+        coder has no calibrator."""
+        calibrator = getattr(self, "calibrator_", None)
+        return P if calibrator is None else calibrator.transform(P)
 
     def _valence_proba(self, E: np.ndarray, results: list[RuleResult]) -> np.ndarray:
         P = self.clf_.valence_proba(E)
@@ -173,7 +213,7 @@ class EnsembleCoder(ModelCoder):
         A = decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold)
         VP = self._valence_proba(E, results)
         vals = combine_valence(VP, [r.valence for r in results], self.valence_weight,
-                               self.negation_weight)
+                               self.negation_weight, neutral_weight=self.neutral_weight)
         return E, P, results, A, vals
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -204,7 +244,7 @@ class EnsembleCoder(ModelCoder):
         for chunk in iter_chunks(segments, progress=progress):
             E, P, results, A, vals = self._score([str(t) for t in chunk["text"]])
             A = A & self.findings_mask(chunk)[:, None]
-            rows += self._rows(list(chunk["segment_id"]), E, P, A, vals,
+            rows += self._rows(list(chunk["segment_id"]), E, self.calibrated(P), A, vals,
                                [r.hits for r in results])
         return codings_frame(rows)
 

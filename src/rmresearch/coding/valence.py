@@ -33,11 +33,13 @@ import numpy as np
 
 from ..vocabulary import VALENCES
 from .cues import EVALUATIVE, LEXICON_WEIGHT, marker_patterns
+from .shapes import PLAN_DISCOUNT, apply_shapes, consumed_negators, disparity_cues
 
 __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "combine_valence",
            "combine_scores", "valence_view", "marker_patterns", "EVALUATIVE", "LEXICON_WEIGHT",
-           "NEGATION_WINDOW", "BARE_NEGATION"]
+           "NEGATION_WINDOW", "BARE_NEGATION", "VALENCE_RULES_VERSION"]
 
+VALENCE_RULES_VERSION = "shapes-v1"  # change when the rules change: part of the coder label
 NEGATION_WINDOW = 3
 BARE_NEGATION = 0.5  # weight of a negator that flips no cue ("she has never attended")
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class ValenceEvidence:
     conceded_span: tuple[int, int] = (0, 0)
     negated_tokens: frozenset[int] = frozenset()
     flipped: float = 0.0  # signed sum of negated cues and double negations in the main clause
+    neutral: float = 0.0  # strength of a plan or recommendation frame (`shapes`)
 
 
 def _clause_start(pos: int, boundaries: Sequence[int]) -> bool:
@@ -111,7 +114,7 @@ def _negated(cue: Marker, negs: Sequence[Marker], stops: Sequence[int]) -> Marke
 
 
 def analyse_valence(n_tokens: int, markers: dict[str, list[Marker]]) -> ValenceEvidence:
-    """Apply the negation and contrast rules to the cues and markers of one text.
+    """Apply the negation, contrast and shape rules to the cues and markers of one text.
 
     Parameters
     ----------
@@ -123,17 +126,55 @@ def analyse_valence(n_tokens: int, markers: dict[str, list[Marker]]) -> ValenceE
     """
     stops = [x.start for k in ("mk:boundary", "mk:comma", "mk:post") for x in markers.get(k, [])]
     negs, neutral, double = _negators(markers)
+    used = consumed_negators(markers, negs)
+    bounds = sorted(x.start for x in markers.get("mk:boundary", []))
     cues = [c for c in markers.get("cue:positive", []) + markers.get("cue:attention", [])
+            + disparity_cues(markers, bounds)
             if not any(c.start <= p < c.end for p in neutral)]
     cues += [w for w in markers.get("lex:positive", []) + markers.get("lex:attention", [])
              if not any(c.start <= w.start < c.end for c in cues)
              and not any(w.start <= p < w.end for p in neutral)]
     regions = _regions(n_tokens, markers)
     main, conceded = regions if regions else ((0, n_tokens), (0, 0))
-    neg_pos = {x.start for x in negs}
+    signed = _signed_cues(cues, [x for x in negs if x.start not in used], used, stops)
+    bare = [x for x in negs if x.start not in used and main[0] <= x.start < main[1]]
+    shape = apply_shapes(n_tokens, markers, signed, bare, stops)
+    pos = att = con = 0.0
+    flips = float(double)
+    phrases = []
+    for cue, sign, flipped in sorted(shape.signed, key=lambda x: (x[0].start, x[0].end)):
+        phrases.append(("not " if flipped else "") + cue.text)
+        if conceded[0] <= cue.start < conceded[1]:
+            con += max(sign, 0.0)  # a conceded good point leans the other way
+            continue
+        flips += sign if flipped else 0
+        if sign > 0:
+            pos += sign
+        else:
+            att -= sign
+    said = any(conceded[0] <= x.start < conceded[1] for x in markers.get("mk:say", []))
+    con += 1.0 if said else 0.0  # "although he says X, ...": what is said is not done
+    polarity = pos - att - 0.5 * con - BARE_NEGATION * min(len(bare), 2) + double + shape.shift
+    if shape.neutral:
+        polarity *= PLAN_DISCOUNT
+    return ValenceEvidence(polarity=polarity, positive=pos + double, attention=att,
+                           conceded=con, bare_negations=len(bare), contrast=regions is not None,
+                           phrases=tuple(phrases) + shape.names, conceded_span=conceded,
+                           negated_tokens=_scopes(negs, stops, n_tokens), flipped=flips,
+                           neutral=shape.neutral)
+
+
+def _signed_cues(cues: list[Marker], negs: list[Marker], used: set[int],
+                 stops: Sequence[int]) -> list[tuple[Marker, float, bool]]:
+    """Each cue with its sign after negation, and whether a negator flipped it.
+
+    ``used`` (negators that belong to a shape, then those that flipped a cue) grows in
+    place. A cue that contains a negator ("never", "fail to") counts unless its negator
+    was used to flip another cue or belongs to a shape.
+    """
+    neg_pos = {x.start for x in negs} | used
     plain = [c for c in cues if not any(c.start <= p < c.end for p in neg_pos)]
     with_neg = [c for c in cues if c not in plain]
-    used: set[int] = set()
     signed: list[tuple[Marker, float, bool]] = []
     for cue in plain:
         neg = _negated(cue, negs, stops)
@@ -145,27 +186,7 @@ def analyse_valence(n_tokens: int, markers: dict[str, list[Marker]]) -> ValenceE
         if not inside <= used:
             used |= inside
             signed.append((cue, cue.polarity, False))
-    pos = att = con = 0.0
-    flips = float(double)
-    phrases = []
-    for cue, sign, flipped in sorted(signed, key=lambda x: (x[0].start, x[0].end)):
-        phrases.append(("not " if flipped else "") + cue.text)
-        if conceded[0] <= cue.start < conceded[1]:
-            con += max(sign, 0.0)  # a conceded good point leans the other way
-            continue
-        flips += sign if flipped else 0
-        if sign > 0:
-            pos += sign
-        else:
-            att -= sign
-    bare = sum(1 for x in negs if x.start not in used and main[0] <= x.start < main[1])
-    said = any(conceded[0] <= x.start < conceded[1] for x in markers.get("mk:say", []))
-    con += 1.0 if said else 0.0  # "although he says X, ...": what is said is not done
-    polarity = pos - att - 0.5 * con - BARE_NEGATION * min(bare, 2) + double
-    return ValenceEvidence(polarity=polarity, positive=pos + double, attention=att,
-                           conceded=con, bare_negations=bare, contrast=regions is not None,
-                           phrases=tuple(phrases), conceded_span=conceded,
-                           negated_tokens=_scopes(negs, stops, n_tokens), flipped=flips)
+    return signed
 
 
 def _negators(markers: dict[str, list[Marker]]) -> tuple[list[Marker], set[int], int]:
@@ -189,7 +210,11 @@ def _negators(markers: dict[str, list[Marker]]) -> tuple[list[Marker], set[int],
         else:
             negs.append(x)
     double = 0
-    for ex in markers.get("mk:exist", []):
+    without = [w.start for w in markers.get("mk:without", [])]
+    frames = list(markers.get("mk:exist", []))
+    frames += [n for n in negs if _clause_start(n.start, bounds) and any(
+        w > n.start and sentence(w) == sentence(n.start) for w in without)]
+    for ex in frames:
         first = [n for n in negs if ex.start <= n.start < ex.end]
         later = [n for n in negs if n.start >= ex.end and sentence(n.start) == sentence(ex.start)]
         if first and later:
@@ -235,7 +260,10 @@ def valence_view(lemmas: Sequence[str], keep: Sequence[bool], evidence: ValenceE
 
 
 def rule_valence(evidence: ValenceEvidence) -> str:
-    """Valence from the cue rules alone: positive, attention or neutral."""
+    """Valence from the cue rules alone: positive, attention or neutral (also a plan or
+    recommendation whose cues are weak: ``|polarity| <= 0.5``)."""
+    if evidence.neutral and abs(evidence.polarity) <= 0.5:
+        return "neutral"
     if evidence.polarity > 0:
         return "positive"
     if evidence.polarity < 0:
@@ -245,7 +273,8 @@ def rule_valence(evidence: ValenceEvidence) -> str:
 
 def combine_valence(proba: np.ndarray, evidences: Sequence[ValenceEvidence],
                     weight: float = 1.0, negation_weight: float = 1.0,
-                    classes: Sequence[str] = VALENCES) -> list[str]:
+                    classes: Sequence[str] = VALENCES, neutral_weight: float = 0.0,
+                    ) -> list[str]:
     """Choose a valence per text from model probabilities and cue evidence.
 
     Parameters
@@ -260,25 +289,32 @@ def combine_valence(proba: np.ndarray, evidences: Sequence[ValenceEvidence],
         Extra strength of negated cues and double negations (``ValenceEvidence.flipped``):
         classifiers on embeddings or words barely see negation, so when the rules find a
         negated cue ("never dismissive") they get the larger say.
+    neutral_weight : float
+        Log-odds added to neutral in a plan or recommendation frame
+        (``ValenceEvidence.neutral``), which classifiers trained on descriptions of practice
+        do not see as neutral.
 
     Returns
     -------
     list of str
         One valence per text.
     """
-    scores = combine_scores(proba, evidences, weight, negation_weight, classes)
+    scores = combine_scores(proba, evidences, weight, negation_weight, classes, neutral_weight)
     return [classes[i] for i in scores.argmax(axis=1)]
 
 
 def combine_scores(proba: np.ndarray, evidences: Sequence[ValenceEvidence],
                    weight: float = 1.0, negation_weight: float = 1.0,
-                   classes: Sequence[str] = VALENCES) -> np.ndarray:
+                   classes: Sequence[str] = VALENCES, neutral_weight: float = 0.0,
+                   ) -> np.ndarray:
     """Log-probabilities shifted by ``weight * polarity + negation_weight * flipped``
-    (each clipped to [-2, 2])."""
+    (each clipped to [-2, 2]); neutral also by ``neutral_weight * neutral``."""
     pol = np.clip(np.array([e.polarity for e in evidences], dtype=float), -2.0, 2.0)
     flip = np.clip(np.array([e.flipped for e in evidences], dtype=float), -2.0, 2.0)
     pol = weight * pol + negation_weight * flip
-    shift = {"positive": pol, "attention": -pol, "neutral": -np.abs(pol)}
+    frame = np.array([e.neutral for e in evidences], dtype=float)
+    shift = {"positive": pol, "attention": -pol,
+             "neutral": -np.abs(pol) + neutral_weight * frame}
     scores = np.log(np.clip(np.asarray(proba, dtype=float), 1e-6, 1.0))
     for j, cls in enumerate(classes):
         scores[:, j] += shift[cls]
