@@ -75,6 +75,24 @@ def _pairs(coded: pd.DataFrame, segments: pd.DataFrame | None) -> pd.DataFrame:
     return pairs.iloc[key.argsort(kind="mergesort")].reset_index(drop=True)
 
 
+def _categorise(out: pd.DataFrame) -> pd.DataFrame:
+    """Add ``said``, ``done``, ``category``, ``valence_agrees`` and ``congruence`` to the
+    per pair and level counts."""
+    out["said"], out["done"] = out["n_said"] > 0, out["n_done"] > 0
+    out["category"] = pd.Categorical(
+        [_category(s, d) for s, d in zip(out["said"], out["done"])],
+        categories=list(CONGRUENCE_CATEGORIES), ordered=True)
+    leans = [(_lean(r.n_said_positive, r.n_said_attention),
+              _lean(r.n_done_positive, r.n_done_attention)) for r in out.itertuples()]
+    both = [s and d for s, d in zip(out["said"], out["done"])]
+    out["valence_agrees"] = pd.array([a == b if sd else pd.NA for (a, b), sd in
+                                      zip(leans, both)], dtype="boolean")
+    out["congruence"] = pd.Categorical(
+        [_by_valence(s, d, a, b) for (a, b), s, d in zip(leans, out["said"], out["done"])],
+        categories=list(PAIR_CONGRUENCE), ordered=True)
+    return out
+
+
 def congruence(coded: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """Said-versus-done evidence for every pair and level.
 
@@ -122,19 +140,7 @@ def congruence(coded: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.
     out = grid.merge(counts.reset_index(), on=["pair_id", "code"], how="left")
     count_cols = [c for c in out.columns if c.startswith("n_")]
     out[count_cols] = out[count_cols].fillna(0).astype("int64")
-    out["said"], out["done"] = out["n_said"] > 0, out["n_done"] > 0
-    out["category"] = pd.Categorical(
-        [_category(s, d) for s, d in zip(out["said"], out["done"])],
-        categories=list(CONGRUENCE_CATEGORIES), ordered=True)
-    leans = [(_lean(r.n_said_positive, r.n_said_attention),
-              _lean(r.n_done_positive, r.n_done_attention)) for r in out.itertuples()]
-    out["valence_agrees"] = pd.array(
-        [pd.NA if not (s and d) else a == b for (a, b), s, d in zip(leans, out["said"],
-                                                                     out["done"])],
-        dtype="boolean")
-    out["congruence"] = pd.Categorical(
-        [_by_valence(s, d, a, b) for (a, b), s, d in zip(leans, out["said"], out["done"])],
-        categories=list(PAIR_CONGRUENCE), ordered=True)
+    out = _categorise(out)
     lead = ["cohort", "pair_id", "code", "n_said", "n_said_positive", "n_said_attention",
             "n_done", "n_done_positive", "n_done_attention", "said", "done", "category",
             "congruence", "valence_agrees", "has_interview_data", "has_observation_data"]
