@@ -118,15 +118,18 @@ STORE_MANIFEST = (
     "Helen Marsh\n")
 
 
-def build_store(folder: Path) -> Path:
-    """A data folder of four small documents, ingested into ``folder/project.rmproj``."""
+def build_store(folder: Path, docs: dict[str, str] | None = None,
+                manifest: str | None = None) -> Path:
+    """A data folder of small documents (default: four), ingested into
+    ``folder/project.rmproj``."""
     from rmresearch.ingest import ingest_folder
 
     data = folder / "data"
-    for name, text in STORE_DOCS.items():
+    for name, text in (STORE_DOCS if docs is None else docs).items():
         (data / name).parent.mkdir(parents=True, exist_ok=True)
         (data / name).write_text(text, encoding="utf-8")
-    (data / "manifest.csv").write_text(STORE_MANIFEST, encoding="utf-8")
+    (data / "manifest.csv").write_text(STORE_MANIFEST if manifest is None else manifest,
+                                       encoding="utf-8")
     store = folder / "project.rmproj"
     with ProjectStore.open(store) as st:
         st.ingest(ingest_folder(data))

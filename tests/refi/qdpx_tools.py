@@ -15,6 +15,7 @@ from lxml import etree
 
 from rmresearch.human.sheets import write_human_codings
 from rmresearch.store import ProjectStore
+from tests.conftest import build_store
 
 NS = "urn:QDA-XML:project:1.0"
 Q = f"{{{NS}}}"
@@ -37,17 +38,7 @@ MANIFEST = ("file,cohort,pair_id,source,author_role,stage,date,mentor,mentee\n"
 
 def build_emoji_store(folder: Path) -> Path:
     """Ingest `EMOJI_DOCS` into ``folder/project.rmproj``."""
-    from rmresearch.ingest import ingest_folder
-
-    data = folder / "data"
-    for name, text in EMOJI_DOCS.items():
-        (data / name).parent.mkdir(parents=True, exist_ok=True)
-        (data / name).write_text(text, encoding="utf-8")
-    (data / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
-    store = folder / "project.rmproj"
-    with ProjectStore.open(store) as st:
-        st.ingest(ingest_folder(data))
-    return store
+    return build_store(folder, EMOJI_DOCS, MANIFEST)
 
 
 def code_store(store: Path, rows: list[tuple[str, str, str, str | None]]) -> None:

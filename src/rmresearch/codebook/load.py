@@ -14,7 +14,7 @@ from ..errors import CodebookError
 from .check import parse_codebook
 from .model import Codebook
 
-__all__ = ["DEFAULT_CODEBOOK_PATH", "load_codebook", "default_codebook"]
+__all__ = ["DEFAULT_CODEBOOK_PATH", "load_codebook", "default_codebook", "read_codebook_file"]
 
 DEFAULT_CODEBOOK_PATH = "codebooks/edi_levels.yaml"
 
@@ -35,16 +35,22 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         from ..refi.codebook_in import read_qdc
 
         return read_qdc(path)
+    return _parse_text(read_codebook_file(path), str(path))
+
+
+def read_codebook_file(path: str | Path) -> str:
+    """The text of a codebook file (UTF-8, a byte-order mark allowed); a `CodebookError`
+    naming the file when it is missing or unreadable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CodebookError(f"file not found: {path}", path=path) from None
+        raise CodebookError(f"file not found: {path}", path=str(path)) from None
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise CodebookError(f"cannot be read as UTF-8 text ({exc.__class__.__name__})",
-                            path=path) from None
+                            path=str(path)) from None
     except OSError as exc:
-        raise CodebookError(f"cannot be read ({exc.strerror or exc})", path=path) from None
-    return _parse_text(text, str(path))
+        raise CodebookError(f"cannot be read ({exc.strerror or exc})",
+                            path=str(path)) from None
 
 
 class _Loader(yaml.SafeLoader):

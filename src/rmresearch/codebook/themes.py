@@ -32,7 +32,7 @@ import yaml
 
 from ..errors import CodebookError, join_allowed
 from .check import content_hash, parse_codebook
-from .load import default_codebook
+from .load import default_codebook, read_codebook_file
 from .model import Code, Codebook
 
 __all__ = ["DEFAULT_THEMES_PATH", "OTHER", "load_themes", "default_themes", "other_theme",
@@ -195,16 +195,7 @@ def load_themes(path: str | Path | None = None, codebook: Codebook | None = None
         ref = resources.files("rmresearch").joinpath(DEFAULT_THEMES_PATH)
         text, source = ref.read_text(encoding="utf-8"), f"rmresearch/{DEFAULT_THEMES_PATH}"
     else:
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CodebookError(f"file not found: {path}", path=source) from None
-        except (UnicodeDecodeError, IsADirectoryError) as exc:
-            raise CodebookError(f"cannot be read as UTF-8 text ({exc.__class__.__name__})",
-                                path=source) from None
-        except OSError as exc:
-            raise CodebookError(f"cannot be read ({exc.strerror or exc})", path=source) from None
+        source, text = str(path), read_codebook_file(path)
     return parse_themes(_read_yaml(text, source), codebook, source=source)
 
 
