@@ -160,3 +160,14 @@ def test_dates_are_not_short_forms_of_names(tmp_path) -> None:
 def test_names_found_by_their_cues(text: str, name: str) -> None:
     out = Pseudonymiser(_key(text)).text(text)
     assert name not in out and "Person 1" in out
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("What stood out was that he talked over Kelechi more than once.", "Kelechi"),
+    ("I have shrugged off Oluwaseun's complaint about the rota.", "Oluwaseun"),
+    ("She was overlooked again while he backed Radoslav for the post.", "Radoslav"),
+])
+def test_a_name_done_to_without_any_other_cue_is_found(sentence: str, name: str) -> None:
+    from rmresearch.privacy.candidates import pattern_names
+
+    assert any(name in found for found, _ in pattern_names(sentence))

@@ -296,3 +296,29 @@ def test_ingested_project_end_to_end(mini_data):
     text = " ".join(segs.text)
     assert "Helen" not in text and "Amara" not in text
     assert "Leader A listened" in text
+
+
+def test_several_mentors_of_one_pair_each_get_a_pseudonym() -> None:
+    """A manifest mentor cell 'A; B' is two people: each has a pseudonym of their own, a
+    speaker label of one of them is not taken for the other, and the next pair's letter
+    moves on."""
+    import pandas as pd
+
+    from rmresearch.privacy import Pseudonymiser, build_key
+
+    row = dict(version=1, cohort="R1", source="interview", author_role="mentor",
+               stage="session_1", date=None, path="x", text="x")
+    docs = pd.DataFrame([dict(row, doc_id="d1", pair_id="R1-P01", sha256="0" * 64,
+                              mentor="Ayo Bello; Nia Kaur", mentee="Tom Hurst"),
+                         dict(row, doc_id="d2", pair_id="R1-P02", sha256="1" * 64,
+                              mentor="Sam Reid", mentee="Liz Hart")])
+    segs = pd.DataFrame([dict(segment_id="s1", doc_id="d1", version=1, cohort="R1",
+                              pair_id="R1-P01", source="interview", stage="session_1",
+                              speaker="Nia", speaker_role="mentor", start=0, end=5,
+                              text="Nia: we met Tom.")])
+    key = build_key(docs, segs)
+    names = {p.name: p.pseudonym for p in key.people}
+    assert names == {"Ayo Bello": "Mentor A", "Nia Kaur": "Mentor B", "Tom Hurst": "Leader A",
+                     "Sam Reid": "Mentor C", "Liz Hart": "Leader C"}
+    text = Pseudonymiser(key).text("Nia Kaur and Ayo Bello met Tom Hurst; Nia asked, Ayo agreed.")
+    assert text == "Mentor B and Mentor A met Leader A; Mentor B asked, Mentor A agreed."

@@ -67,13 +67,17 @@ def sheet_names(ctx: "ReportContext", pair: str, reveal_leader: bool = False) ->
     real_mentor = _first(docs["mentor"]) if "mentor" in docs.columns else ""
     ps = ctx.publisher.pseudonymiser
     if ps is None:
-        return SheetNames(real_leader or "the leader", real_mentor or "your mentor", None,
+        mentors = [m.strip() for m in real_mentor.split(";") if m.strip()]
+        shown = " and ".join([", ".join(mentors[:-1]), mentors[-1]] if len(mentors) > 1
+                             else mentors)
+        return SheetNames(real_leader or "the leader", shown or "your mentor", None,
                           revealed=False, pseudonymised=False)
 
     def pseudonym(role: str, real: str, fallback: str) -> str:
         found = [p.pseudonym for p in ps.key.people if p.role == role and pair in p.pairs]
-        if found:
-            return found[0]
+        if found:  # several mentors of one pair: "Mentor A and Mentor B"
+            return " and ".join([", ".join(found[:-1]), found[-1]] if len(found) > 1
+                                else found)
         return ps.label(real) if real else fallback
 
     leader_p = pseudonym("leader", real_leader, "the leader")

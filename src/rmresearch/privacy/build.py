@@ -102,17 +102,21 @@ class _Builder:
         return next((p for p in self.key.people if p.role == role and pair in p.pairs), None)
 
     def add_pair(self, pair: str, mentor: str, mentee: str) -> None:
-        found: dict[str, Person] = {}
-        for role, name in (("mentor", mentor), ("leader", mentee)):
-            person = self.exact(name) if name else None
+        """The pair's people from the manifest: several mentors (or leaders) in one cell,
+        separated by ';', are each a person with a pseudonym of their own."""
+        people = [(role, n.strip()) for role, cell in (("mentor", mentor), ("leader", mentee))
+                  for n in (cell or "").split(";") if n.strip()]
+        found: dict[tuple[str, str], Person] = {}
+        for role, name in people:
+            person = self.exact(name)
             if person is not None:
                 if pair not in person.pairs:
                     person.pairs.append(pair)
-                found[role] = person
+                found[(role, name)] = person
         letter = next((p.pseudonym.split()[-1] for p in found.values()
                        if p.role in ("mentor", "leader")), None)
-        for role, name in (("mentor", mentor), ("leader", mentee)):
-            if name and role not in found:
+        for role, name in people:
+            if (role, name) not in found:
                 pseudo = self.key.next_pseudonym(role, letter)
                 letter = letter or pseudo.split()[-1]
                 self.key.add_person(Person(pseudo, role, clean_surface(name), pairs=[pair],
@@ -122,9 +126,10 @@ class _Builder:
         if self.exact(label) is not None:
             return
         role = _ROLE.get(speaker_role, "other")
-        partner = self.pair_person(pair, role) if role != "other" else None
-        if partner is not None:
-            self.alias_if_new(partner, label)
+        partners = [p for p in self.key.people if p.role == role and pair in p.pairs] \
+            if role != "other" else []
+        if len(partners) == 1:  # the pair's only mentor (or leader): the label is theirs
+            self.alias_if_new(partners[0], label)
             return
         if self.add_name(label, "speaker", create=False):
             return

@@ -47,7 +47,10 @@ OBJECT_CUES = (
     "invite", "met", "meet", "emailed", "email", "phoned", "phone", "rang", "congratulated",
     "interrupted", "mentored", "ignored", "supported", "introduced to", "spoke to", "speak to",
     "talked to", "talk to", "write to", "wrote to", "thanks to", "catch up with",
-    "caught up with", "follow up with", "handed over to", "be called", "known as", "goes by")
+    "caught up with", "follow up with", "handed over to", "be called", "known as", "goes by",
+    "talked over", "talks over", "talk over", "spoke over", "speaks over", "shrugged off",
+    "brushed off", "overlooked", "dismissed", "sidelined", "nominated", "shortlisted",
+    "promoted", "welcomed", "corrected", "challenged", "backed", "overruled", "cut off")
 _VERBS = "|".join(REPORT_VERBS)
 _OBJECT = re.compile(r"(?<![\w'\u2019-])(?i:%s)[ \t]+(%s)(?![\w'\u2019-])" % (
     "|".join(sorted((c.replace(" ", r"[ \t]+") for c in OBJECT_CUES), key=len, reverse=True)),
