@@ -438,3 +438,27 @@ def test_mentor_reports_are_findings_and_thanks_or_process_are_not() -> None:
     assert cong.loc[("departmental", "attention"), "said_quote"].startswith("Our mentee")
     quotes = " ".join(fb.quotes["quote"])
     assert "Thank you both" not in quotes and "typed them up" not in quotes
+
+
+def test_a_hedge_that_found_nothing_is_no_evidence_of_being_seen() -> None:
+    """'I didn't detect this' after an interview finding: the congruence says said in private
+    only, never said and seen; a hedge with content of its own stays a finding."""
+    from rmresearch.feedback.evidence import nothing_seen
+
+    coded, docs = _evidence_tables()
+    hedge = pd.DataFrame([
+        ("h1", "P-obs-1", "mentor", "departmental", "attention", 0.9,
+         "I didn't detect this at the team meeting."),
+    ], columns=["segment_id", "doc_id", "speaker_role", "code", "valence", "score", "text"])
+    hedge = hedge.merge(docs[["doc_id", "source", "stage", "cohort", "pair_id"]], on="doc_id")
+    fb = feedback.pair_feedback(pd.concat([coded, hedge.assign(start=50)], ignore_index=True),
+                                None, docs, "P")
+    cong = fb.congruence.set_index(["code", "valence"])
+    assert "h1" not in set(feedback.pair_evidence(hedge.assign(start=50), docs, "P")
+                           ["segment_id"])
+    assert cong.loc[("departmental", "positive"), "status"] == "said in private only"
+    assert cong.loc[("departmental", "attention"), "status"] == "no evidence"
+    texts = pd.Series(["I didn't detect this.", "We did not see any of that in the huddle.",
+                       "We did not observe any challenge to the banter in the huddle.",
+                       "I did not see any BME staff on the panel."])
+    assert nothing_seen(texts).tolist() == [True, True, False, False]

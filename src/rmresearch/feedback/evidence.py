@@ -26,21 +26,22 @@ Counts are of passages (segments: a sentence, an answer, a note), never of peopl
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from ..analysis.coded import require_columns
-from ..errors import InputError, join_allowed
 from ..coding.roles import with_roles
+from ..errors import InputError, join_allowed
 from ..vocabulary import (FINDING, KIND_OF_SOURCE, LEVELS, REPORTED, SAID_KINDS, SAID_SOURCES,
                           VALENCES, session_number)
 
 __all__ = ["KINDS", "MENTOR_KINDS", "KIND_OF_SOURCE", "FINDING_VALENCES", "LEVEL_ABOUT",
            "known_pairs", "check_pair", "pair_documents", "with_sessions", "pair_evidence",
            "mentor_evidence", "passages", "source_label", "parse_day", "of_kind",
-           "REPORTED_LABEL"]
+           "REPORTED_LABEL", "nothing_seen"]
 
 KINDS = ("seen", "said", REPORTED, "journal", "staff")  # also the order quotes are picked in
 MENTOR_KINDS = ("seen", "said", REPORTED, "journal")
@@ -158,7 +159,8 @@ def pair_evidence(coded: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd
         ``where`` (e.g. "interview, session 2, 5 Dec 2020"). Segments that are not findings
         (questions, thanks and praise of the mentors, method, logistics, headings: the stored
         ``role``, else `rmresearch.coding.roles.with_roles`) and sources of no kind
-        (evaluation forms) are left out. Sorted by session, date,
+        (evaluation forms) are left out, and so are hedges that only say the mentor found
+        nothing of it ("I didn't detect this", `nothing_seen`): no evidence either way. Sorted by session, date,
         doc_id, position in the document, then level.
     """
     require_columns(coded, ["segment_id", "doc_id", "pair_id", "source", "stage", "text",
@@ -169,7 +171,7 @@ def pair_evidence(coded: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd
         columns=[c for c in ("date", "author_role") if c in coded.columns])
     rows = rows.merge(docs, on="doc_id", how="left")
     rows = with_roles(rows)
-    rows = rows[rows["role"] == FINDING]
+    rows = rows[(rows["role"] == FINDING) & ~nothing_seen(rows["text"])]
     rows = rows.assign(kind=_kinds(rows))
     rows = rows[rows["kind"].notna()].copy()
     rows["author_role"] = rows["author_role"].fillna("")
@@ -185,6 +187,23 @@ def pair_evidence(coded: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd
     rows["_d"] = rows["date"].fillna("")
     out = rows.sort_values(["_s", "_d", "doc_id", "_p", "_l"], kind="mergesort")
     return out.drop(columns=["_s", "_l", "_p", "_d"]).reset_index(drop=True)
+
+
+# "I didn't detect this", "we did not see any of that": the mentor looked and found nothing of
+# what was said; no evidence either way, so never counted as seen (nor said)
+_NOTHING_SEEN = re.compile(
+    r"^\W*(?:but|however|yet|sadly|honestly)?,?\s*(?:I|we)\s+(?:did\s*n[o']t|do\s*n[o']t|"
+    r"could\s*n[o']t|have\s*n[o']t|had\s*n[o']t|never|was\s*n[o']t able to|were\s*n[o']t able "
+    r"to)\s+(?:really\s+|actually\s+)?(?:detect|observe|see|notice|witness|spot|pick up on|"
+    r"hear|find)\w*\s+(?:this|that|it|any of (?:this|that|it)|anything (?:like (?:this|that)|"
+    r"of the (?:sort|kind))|any sign of (?:this|that|it))\b[^.;!?]{0,40}[.;!?]?\s*$",
+    re.IGNORECASE)
+
+
+def nothing_seen(texts: pd.Series) -> pd.Series:
+    """True where a passage only says that the mentor found nothing of what was said ("I
+    didn't detect this"): it is no evidence, and never counts as seen."""
+    return texts.astype(str).str.match(_NOTHING_SEEN)
 
 
 def _kinds(rows: pd.DataFrame) -> pd.Series:
