@@ -126,8 +126,27 @@ def test_round_trip_gives_the_same_codings_coders_and_offsets(store: Path, templ
     assert _codings(fresh) == _codings(store)
     assert result["codings"] == {"human:ana": 3, "human:ben": 2}
     assert "skipped 1 codings by machine coders" in result["notes"][0]
-    with ProjectStore.open(fresh) as st:  # a coder saw every segment of a document they coded
-        assert len(st.coded_segment_ids("human:ben")) == 4 + 3
+    with ProjectStore.open(fresh) as st:  # a coder saw what they coded, nothing invented
+        assert len(st.coded_segment_ids("human:ben")) == 2
+
+
+def test_reimporting_our_own_export_leaves_agreement_as_it_was(store: Path,
+                                                              tmp_path: Path) -> None:
+    """Issue 17 item 3: export, re-import, the identical agreement table (no 'seen' segment
+    and no coding added)."""
+    from rmresearch.human.agreement import agreement_report
+
+    _code(store)
+    with ProjectStore.open(store) as st:  # ana also judged a segment to have no code
+        extra = st.segments()["segment_id"].iloc[-1]
+        write_human_codings(st, pd.DataFrame(columns=["segment_id", "code", "coder", "score",
+                                                      "valence", "evidence"]),
+                            [(extra, "human:ana")], {})
+    _, before, _ = agreement_report(str(store), ["human:ana", "human:ben"], n_boot=50)
+    export_project(store, tmp_path / "p.qdpx")
+    import_codings(store, tmp_path / "p.qdpx")
+    _, after, _ = agreement_report(str(store), ["human:ana", "human:ben"], n_boot=50)
+    pd.testing.assert_frame_equal(before, after)
 
 
 def test_pseudonymised_export_keeps_offsets_and_comes_back(store: Path, template_store: Path,

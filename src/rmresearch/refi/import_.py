@@ -21,7 +21,9 @@ Rules, in order:
 * **Partial import.** Sources that match no document and codes that are in neither the
   codebook nor the mapping file are skipped and listed (file, source, code, why) and the
   rest is imported; with ``strict`` they are refused. Nothing left to import is an error.
-* **Seen.** A coder has seen every segment of each document they coded anything in.
+* **Seen.** A coder has seen the segments they coded, and no others: the file does not say
+  what else they read, so no 'no code' judgement is invented for the rest (importing a file
+  again, our own export included, adds no seen segment and leaves agreement as it was).
 """
 from __future__ import annotations
 
@@ -321,7 +323,8 @@ def _finish(df: pd.DataFrame, project: QdpxProject, segments: pd.DataFrame, note
                          "--coder NAME.")
     refuse_valence_conflicts(df, project.path)
     df = one_per_coding(df)
-    seen = sorted({(sid, coder) for doc_id, coder in df[["doc_id", "coder"]].drop_duplicates()
-                   .itertuples(index=False, name=None)
-                   for sid in segments.loc[segments["doc_id"] == doc_id, "segment_id"]})
+    # what a coder saw is what they coded: a REFI-QDA file says nothing of the rest, so
+    # taking every segment of a touched document as seen would invent 'no code' judgements
+    seen = sorted({(sid, coder) for sid, coder in df[["segment_id", "coder"]]
+                   .itertuples(index=False, name=None)})
     return QdpxImport(df[_COLS], seen, notes, names, skipped, offsets)
