@@ -33,11 +33,17 @@ def _write(tmp_path: Path, name: str, body: str, origin: str) -> Path:
 
 
 def test_our_own_codebook_comes_back_the_same(tmp_path: Path) -> None:
+    from rmresearch.codebook import default_themes
+
     export_codebook(tmp_path / "ours.qdc")
     got, want = load_codebook(tmp_path / "ours.qdc"), default_codebook()
+    levels = [c for c in got.codes if c.parent is None]
     assert [(c.id, c.name, c.parent, c.colour, c.definition, c.include, c.exclude)
-            for c in got.codes] == [(c.id, c.name, c.parent, c.colour, c.definition,
-                                     c.include, c.exclude) for c in want.codes]
+            for c in levels] == [(c.id, c.name, c.parent, c.colour, c.definition,
+                                  c.include, c.exclude) for c in want.codes]
+    for level in want.ids:  # the themes come back nested under their level, by name
+        assert [c.name for c in got.children(level)] == [
+            c.name for c in default_themes().children(level)]
     assert {v: (d.name, d.colour) for v, d in got.valence.items()} == {
         v: (d.name, d.colour) for v, d in want.valence.items()}
 

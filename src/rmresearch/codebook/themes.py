@@ -36,7 +36,7 @@ from .load import default_codebook, read_codebook_file
 from .model import Code, Codebook
 
 __all__ = ["DEFAULT_THEMES_PATH", "OTHER", "load_themes", "default_themes", "other_theme",
-           "parse_themes", "level_of"]
+           "parse_themes", "level_of", "with_themes"]
 
 DEFAULT_THEMES_PATH = "codebooks/edi_themes.yaml"
 OTHER = "other"  # the slug of each level's catch-all theme
@@ -206,3 +206,19 @@ def default_themes() -> Codebook:
     source = f"rmresearch/{DEFAULT_THEMES_PATH}"
     return parse_themes(_read_yaml(ref.read_text(encoding="utf-8"), source), None,
                         source=source)
+
+
+def with_themes(codebook: Codebook, themes: Codebook | None = None) -> Codebook:
+    """``codebook`` with the themes under its levels, for exports that carry the hierarchy.
+
+    The levels keep everything the codebook says of them (definitions, rules, examples); the
+    themes (default: the shipped ones) are added under the level each belongs to. When a
+    theme's level is not a code of ``codebook`` (a project's own frame), ``codebook`` comes
+    back unchanged.
+    """
+    themes = themes if themes is not None else default_themes()
+    extra = [c for c in themes.codes if c.parent is not None]
+    if not extra or any(c.parent not in codebook.ids for c in extra) \
+            or any(c.id in codebook.ids for c in extra):
+        return codebook
+    return replace(codebook, codes=tuple(codebook.codes) + tuple(extra))

@@ -21,6 +21,7 @@ from ..analysis.coded import findings_only
 from ..archive import fixed_zip
 from ..atomic import atomic_write_bytes
 from ..codebook import Codebook, default_codebook
+from ..codebook.themes import with_themes
 from ..errors import RmResearchError
 from .offsets import OURS
 from .pseudo import TextPseudonymiser, pseudonymise_pieces
@@ -57,7 +58,7 @@ def codebook_xml(codebook: Codebook | None = None) -> bytes:
     """The codebook as REFI-QDA Codebook XML (valid against Codebook.xsd)."""
     from lxml import etree
 
-    codebook = codebook or default_codebook()
+    codebook = with_themes(codebook or default_codebook())  # themes nested under levels
     root = etree.Element(f"{{{NS_CODEBOOK}}}CodeBook", nsmap={None: NS_CODEBOOK},
                          origin=f"rmresearch {__version__}: {xml_safe(codebook.name)} "
                                 f"{codebook.version}")
@@ -184,6 +185,7 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
                          name=xml_safe(coder), id=xml_safe(coder))
     if not len(users):
         project.remove(users)
+    codebook = with_themes(codebook)  # the second tier, nested under the levels
     extra = sorted(set(codings["code"]) - set(codebook.ids))
     add_codes(etree.SubElement(etree.SubElement(project, f"{{{NS_PROJECT}}}CodeBook"),
                                f"{{{NS_PROJECT}}}Codes"), codebook, NS_PROJECT, extra)
