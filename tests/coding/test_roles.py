@@ -83,6 +83,8 @@ FINDINGS = [
     "Our mentee was firm that merit, not targets, should decide promotions.",
     "The photos in the new reception all show white consultants.",
     "um, she - she sort of, you know, never really asks us, the HCAs.",
+    "Sorry - I probably address most of my questions to the consultants in the huddle.",
+    "We asked her whether she would apply for the band 7 post.",
 ]
 
 
@@ -134,6 +136,13 @@ MENTOR_PROSE = [
 @pytest.mark.parametrize("role, text", MENTOR_PROSE)
 def test_a_mentors_prose_notes(role: str, text: str) -> None:
     assert discourse_role(text, speaker_role="mentor", source="interview") == role
+
+
+def test_mentors_asking_the_leader_for_a_view_is_a_question_in_any_voice() -> None:
+    text = "We asked how he would describe the culture of the estates team."
+    assert discourse_role(text) == "question"  # no speaker known: "we" asking "he" a view
+    assert discourse_role("We asked what she thought, and she said it was fair.") == "finding"
+    assert discourse_role("We asked staff what they thought about the rota.") == "finding"
 
 
 def test_a_leader_asking_is_practice_not_a_question() -> None:
@@ -204,7 +213,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v2' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v3' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

@@ -116,7 +116,7 @@ _LOGISTICS = re.compile(
     r"christmas|easter|holidays|birthday|friday)|(?:nice|good|lovely|great) to (?:(?:see|meet|"
     r"hear from|catch up with) (?:you|everyone|you all)\b|catch up\b)|hope (?:you|all)|enjoy (?:your|the)|apologies for|sorry (?:I'm|I am|"
     r"for|to have|I was|we)|running late|room booked|rebooked|rescheduled|postponed|"
-    r"cancelled|reminder:|out of office|sorry\b(?! to say| but)|please (?:complete|return|fill "
+    r"cancelled|reminder:|out of office|sorry\b(?! to say| but|\s*[-\u2013\u2014]\s)|please (?:complete|return|fill "
     r"in|send)\b[^.!?]*\bform|n\.?b\.? next (?:session|meeting)|next (?:session|meeting)\s*(?::|is|"
     r"will be|on|at|moved|(?:mon|tues|wednes|thurs|fri)day))", _I)
 _LOGISTICS_ANY = re.compile(
@@ -178,6 +178,11 @@ _ASKED = re.compile(
     r"(?: (?:him|her|them|our mentee|my mentee|the (?:director|leader|mentee|manager)))?"
     r"(?: (?:to (?:describe|tell|explain|talk|reflect|say|think)|how|what|why|whether|if|when|"
     r"where|who|which|about)\b)", _I)
+_ASKED_VIEW = re.compile(
+    r"^we (?:asked|wanted to know|probed)(?: (?:him|her|our mentee|the (?:director|leader|"
+    r"mentee)))? (?:how|what|whether|why|if|where) (?:he|she) (?:would |might |could )?"
+    r"(?:describe|see|saw|view|feel|felt|think|thought|rate|define|explain|handle|approach|"
+    r"respond|react|define|measure|know|knew)\b", _I)
 _ANSWERED = re.compile(r"(?:,|;|\band\b|\bbut\b|\bso\b)\s*(?:then )?(?:he|she|they|our mentee)"
                        r"\s+(?:\w+ )?(?:said|replied|answered|told|explained|admitted|described|"
                        r"agreed|felt|thought|was|had|did)\b|:\s*\S", _I)
@@ -190,6 +195,8 @@ def is_question(text: str, speaker: str | None) -> bool:
         return False
     if speaker == "mentor" and _ASKED.match(text) and not _ANSWERED.search(text):
         return True
+    if speaker is None and _ASKED_VIEW.match(text) and not _ANSWERED.search(text):
+        return True  # mentors ("we") asking the leader ("he", "she") for a view
     if _PROMPT.match(text):
         return True
     last = _last_sentence(text)
