@@ -95,6 +95,11 @@ class NotebookRun:
         return self.status == "ok"
 
 
+# The kernel's own start-up warnings ("Kernel is running over TCP without encryption": a
+# local kernel on loopback) are not the person's business: only its errors reach the terminal.
+_QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+
+
 def _papermill(template: Path, partial: Path, parameters: Mapping[str, Any],
                cwd: Path | None) -> tuple[str, str, str]:
     """Run papermill into ``partial``; return (failed_at, error_name, error_value)."""
@@ -105,7 +110,8 @@ def _papermill(template: Path, partial: Path, parameters: Mapping[str, Any],
         try:
             pm.execute_notebook(str(template), str(partial), parameters=dict(parameters),
                                 kernel_name=KERNEL, progress_bar=False,
-                                cwd=None if cwd is None else str(cwd))
+                                cwd=None if cwd is None else str(cwd),
+                                extra_arguments=_QUIET_KERNEL)
             return ("", "", "")
         except pm.PapermillExecutionError as exc:
             return ("notebook", exc.ename, str(exc.evalue))
