@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..vocabulary import LEVELS, VALENCE_LABELS
+from ..vocabulary import LEVELS, VALENCE_WORDS
+from ..codebook.themes import OTHER
 from .coded import category_order, require_columns
 
 __all__ = ["GLANCE_COLUMNS", "findings_at_a_glance", "strongest_findings", "strongest_table",
@@ -54,8 +55,8 @@ def findings_at_a_glance(coded: pd.DataFrame, *, top: int = 5, min_pairs: int = 
         most pairs within the level and valence; ties broken by passages, then theme name),
         ``theme`` (id), ``theme_name``, ``n_pairs`` (int), ``pairs`` ("6 of 8 pairs", of the
         pairs with any coded finding), ``quote`` (str), ``quote_pair`` (the pair quoted).
-        Levels in framework order, good practice first. Empty (with these columns) when
-        nothing qualifies.
+        Levels in framework order, good practice first, a level's catch-all ``other`` theme
+        after its named themes. Empty (with these columns) when nothing qualifies.
     """
     require_columns(coded, ["segment_id", "pair_id", "code", "valence", "score", "text",
                             "theme", "theme_name"], "coded segments with themes")
@@ -77,23 +78,26 @@ def findings_at_a_glance(coded: pd.DataFrame, *, top: int = 5, min_pairs: int = 
                                                              "rank": "int64"})
     out = pd.DataFrame(rows)
     levels = {c: i for i, c in enumerate(category_order("code", out["code"]))}
-    out = out.assign(_l=out["code"].map(levels), _v=out["valence"].map(_SHOWN.index))
-    out = out.sort_values(["_l", "_v", "n_pairs", "n_passages", "theme_name"],
-                          ascending=[True, True, False, False, True], kind="mergesort")
+    out = out.assign(_l=out["code"].map(levels), _v=out["valence"].map(_SHOWN.index),
+                     _o=out["theme"].astype(str).str.endswith(f".{OTHER}"))
+    out = out.sort_values(["_l", "_v", "_o", "n_pairs", "n_passages", "theme_name"],
+                          ascending=[True, True, True, False, False, True], kind="mergesort")
     out["rank"] = out.groupby(["code", "valence"]).cumcount() + 1
     out = out[out["rank"] <= top]
     return out[GLANCE_COLUMNS].reset_index(drop=True)
 
 
 def strongest_findings(glance: pd.DataFrame, n: int = 3) -> list[str]:
-    """The ``n`` findings most pairs show, as sentences for a reader ("Good practice at
-    departmental level: recruitment and panels (6 of 8 pairs)."), most pairs first."""
-    if glance.empty:
+    """The ``n`` named findings most pairs show, as sentences for a reader ("Good practice at
+    departmental level: recruitment and panels (6 of 8 pairs)."), most pairs first; a
+    level's catch-all ``other`` theme is never a headline."""
+    named = glance[~glance["theme"].astype(str).str.endswith(f".{OTHER}")]  # no catch-all
+    if named.empty:
         return []
     order = {c: i for i, c in enumerate(LEVELS)}
-    best = glance.assign(_l=glance["code"].map(order).fillna(len(order))).sort_values(
+    best = named.assign(_l=named["code"].map(order).fillna(len(order))).sort_values(
         ["n_pairs", "_l", "rank"], ascending=[False, True, True], kind="mergesort").head(n)
-    return [f"{VALENCE_LABELS[r.valence].capitalize()} at {r.code} level: "
+    return [f"{VALENCE_WORDS[r.valence].capitalize()} at {r.code} level: "
             f"{str(r.theme_name).lower()} ({r.pairs})." for r in best.itertuples()]
 
 
@@ -102,7 +106,7 @@ def glance_view(glance: pd.DataFrame) -> pd.DataFrame:
     area requiring attention), ``Theme``, ``Pairs``, ``Quote``; one row per theme."""
     return pd.DataFrame({
         "Level": glance["code"].astype(str).str.capitalize(),
-        "Finding": glance["valence"].map(VALENCE_LABELS).str.capitalize(),
+        "Finding": glance["valence"].map(VALENCE_WORDS).str.capitalize(),
         "Theme": glance["theme_name"], "Pairs": glance["pairs"], "Quote": glance["quote"]})
 
 
