@@ -133,6 +133,23 @@ MENTOR_PROSE = [
 ]
 
 
+# roles-v4, after reading published reverse mentors' accounts (sentences written here)
+MENTOR_PROSE += [
+    ("about_mentoring", "Knowing how busy she was, we agreed our main aim was to build trust "
+                        "before anything else."),
+    ("about_mentoring", "We set out our shared objective to support her as a critical friend."),
+    ("about_mentoring", "In these sessions, you both have allowed me to question how I lead."),
+    ("about_mentoring", "You've challenged me more than any leadership course has."),
+    ("about_mentoring", "I never felt you had an agenda or were there to judge me."),
+    ("about_mentoring", "This experience was really valuable to our mentee."),
+    ("method", "We met our mentee five times over the autumn, mostly in her office."),
+    ("finding", "You challenged the consultant about the rota in front of everyone."),
+    ("finding", "His team knew how to raise concerns - nice to see."),
+    ("finding", "Morning huddle: she ignored the healthcare assistants again."),
+    ("finding", "Our mentee told us that she thanked the porters by name at the end of the shift."),
+]
+
+
 @pytest.mark.parametrize("role, text", MENTOR_PROSE)
 def test_a_mentors_prose_notes(role: str, text: str) -> None:
     assert discourse_role(text, speaker_role="mentor", source="interview") == role
@@ -143,6 +160,12 @@ def test_mentors_asking_the_leader_for_a_view_is_a_question_in_any_voice() -> No
     assert discourse_role(text) == "question"  # no speaker known: "we" asking "he" a view
     assert discourse_role("We asked what she thought, and she said it was fair.") == "finding"
     assert discourse_role("We asked staff what they thought about the rota.") == "finding"
+
+
+def test_staff_speaking_to_their_leader_is_a_finding() -> None:
+    text = "You've challenged me to apply for the band 6 and I got it."
+    assert discourse_role(text, source="staff_feedback") == "finding"
+    assert discourse_role(text, speaker_role="staff") == "finding"
 
 
 def test_a_leader_asking_is_practice_not_a_question() -> None:
@@ -213,7 +236,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v3' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v4' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

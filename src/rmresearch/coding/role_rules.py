@@ -111,7 +111,8 @@ def is_heading(text: str) -> bool:
 
 # ------------------------------------------------------------------ logistics, pleasantries
 _LOGISTICS = re.compile(
-    r"^(?:hi|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|cheers|best wishes|"
+    r"^(?:(?:hi|hello|hiya|dear|cheers)\b|(?:good )?(?:morning|afternoon|evening)"
+    r"(?=\s*[,!.]|\s*$|\s+(?:all|everyone|team|both)\b)|best wishes|"
     r"kind regards|warm regards|speak soon|see you|take care|welcome back|happy (?:new year|"
     r"christmas|easter|holidays|birthday|friday)|(?:nice|good|lovely|great) to (?:(?:see|meet|"
     r"hear from|catch up with) (?:you|everyone|you all)\b|catch up\b)|hope (?:you|all)|enjoy (?:your|the)|apologies for|sorry (?:I'm|I am|"
@@ -263,22 +264,48 @@ _TOLD_US = re.compile(r"(?:^|,\s*|\b)(?:he|she|they|our mentee|the director) (?:
 _PRAISE_OF_YOU = re.compile(
     r"\b(?:you|your)\b[^.;!?]{0,40}?\b(?:explain\w*|listen\w*|challeng\w*|help\w*|"
     r"question\w*|push\w*|taught|teach\w*|show\w*|open\w*|honest\w*|clear\w*|kind\w*|"
-    r"patien\w*|fair\w*|thank\w*|generous|time)\b|\bthank\w*\b|"
+    r"patien\w*|fair\w*|thank\w*|generous|time)\b|\bthank(?:ed|s|ing)? (?:you|us|me)\b|"
     r"\byou(?: both| two| all)? (?:were|are|have been|'ve been|made|gave|let)\b", _I)
+# the leader to the mentors: "you've questioned things", "you both have allowed me to ..."
+_YOU_DID_FOR_ME = re.compile(
+    r"^\W*(?:[^,.;!?]{0,40},\s*)?you(?:'ve|\u2019ve| have| both| two| both have| two have)? "
+    r"(?:really |always )?(?:(?:questioned|challenged) (?:me|us|things|my|what I)|listened "
+    r"(?:to me|to us|without judg)|pushed me|(?:allowed|helped|"
+    r"encouraged|made) me (?:to )?(?:question|reflect|think|see|realise|understand|look)|"
+    r"opened my eyes|gave me (?:the )?(?:space|time|confidence|courage))\b|"
+    r"\b(?:feel|felt|think|thought) (?:that )?you (?:had|were|have been)\b[^.;!?]{0,30}\b"
+    r"(?:agenda|motive|honest|fair|kind|patient|judg)", _I)
+# the mentors' own purpose: "our first goal was to establish trust", "as a critical friend"
+_OUR_AIM = re.compile(
+    r"\b(?:our|my) (?:shared |first |main |own )?(?:goal|aim|objective|purpose|intention) "
+    r"(?:was|is|had been) to (?:support|help|challenge|establish|build|understand|explore|"
+    r"seek|develop|be)\b|\bas (?:a|his|her|their) critical friend\b", _I)
+# what the programme was worth: "this exercise was very useful to our mentee"
+_PROGRAMME_WORTH = re.compile(
+    r"^\W*(?:this|the|our) (?:exercise|experience|programme|scheme|pairing) (?:was|has been|"
+    r"proved) (?:very |really |extremely |hugely |incredibly )?(?:useful|valuable|helpful|"
+    r"worthwhile|rewarding|beneficial)\b", _I)
 _OWN_RELATIONSHIP = re.compile(r"^(?:I|we|my|our)\b|\b(?:between us|with (?:my|our) "
-                               r"(?:mentor|mentee)s?)\b", _I)
+                               r"(?:mentor|mentee)s?)\b|\b(?:we|I) (?:agreed|decided|wanted|"
+                               r"aimed|tried|hoped)\b", _I)
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her team|his team|their team|staff|the team)\b", _I)
 
 
-def is_about_mentoring(text: str) -> bool:
+def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     """Thanks or praise addressed to the mentors or the programme, or the mentoring
-    relationship itself (never when the leader's practice with others is reported)."""
+    relationship itself (never when the leader's practice with others is reported). Words
+    addressed to "you" count only when staff are not the ones speaking (staff speak to the
+    leader: that is a finding)."""
     if _THANKS.match(text):
         return not _THANKS_TO_OTHER.match(text)
     if _TO_MENTORS.search(text) or (_TOLD_US.search(text) and _PRAISE_OF_YOU.search(text)):
         return True
+    if _OUR_AIM.search(text) or _PROGRAMME_WORTH.search(text):
+        return True
     if _THIRD_PERSON.search(text):
         return False
+    if speaker not in _LEADER_SPEAKERS - {"mentee"} and _YOU_DID_FOR_ME.search(text):
+        return True
     if re.search(r"\brapport\b", text, _I) or _ABOUT[-1].search(text):
         return bool(_OWN_RELATIONSHIP.search(text))
     return any(p.search(text) for p in _ABOUT[:-1])
@@ -315,6 +342,9 @@ _METHOD = [re.compile(p, _I) for p in (
     r"policies|noticeboards?|website|figures)\b",
     r"^(?:I|we) asked (?:\w+ )?(?:members of staff|staff|colleagues|people|nurses|"
     r"porters|doctors|team members)\b",
+    r"^(?:I|we) (?:were|was) (?:particularly |especially )?(?:keen|eager|interested) to "
+    r"(?:explore|understand|find out|learn more about|ask about)\b",
+    r"\b(?:I|we) met (?:our|my) mentee\b[^.;!?]*\b(?:times|sessions|months|weeks)\b",
     r"^(?:I|we) (?:sat|stood|stayed|waited) (?:quietly )?(?:at the back|in the corner|to one "
     r"side|out of sight)\b|\bso as not to (?:make|disturb|distract|influence|put off)\b",
     r"^(?:I|we) (?:reminded|showed|played back to|fed back to|shared (?:\w+ )?with|"

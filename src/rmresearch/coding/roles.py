@@ -35,7 +35,7 @@ from .role_rules import (ABOUT_MENTORING, HEADING, LOGISTICS, METHOD, QUESTION,
 __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
            "is_finding", "with_roles"]
 
-ROLE_RULES_VERSION = "roles-v3"
+ROLE_RULES_VERSION = "roles-v4"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
@@ -52,7 +52,7 @@ def _role(text: str, speaker_role: str | None, source: str | None) -> str:
         return LOGISTICS
     if is_question(body, speaker):
         return QUESTION
-    if is_about_mentoring(body):
+    if is_about_mentoring(body, speaker):
         return ABOUT_MENTORING
     if is_method(body):
         return METHOD
