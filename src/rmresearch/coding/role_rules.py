@@ -285,6 +285,14 @@ _PROGRAMME_WORTH = re.compile(
     r"^\W*(?:this|the|our) (?:exercise|experience|programme|scheme|pairing) (?:was|has been|"
     r"proved) (?:very |really |extremely |hugely |incredibly )?(?:useful|valuable|helpful|"
     r"worthwhile|rewarding|beneficial)\b", _I)
+# how the programme ran: "the mentors and mentees were trained and paired in May", "as a
+# mentor, I helped the mentee to ..."
+_PROGRAMME_FACTS = re.compile(
+    r"^\W*(?:the |all |our )?(?:reverse )?(?:mentors?|mentees?|pairs?)(?: and (?:the |all )?"
+    r"(?:mentors?|mentees?))? (?:were|was|are|have been|had been|got) (?:all )?(?:trained|"
+    r"paired|matched|recruited|selected|introduced|briefed|inducted)\b|^\W*(?:the |our )?"
+    r"mentors (?:volunteered|signed up|applied)\b|^\W*as (?:a|the|his|her|their) (?:reverse )?"
+    r"mentor,? (?:I|we) (?:helped|supported|tried|aimed|wanted|explored)\b", _I)
 _OWN_RELATIONSHIP = re.compile(r"^(?:I|we|my|our)\b|\b(?:between us|with (?:my|our) "
                                r"(?:mentor|mentee)s?)\b|\b(?:we|I) (?:agreed|decided|wanted|"
                                r"aimed|tried|hoped)\b", _I)
@@ -300,7 +308,7 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
         return not _THANKS_TO_OTHER.match(text)
     if _TO_MENTORS.search(text) or (_TOLD_US.search(text) and _PRAISE_OF_YOU.search(text)):
         return True
-    if _OUR_AIM.search(text) or _PROGRAMME_WORTH.search(text):
+    if _OUR_AIM.search(text) or _PROGRAMME_WORTH.search(text) or _PROGRAMME_FACTS.search(text):
         return True
     if _THIRD_PERSON.search(text):
         return False
