@@ -288,7 +288,7 @@ _PROGRAMME_WORTH = re.compile(
 # how the programme ran: "the mentors and mentees were trained and paired in May", "as a
 # mentor, I helped the mentee to ..."
 _PROGRAMME_FACTS = re.compile(
-    r"^\W*(?:the |all |our )?(?:reverse )?(?:mentors?|mentees?|pairs?)(?: and (?:the |all )?"
+    r"^\W*(?:(?:the|all|our) ){0,2}(?:reverse )?(?:mentors?|mentees?|pairs?)(?: and (?:the |all )?"
     r"(?:mentors?|mentees?))? (?:were|was|are|have been|had been|got) (?:all )?(?:trained|"
     r"paired|matched|recruited|selected|introduced|briefed|inducted)\b|^\W*(?:the |our )?"
     r"mentors (?:volunteered|signed up|applied)\b|^\W*as (?:a|the|his|her|their) (?:reverse )?"
