@@ -100,12 +100,16 @@ def planted(tmp_path_factory) -> SimpleNamespace:
     data = root / "data"
     generate(data, seed=3, cohorts=1, pairs=2, sessions=1)
     shutil.rmtree(data / "codings")  # human codings name segments of the unplanted text
-    notes = data / "C1/P02/session1_observation.md"
+    with open(data / "manifest.csv", newline="", encoding="utf-8") as fh:
+        files = {r["doc_id"]: r["file"] for r in csv.DictReader(fh)}
+    notes = data / files["C1-P02-observation-s1"]  # .md or .txt: plain text either way
     notes.write_text(notes.read_text(encoding="utf-8")
                      + f"\n- The leader told the board {SCRIPT} that racism on the ward was not "
                      f"their problem.\n- The leader praised the BME staff network {IMG} in "
-                     "front of the whole department.\n", encoding="utf-8")
-    talk = data / "C1/P02/session1_interview.txt"
+                     "front of the whole department.\n- She thanked the porters by name "
+                     f"{IMG} at the huddle.\n- No BME staff are pictured {IMG} on the "
+                     "noticeboard.\n", encoding="utf-8")
+    talk = data / "C1/P02/staff_feedback_1.txt"  # always plain text (the pair's staff notes)
     talk.write_text(talk.read_text(encoding="utf-8")
                     + f"\nGraham: I challenged the executive team {SCRIPT} about the lack of "
                     "diversity on the board.\n", encoding="utf-8")

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from rmresearch.errors import InputError
+from rmresearch.ingest import ingest_folder
+from rmresearch.vocabulary import ROLES
 from rmresearch.synthetic.generator import (FINDINGS_COLUMNS, MANIFEST_COLUMNS, PEOPLE_COLUMNS,
                                   generate)
 
@@ -145,11 +147,11 @@ def test_truth_sentences_appear_verbatim(small: Path) -> None:
     texts = {doc_id: document_text(small / row.file) for doc_id, row in manifest.iterrows()}
     missing = [(r.doc_id, r.text) for r in truth.itertuples() if r.text not in texts[r.doc_id]]
     assert missing == []
-    assert truth["text"].str.contains(r"[.!?]$").all()
+    assert set(truth["role"]) == set(ROLES)
     for row in truth.itertuples():
         assert row.valence in {"positive", "attention", "neutral"}
-        if row.levels == "none":
-            assert row.valence == "neutral"
+        if row.role != "finding":
+            assert (row.levels, row.valence) == ("none", "neutral"), row
         else:
             levels = row.levels.split(";")
             assert levels == [lev for lev in LEVELS if lev in levels]
@@ -270,3 +272,74 @@ def test_committed_cohorts_differ_in_level_and_valence_mix() -> None:
     assert distance > 0.15
     positive = findings.groupby("cohort")["valence"].apply(lambda v: (v == "positive").mean())
     assert positive["C1"] < positive["C2"] < positive["C3"]
+
+
+# --------------------------------------------------------------------------- how real it reads
+def planted(root: Path) -> pd.DataFrame:
+    """Every segment of a data folder with the truth row it is (or, failing that, the longest
+    it holds: a clock time may precede a field note); NaN where none."""
+    segments = ingest_folder(root).segments
+    truth = read(root, "truth/findings.csv")
+    by_doc = {doc: list(group.itertuples()) for doc, group in truth.groupby("doc_id")}
+    rows = []
+    for seg in segments.itertuples():
+        rows_of_doc = by_doc.get(seg.doc_id, [])
+        hits = [t for t in rows_of_doc if t.text == seg.text] or sorted(
+            (t for t in rows_of_doc if t.text in seg.text), key=lambda t: -len(t.text))
+        rows.append((hits[0].role, hits[0].text == seg.text) if hits else (None, False))
+    found = pd.DataFrame(rows, columns=["role", "exact"], index=segments.index)
+    return pd.concat([segments, found], axis=1)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> pd.DataFrame:
+    return planted(COMMITTED)
+
+
+def test_committed_segments_are_distinct_and_all_planted(bundled: pd.DataFrame) -> None:
+    assert len(bundled) > 4000
+    assert bundled["text"].nunique() / len(bundled) >= 0.9
+    assert bundled["role"].notna().all(), bundled.loc[bundled["role"].isna(), "text"].head()
+    # a segment is one planted sentence, fragment or heading (a clock time may precede it)
+    inexact = bundled.loc[~bundled["exact"], "text"]
+    assert inexact.str.match(r"^\[\d{1,2}:\d{2}\] ").all(), inexact.head()
+
+
+def test_headings_are_lines_of_their_own_and_vary(bundled: pd.DataFrame) -> None:
+    truth = read(COMMITTED, "truth/findings.csv")
+    headings = truth[truth["role"] == "heading"]
+    assert len(headings) > 100
+    texts = set(zip(bundled["doc_id"], bundled["text"]))
+    assert all((r.doc_id, r.text) in texts for r in headings.itertuples())
+    assert headings["text"].nunique() / len(headings) > 0.85
+    manifest = read(COMMITTED, "manifest.csv")
+    notes = manifest[manifest["source"].isin(["observation", "inspection", "journal"])]
+    headed = set(headings["doc_id"])
+    assert 0.6 < notes["doc_id"].isin(headed).mean() < 0.95  # some documents have none
+    content = bundled[bundled["role"] != "heading"]
+    assert not content["text"].str.contains(r"session \d+ *$", case=False).any()
+
+
+def test_questions_and_pleasantries_come_at_realistic_rates(bundled: pd.DataFrame) -> None:
+    talks = bundled[bundled["source"] == "interview"]
+    per_doc = talks.groupby("doc_id")["role"].value_counts().unstack(fill_value=0)
+    assert 1.5 < per_doc["question"].mean() < 4.5
+    assert per_doc["logistics"].mean() < 6
+    assert (per_doc["finding"] > per_doc["question"] * 2).mean() > 0.9
+    shares = bundled["role"].value_counts(normalize=True)
+    assert shares["finding"] > 0.55 and shares["question"] < 0.08 and shares["logistics"] < 0.2
+
+
+def test_the_committed_set_has_several_registers(bundled: pd.DataFrame) -> None:
+    findings = bundled[bundled["role"] == "finding"]
+    obs = findings[findings["source"] == "observation"]["text"]
+    terse = obs[~obs.str.contains(r"[.!?]$")]
+    assert len(terse) > 50 and terse.str.contains(r"\b(?:w/|re|mtg|dept|HCAs?)\b").any()
+    spoken = findings[findings["source"] == "interview"]["text"]
+    assert spoken.str.match(r"^(?:Um|Er|So|Well|I mean),").sum() > 20
+    assert spoken.str.contains(r" - ").sum() > 20                      # false starts
+    assert spoken.str.contains(r"\b(?:our mentee|told us)\b", case=False).sum() > 50  # write-ups
+    form = bundled[bundled["source"] == "feedback_form"]
+    words = form["text"].str.split().str.len()
+    assert (words <= 3).sum() >= 5 and (words >= 12).sum() >= 20
+    assert form.groupby("doc_id").size().min() > 5

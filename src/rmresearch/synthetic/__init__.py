@@ -1,8 +1,9 @@
 """Synthetic cohorts for tests, demos and benchmarks: fictional people with a known truth.
 
 - generator: `generate` (a data folder with manifest, notes, transcripts, forms and truth files)
-- banks, grammar, text: what people say; files: how it is written to disk; staff, coders: the
-  360-degree staff feedback and the simulated human coders
+- banks, talk, grammar, text, compose: what people say and in which register; layout, files:
+  headings and how it is written to disk; staff, coders: the 360-degree staff feedback and the
+  simulated human coders
 """
 from __future__ import annotations
 

@@ -65,6 +65,7 @@ def atom_candidates(level: str, valence: str, kinds: tuple[str, ...],
 
 KINDS = {
     "interview": ("act", "cl", "view", "ex"),
+    "interview_report": ("act", "cl", "view", "ex"),
     "observation": ("act", "cl", "view"),
     "inspection": ("ex",),
     "mentor_journal": ("act", "cl", "view", "ex"),
@@ -73,6 +74,8 @@ KINDS = {
 FRAMES = {
     "interview": {"act": B.INTERVIEW_ACT, "cl": B.INTERVIEW_CL, "ex": B.INTERVIEW_CL,
                   "view": B.INTERVIEW_VIEW},
+    "interview_report": {"act": B.REPORT_ACT, "cl": B.REPORT_CL, "ex": B.REPORT_CL,
+                         "view": B.REPORT_VIEW},
     "observation": {"act": B.OBS_ACT, "cl": B.OBS_CL, "view": B.OBS_VIEW},
     "inspection": {"ex": B.INSP_EX},
     "mentor_journal": {"act": B.MJ_ACT, "cl": B.MJ_CL, "ex": B.MJ_EX, "view": B.MJ_VIEW},

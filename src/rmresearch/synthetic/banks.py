@@ -1,4 +1,5 @@
-"""Phrase banks for the synthetic data generator (data only, no logic).
+"""Phrase banks for the synthetic data generator (data only, no logic): people, places,
+findings (atoms) and the frames that voice them; process talk is in `talk`.
 
 The strings use a small template language that :mod:`rmresearch.synthetic.text` expands:
 
@@ -267,8 +268,8 @@ INTERVIEW_VIEW = (
 OBS_ACT = (
     ("[SUBJ] VP.", "past", "pa", 1),
     ("{At the start,|Early on,|Towards the end,|When the agenda reached staffing,|During AOB,} [SUBJ] VP.", "past", "pa", 1),
-    ("{Good to see that|Noted that|Positive:} [SUBJ] VP.", "past", "p", 0),
-    ("{Noted that|Worth raising:|Concern:} [SUBJ] VP.", "past", "a", 1),
+    ("{Good to see that|Noted that|Positive -} [SUBJ] VP.", "past", "p", 0),
+    ("{Noted that|Worth raising -|Concern -} [SUBJ] VP.", "past", "a", 1),
 )
 OBS_CL = (
     ("{From the discussion it was clear that|It came up that|It was mentioned that} CL.", "past", "pa", 1),
@@ -317,185 +318,24 @@ LJ_VIEW = (
 CONNECTIVES_ACT = (", and [PRON] also ", " and ", "; [PRON] also ", ", and ")
 CONNECTIVES_CL = (", and ", "; ", ", while ")
 
-# --------------------------------------------------------------------------- process talk
-# Sentences that carry no level (truth: levels "none", valence "neutral").
-SMALL_TALK = (
-    "How was your {weekend|week|time off}?",
-    "The traffic on the {A38|M62|ring road|bypass} was {awful|a nightmare|terrible} this morning.",
-    "It's been raining {all week|non-stop} here.",
-    "{Lovely|Nice} to finally see some sun{| today}.",
-    "Parking at the main site is impossible at this time of day.",
-    "My train was {cancelled|delayed again}, so I'm working from home today.",
-    "Did you have a good {Easter|half term|Christmas|bank holiday}?",
-    "I've just come off a {long|busy} shift, so bear with me.",
-    "The coffee machine on level {two|three} is broken again.",
-    "It's freezing in this office today.",
+# the mentor's write-up of a conversation, in "we" / "our mentee" voice
+REPORT_ACT = (
+    ("[SUBJ] {told us|said|explained|mentioned} that [SUBJP] VP.", "past", "pa", 1),
+    ("{We heard that|Our mentee described how|We were told that} [SUBJP] VP.", "past", "pa", 1),
+    ("[SUBJ] {admitted|acknowledged|accepted} that [SUBJP] VP.", "past", "a", 1),
+    ("{We were pleased to hear that|It was good to hear that|Encouragingly,} [SUBJ] VP.", "past", "p", 0),
+    ("According to our mentee, [SUBJP] {now|usually|always} VP.", "pres", "p", 0),
 )
-TECH_TALK = (
-    "Sorry, you're on mute.",
-    "Can you hear me {OK|all right}?",
-    "I think you froze for a second there.",
-    "Sorry, my camera is playing up{| again}.",
-    "Let me just close the door.",
-    "The Wi-Fi in this building is {hopeless|terrible}.",
+REPORT_CL = (
+    ("[SUBJ] {told us|said|mentioned|confirmed} that CL.", "past", "pa", 1),
+    ("{We learned that|We heard that|It emerged that} CL.", "past", "pa", 1),
+    ("{When we asked about it|On our prompting|When pressed}, [SUBJ] {said|accepted} that CL.", "past", "pa", 1),
 )
-MENTOR_PROCESS = (
-    "Thanks for making the time{| today}, I know how busy things are.",
-    "It's really good to see you again{|, [lname]}.",
-    "I'm going to take a few notes as we go, if that's OK.",
-    "I've only got {half an hour|forty minutes} today, so shall we make a start?",
-    "Did you get my email about the {dates|evaluation form|reading}?",
-    "Last time we said we'd pick up on {recruitment|the team meetings|the staff survey}.",
+REPORT_VIEW = (
+    ("[SUBJ] {told us|said|explained|insisted} that CL.", "past", "pa", 0),
+    ("{In our mentee's view|As our mentee put it}, CL.", "pres", "pa", 0),
 )
-GROUND_RULES = (
-    "Just to remind ourselves of the ground rules, everything we say here stays between us.",
-    "Can we agree that what we talk about stays confidential?",
-    "The idea is that we're both learning, so please be as open as you can.",
-    "If anything I say feels uncomfortable, we can pause and talk about it.",
-    "I'm not here to catch you out, I'm here to share what I see.",
-)
-SCHEDULING = (
-    "Shall we {book|pencil in} the next session for {early next month|the week of the 14th|a Thursday afternoon}?",
-    "Does {the same time|Tuesday at two|that slot} work for you next month?",
-    "I'll send a Teams invite {after this|later today|tonight}.",
-    "Could your PA find us an hour {in the next few weeks|before the end of the month}?",
-    "Next time, could I come and observe one of your {team meetings|huddles}?",
-    "I'd like to have a walk round the department before our next session, if that's OK.",
-)
-CLOSING = (
-    "Thank you, that was really {useful|helpful|thought-provoking}.",
-    "Take care, and good luck with {the CQC visit|winter|the restructure}.",
-    "Speak soon.",
-)
-LAST_SESSION = (
-    "This is our last session, so don't forget the end-of-programme evaluation form.",
-    "As this is our final session, shall we agree what happens after the programme?",
-)
-QUESTIONS = (
-    "Can you tell me a bit about how you run your {huddles|team meetings}?",
-    "How do you decide who sits on your interview panels?",
-    "What does the WRES data look like for your area?",
-    "Have you had any contact with the staff networks?",
-    "How do you think the BME staff in your team would describe you?",
-    "What happens when someone raises a concern about bullying?",
-    "Who do people see when they walk into your department?",
-    "How are acting-up opportunities decided in your team?",
-    "What would you like to focus on today?",
-    "What did you take away from our last conversation?",
-    "Who are the role models for junior staff in your area?",
-    "How do you make sure everyone gets heard in meetings?",
-)
-FOLLOW_UPS = (
-    "Can you give me an example?", "Why do you think that is?", "How did that feel?",
-    "What do you think the team made of that?", "Would you do anything differently now?",
-    "And how did the BME staff react?", "Is that something you've talked about with the team?",
-)
-LEADER_AGREE = (
-    "Yes, {absolutely|of course}, that's fine with me.", "Agreed.",
-    "That works for me{|, [mname]}.", "Of course, and please do challenge me.",
-    "Yes, I'm happy with that.",
-)
-LEADER_BYE = (
-    "Thanks, [mname], see you next time.", "Speak soon.", "Thank you, this has been really useful.",
-    "Thanks, I'll look out for the invite.", "Take care, [mname].",
-)
-BACKCHANNEL = (
-    "That's really interesting.", "Thank you for being so open.", "Mm, I see.", "Right.",
-    "OK, that makes sense.", "Can I challenge you on that a little?", "Go on.",
-    "I hadn't realised that.",
-)
-ANSWER_OPENERS = (
-    "That's a fair challenge.", "Good question.", "Let me think about that for a second.",
-    "Gosh, I hadn't thought of it like that.", "Hmm, that's a tricky one.",
-    "I'm not sure I've got a good answer to that.", "Yes, so, where to start.",
-)
-LEADER_ASIDES = (
-    "It's been a really busy month with winter pressures.",
-    "We've had the CQC in, so it's been all hands on deck.",
-    "Sorry, I'm just back from another meeting.",
-    "I'm off to a conference in {Leeds|Manchester|Birmingham} next week.",
-    "Sorry, I've got one eye on my emails because of the bed situation.",
-    "We're still waiting to hear about the restructure.",
-)
-OBS_CHATTER = (
-    "{Twelve|Fourteen|Nine|Eleven} people present, {two|three|four} joining on Teams.",
-    "Meeting started {five|ten|fifteen} minutes late because of {a bed crisis|an incident on the ward|IT problems}.",
-    "Agenda: staffing, {sickness|incidents|flow}, any other business.",
-    "The room was {very warm|packed|too small}, so people were standing at the back.",
-    "I sat at the back and took notes.",
-)
-OBS_MIDDLE = (
-    "Most of the discussion was about {bed flow|the new rota system|the CQC visit|winter pressures}.",
-    "A fire alarm test interrupted the meeting briefly.",
-    "Long discussion about {agency spend|the car park|sickness absence}.",
-    "Someone's phone kept ringing.",
-)
-OBS_CLOSE = (
-    "Meeting finished on time.", "Meeting over-ran by {ten|twenty} minutes.",
-    "Actions to be circulated by email.",
-)
-INSP_CHATTER = (
-    "Visited on a {Tuesday|Thursday|Monday} {afternoon|morning}, and the department was busy.",
-    "The corridor had just been repainted.",
-    "There were lots of posters about {flu jabs|hand hygiene|the new parking permits}.",
-    "I walked round with the {deputy|ward manager|PA} for about twenty minutes.",
-    "Hand gel dispensers at every entrance, all full.",
-    "Building work meant the main entrance was closed.",
-)
-MENTOR_JOURNAL_CHATTER = (
-    "I felt {nervous|anxious|much more relaxed} going into {this|today's} session.",
-    "We over-ran by about ten minutes.",
-    "The session had to be moved because of {the strikes|annual leave|a board meeting}.",
-    "I'm still {working out how much to push|finding my feet as a mentor}.",
-    "I need to read up on {the WRES|the terminology guidance} before next time.",
-    "We started with a catch-up about our weekends.",
-    "My line manager suggested I write my notes up straight after each session.",
-    "It felt like we built more rapport this time.",
-    "I talked it through with the other mentors at the action learning set.",
-)
-MENTEE_JOURNAL_CHATTER = (
-    "Another session with [mname] today.",
-    "I {found|thought} the session {challenging|useful|uncomfortable at times}.",
-    "I need to block out proper time for these reflections.",
-    "We agreed to meet again {next month|in four weeks}.",
-    "I have been thinking about our conversation all week.",
-    "My diary has been difficult this month with winter pressures.",
-)
+
+# --------------------------------------------------------------------------- settings
 OBS_SETTINGS = ("", "", "in the meeting", "during the discussion", "in front of everyone",
                 "at the start of the meeting")
-
-# --------------------------------------------------------------------------- forms
-HOPES = {
-    "mentor": (
-        "I hope to help senior leaders understand what it is like to be a BME member of staff.",
-        "I want to share my lived experience so that {policies|decisions} change.",
-        "I hope to give honest feedback about how leaders come across to junior staff.",
-        "I would like to build my own confidence talking to senior people.",
-        "I want to make things better for the next generation of {nurses|staff}.",
-    ),
-    "mentee": (
-        "I hope to understand the barriers BME staff face in my area.",
-        "I want to learn how to talk about race without fear of getting it wrong.",
-        "I hope to become a better ally{| and a more inclusive leader}.",
-        "I want to find out what I don't know about my own department.",
-        "I would like honest feedback on my blind spots.",
-    ),
-}
-RESOURCES = (
-    "Guidance on structuring the sessions would help.",
-    "I would like clearer boundaries about what we can and cannot discuss.",
-    "A template for action plans at the end of each session would be useful.",
-    "I need help with terminology, as I worry about using the wrong words.",
-    "I need protected time in the rota to attend sessions.",
-    "More support from my line manager to take part would help.",
-    "I would like a chance to meet the other mentors to share experiences.",
-    "Some reading on race equality in the NHS would be useful.",
-    "Nothing else at the moment.",
-)
-CHANGED_MENTOR = (
-    "I feel much more confident speaking up in meetings.",
-    "I now understand how decisions are made at senior level.",
-    "I was surprised how open my mentee was.",
-    "I have been asked to join {a shortlisting panel|the staff network committee}.",
-    "Not much has changed in my area yet.",
-)

@@ -22,14 +22,17 @@ CODERS = {"coder_a": (0.04, 0.08), "coder_b": (0.08, 0.12)}
 
 
 def _truth_for_segments(folder: Path, segments: pd.DataFrame) -> pd.DataFrame:
-    """The truth row of each segment that holds exactly one generated sentence."""
+    """The truth row of each segment that is (or else holds) exactly one generated sentence
+    or heading."""
     truth = pd.read_csv(folder / "truth" / "findings.csv", dtype=str, keep_default_na=False)
     rows = []
     by_doc = truth.groupby("doc_id")
     for seg in segments.itertuples():
         if seg.doc_id not in by_doc.groups:
             continue
-        hits = [t for t in by_doc.get_group(seg.doc_id).itertuples() if t.text in seg.text]
+        rows_of_doc = list(by_doc.get_group(seg.doc_id).itertuples())
+        hits = [t for t in rows_of_doc if t.text == seg.text] \
+            or [t for t in rows_of_doc if t.text in seg.text]
         if len(hits) == 1:
             rows.append((seg.segment_id, hits[0].levels, hits[0].valence))
     return pd.DataFrame(rows, columns=["segment_id", "levels", "valence"])

@@ -22,7 +22,6 @@ import docx
 import openpyxl
 
 from ..archive import fixed_office_zip, fixed_zip
-from . import banks as B
 from .text import PairContext, Person, Sentence, Voice
 
 __all__ = ["TextStyle", "text_style", "encode_text", "write_interview",
@@ -104,7 +103,7 @@ def _docx_template() -> tuple[tuple[str, bytes], ...]:
 def _document_xml(template: bytes, heading: str, paragraphs: Sequence[str]) -> bytes:
     run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
     body = ['<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>' + run.format(escape(heading))
-            + "</w:p>"]
+            + "</w:p>"] if heading else []
     body += ["<w:p>" + run.format(escape(text)) + "</w:p>" for text in paragraphs]
     xml = template.decode("utf-8").replace("<w:body>", "<w:body>" + "".join(body), 1)
     xml = xml.replace('w:w="12240" w:h="15840"', 'w:w="11906" w:h="16838"')  # A4
@@ -126,8 +125,11 @@ def _core_xml(title: str, when: date) -> bytes:
         "</cp:coreProperties>").encode("utf-8")
 
 
-def _write_docx(path: Path, heading: str, paragraphs: Sequence[str], when: date) -> None:
-    """A Word document: a Heading 1 then one paragraph per item, fixed dates."""
+def _write_docx(path: Path, header: Sequence[str], paragraphs: Sequence[str], when: date) -> None:
+    """A Word document: the first header line as Heading 1 (none when ``header`` is empty),
+    the other lines and the paragraphs one paragraph each; fixed dates."""
+    heading = header[0] if header else ""
+    paragraphs = [*header[1:], *paragraphs]
     members = []
     for name, blob in _docx_template():
         if name == "word/document.xml":
@@ -138,28 +140,22 @@ def _write_docx(path: Path, heading: str, paragraphs: Sequence[str], when: date)
     path.write_bytes(fixed_zip(members, (when.year, when.month, when.day, 9, 0, 0)))
 
 
-def _date_text(when: date, rng: random.Random) -> str:
-    return rng.choice((when.strftime("%d/%m/%Y"), f"{when.day} {when.strftime('%B %Y')}",
-                       when.isoformat()))
-
-
 # --------------------------------------------------------------------------- interviews
-def write_interview(path: Path, turns: list[Turn], ext: str, style: TextStyle, when: date,
-                    session: int, rng: random.Random) -> None:
-    """Write a transcript as WebVTT, Word (``Name: text`` paragraphs) or plain text."""
+def write_interview(path: Path, turns: list[Turn], header: list[str], style: TextStyle,
+                    when: date, rng: random.Random) -> None:
+    """Write a transcript as WebVTT (no header), Word (``Name: text`` paragraphs) or text."""
+    ext = path.suffix[1:]
     if ext == "vtt":
         _write_text(path, _vtt_lines(turns, rng), style)
         return
     naming = rng.choice(("full", "first", "upper") if ext == "txt" else ("full", "first"))
     lines = [f"{_speaker(who, naming)}: {' '.join(s.text for s in said)}" for who, said in turns]
-    heading = f"Mentoring conversation – session {session}"
     if ext == "docx":
-        _write_docx(path, heading, [f"Recorded {_date_text(when, rng)}"] + lines, when)
+        _write_docx(path, header, lines, when)
         return
     spacer = rng.random() < 0.5
     body = [line for text in lines for line in ((text, "") if spacer else (text,))]
-    header = [f"{heading} – {_date_text(when, rng)}", ""] if rng.random() < 0.7 else []
-    _write_text(path, header + body, style)
+    _write_text(path, (header + [""] if header else []) + body, style)
 
 
 def _speaker(who: Person, naming: str) -> str:
@@ -192,37 +188,28 @@ def _stamp(seconds: float) -> str:
 
 
 # --------------------------------------------------------------------------- notes, journals
-def write_notes(path: Path, sentences: list[Sentence], source: str, style: TextStyle,
-                when: date, session: int, rng: random.Random) -> None:
-    """Field notes (observation) or walk-round notes (inspection) in .md or .txt."""
-    title = "Observation notes" if source == "observation" else "Visual inspection"
-    setting = rng.choice(B.SETTINGS).split(" ", 1)[1] if source == "observation" else "walk-round"
-    if path.suffix == ".md":
-        header = [f"# {title} – session {session}", "",
-                  f"**Date:** {_date_text(when, rng)} | **Setting:** {setting}", ""]
-        bullet = "- "
-    else:
-        header = [f"{title.upper()} ({setting}) {_date_text(when, rng)}", ""]
-        bullet = rng.choice(("- ", "* ", "• ", ""))
-    stamps = source == "observation" and rng.random() < 0.3
-    minute = rng.randint(0, 20)
+def write_notes(path: Path, sentences: list[Sentence], header: list[str], style: TextStyle,
+                stamps: bool, rng: random.Random) -> None:
+    """Field notes (observation) or walk-round notes (inspection) in .md or .txt, one line
+    each, bulleted or not, sometimes with clock times."""
+    bullet = "- " if path.suffix == ".md" else rng.choice(("- ", "* ", "• ", "", ""))
+    minute, hour = rng.randint(0, 20), rng.choice((8, 9, 10, 13, 14))
     body = []
     for sentence in sentences:
         minute += rng.randint(1, 6)
-        prefix = f"[10:{minute:02d}] " if stamps and minute < 60 else ""
+        prefix = f"[{hour}:{minute:02d}] " if stamps and minute < 60 else ""
         body.append(f"{bullet}{prefix}{sentence.text}")
-    _write_text(path, header + body, style)
+    _write_text(path, (header + [""] if header else []) + body, style)
 
 
-def write_journal(path: Path, paragraphs: list[list[Sentence]], style: TextStyle, when: date,
-                  session: int, rng: random.Random) -> None:
-    """A reflective journal entry: a heading, a date and prose paragraphs."""
-    heading = f"Reflective journal – session {session}"
+def write_journal(path: Path, paragraphs: list[list[Sentence]], header: list[str],
+                  style: TextStyle, when: date) -> None:
+    """Prose (a reflective journal or a mentor's write-up): header lines, then paragraphs."""
     texts = [" ".join(s.text for s in para) for para in paragraphs]
     if path.suffix == ".docx":
-        _write_docx(path, heading, [_date_text(when, rng)] + texts, when)
+        _write_docx(path, header, texts, when)
         return
-    lines = [heading, _date_text(when, rng), ""]
+    lines = header + [""] if header else []
     for text in texts:
         lines += [text, ""]
     _write_text(path, lines[:-1], style)
@@ -269,19 +256,23 @@ def _score(base: float, shift: float, rng: random.Random) -> int | None:
     return int(min(10, max(1, round(base + shift + rng.gauss(0, 0.6)))))
 
 
+_BLANK = {"hope_to_contribute": 0.15, "resources_needed": 0.45, "what_changed": 0.25}
+
+
 def _answer(column: str, role: str, ctx: PairContext, rng: random.Random,
             sample: Callable[[str], tuple[str, str]]) -> list[Sentence]:
-    if rng.random() < 0.1:
+    """One free-text answer: blank, a few words, or one to three sentences."""
+    if rng.random() < _BLANK[column]:
         return []
     voice = Voice(ctx, rng)
-    if column == "hope_to_contribute":
-        return [voice.chatter(B.HOPES[role])]
-    if column == "resources_needed":
-        return [voice.chatter(B.RESOURCES) for _ in range(rng.choice((1, 1, 2)))]
-    if role == "mentor":
-        return [voice.chatter(B.CHANGED_MENTOR)]
-    return [voice.finding("mentee_journal", *sample("mentee_journal"))
-            for _ in range(rng.choice((1, 1, 2)))]
+    parts = rng.choice((1, 1, 1, 2, 2, 3))
+    if column == "what_changed" and role == "mentee":
+        return [voice.finding("mentee_journal", *sample("mentee_journal")) for _ in range(parts)]
+    if column == "resources_needed" and rng.random() < 0.12:
+        return [voice.chatter("short_answer")]
+    bank = {"hope_to_contribute": f"hope_{role}", "resources_needed": "resources"}.get(
+        column, "changed_mentor")
+    return [voice.chatter(bank) for _ in range(parts)]
 
 
 def _write_form(folder: Path, stage: str, header: list[str], rows: list[list], rng: random.Random,

@@ -1,12 +1,15 @@
 """Seeded generator of realistic synthetic reverse-mentoring programme data.
 
 ``generate("data/synthetic", seed=7)`` writes a folder that looks like what a programme
-actually collects - interview transcripts (.vtt, .docx, .txt), observation and inspection
-notes (.txt, .md), reflective journals (.txt, .docx), anonymous notes from staff under the
-leader for every third pair (``staff_feedback``, the 360-degree view; see `synthetic_staff`)
-and evaluation forms (.xlsx, .csv) in a mix of encodings and line endings - plus
-``manifest.csv`` and the ground truth in ``truth/`` (every inserted sentence with its levels
-and valence, and every person named).
+actually collects - mentoring conversations as transcripts (.vtt, .docx, .txt, with fillers
+and false starts) or as the mentor's write-up in "we" / "our mentee" voice (.txt, .md, .docx),
+observation and inspection notes (.txt, .md; half of them terse field notes), reflective
+journals (.txt, .docx), anonymous notes from staff under the leader for every third pair
+(``staff_feedback``, the 360-degree view; see `synthetic_staff`) and evaluation forms (.xlsx,
+.csv) with answers from a few words to a few sentences, in a mix of encodings and line endings
+- plus ``manifest.csv`` and the ground truth in ``truth/``: every sentence and heading line
+with the levels and valence planted and its discourse role (`vocabulary.ROLES`), and every
+person named. Headings are lines of their own, worded variously or absent (`layout`).
 
 The same seed gives byte-identical files: all randomness comes from ``random.Random``
 instances derived from the seed, and the timestamps that Office formats embed are fixed.
@@ -26,15 +29,19 @@ import pandas as pd
 from . import banks as B
 from . import files as synthetic_files
 from ..errors import InputError
-from ..vocabulary import LEVELS
+from ..vocabulary import LEVELS, ROLES
 from .staff import has_staff_feedback, staff_documents
-from .text import Composer, PairContext, Person, Sentence, Voice
+from .compose import Composer
+from .layout import header_lines
+from .text import PairContext, Person, Sentence, Voice
 
 __all__ = ["generate", "MANIFEST_COLUMNS", "FINDINGS_COLUMNS", "PEOPLE_COLUMNS"]
 
 MANIFEST_COLUMNS = ["doc_id", "file", "cohort", "pair_id", "source", "author_role", "stage",
                     "date", "mentor", "mentee"]
-FINDINGS_COLUMNS = ["doc_id", "cohort", "pair_id", "source", "text", "levels", "valence"]
+FINDINGS_COLUMNS = ["doc_id", "cohort", "pair_id", "source", "text", "levels", "valence",
+                    "role"]
+HEADING = ROLES[-1]
 PEOPLE_COLUMNS = ["cohort", "pair_id", "name", "role"]
 
 # Level weights and share of good practice for the first cohorts; later cohorts are drawn.
@@ -46,6 +53,7 @@ _PROFILES = (
 # How strongly each source tends to show each level (multiplies the cohort weights).
 _AFFINITY = {
     "interview": (1.0, 1.0, 1.0, 0.6),
+    "interview_report": (1.0, 1.0, 1.0, 0.6),
     "observation": (1.6, 1.0, 0.6, 0.3),
     "inspection": (0.0, 0.4, 0.5, 2.0),
     "mentor_journal": (1.0, 1.0, 1.0, 1.0),
@@ -247,33 +255,41 @@ def _session_plan(rng: random.Random, session: int, sessions: int) -> list[tuple
 
 def _write_pair_doc(folder: Path, name: str, row: dict[str, str], composer: Composer,
                     rng: random.Random, session: int, sessions: int) -> Doc:
-    source, when = row["source"], date.fromisoformat(row["date"])
+    source, when, last = row["source"], date.fromisoformat(row["date"]), session == sessions
     style = synthetic_files.text_style(rng)
-    if source == "interview":
+    fill = {"lname": composer.voice.ctx.mentee.first, "unit": composer.voice.ctx.dept[1]}
+    if source == "interview" and rng.random() < 0.7:  # a transcript
         ext = rng.choices(("vtt", "docx", "txt"), weights=(0.35, 0.3, 0.35))[0]
         if ext == "vtt":
             style = synthetic_files.TextStyle("utf-8-sig" if rng.random() < 0.15 else "utf-8",
                                               style.crlf, style.typographic)
         composer.new_document(spoken=True, typographic=style.typographic or ext == "docx")
-        turns = composer.interview(session, session == sessions)
+        turns = composer.interview(session, last)
         sentences = [s for _who, said in turns for s in said]
+        header = [] if ext == "vtt" else header_lines("interview", session, when, rng, fill)
         path = folder / f"{name}.{ext}"
-        synthetic_files.write_interview(path, turns, ext, style, when, session, rng)
+        synthetic_files.write_interview(path, turns, header, style, when, rng)
     elif source in ("observation", "inspection"):
         ext = rng.choice(("txt", "md"))
-        composer.new_document(spoken=False, typographic=style.typographic)
+        composer.new_document(spoken=False, typographic=style.typographic,
+                              terse=rng.random() < 0.5)
         sentences = composer.observation() if source == "observation" else composer.inspection()
+        header = header_lines(source, session, when, rng, fill, markdown=ext == "md")
         path = folder / f"{name}.{ext}"
-        synthetic_files.write_notes(path, sentences, source, style, when, session, rng)
-    else:
-        ext = rng.choice(("txt", "docx"))
+        stamps = source == "observation" and rng.random() < 0.3
+        synthetic_files.write_notes(path, sentences, header, style, stamps, rng)
+    else:  # a journal, or the mentor's write-up of a conversation
+        kind = "journal" if source == "journal" else "report"
+        ext = rng.choice(("txt", "docx", "md") if kind == "report" else ("txt", "docx"))
         composer.new_document(spoken=False, typographic=style.typographic or ext == "docx")
-        paragraphs = composer.journal(row["author_role"])
+        paragraphs = (composer.journal(row["author_role"]) if kind == "journal"
+                      else composer.report(last))
         sentences = [s for para in paragraphs for s in para]
+        header = header_lines(kind, session, when, rng, fill, markdown=ext == "md")
         path = folder / f"{name}.{ext}"
-        synthetic_files.write_journal(path, paragraphs, style, when, session, rng)
+        synthetic_files.write_journal(path, paragraphs, header, style, when)
     row["file"] = path.relative_to(folder.parents[1]).as_posix()
-    return Doc(row, sentences)
+    return Doc(row, [Sentence(line, role=HEADING) for line in header] + sentences)
 
 
 def _staff_feedback(out: Path, cohort: Cohort, pair_id: str, ctx: PairContext, seed: int,
@@ -336,7 +352,7 @@ def _write_tables(out: Path, docs: list[Doc], people: list[dict[str, str]]) -> p
     manifest = pd.DataFrame([d.row for d in docs], columns=MANIFEST_COLUMNS)
     truth = [{"doc_id": d.row["doc_id"], "cohort": d.row["cohort"], "pair_id": d.row["pair_id"],
               "source": d.row["source"], "text": s.text, "levels": s.levels_str,
-              "valence": s.valence} for d in docs for s in d.sentences]
+              "valence": s.valence, "role": s.role} for d in docs for s in d.sentences]
     (out / "truth").mkdir(exist_ok=True)
     _csv(out / "manifest.csv", manifest.to_dict("records"), MANIFEST_COLUMNS)
     _csv(out / "truth" / "findings.csv", truth, FINDINGS_COLUMNS)

@@ -17,9 +17,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
+from ..vocabulary import FINDING, ROLES
+from .layout import date_text
 from .text import PairContext, Sentence, expand
 
 __all__ = ["STAFF_FINDINGS", "staff_documents", "has_staff_feedback"]
+
+METHOD, LOGISTICS, HEADING = ROLES[3:]
 
 # (level, valence) -> sentence templates; [LEAD] is the leader, [network] the staff network.
 STAFF_FINDINGS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -83,13 +87,19 @@ STAFF_FINDINGS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 OPENERS = (
-    "I am writing this anonymously, as the programme asked.",
-    "I have worked in the team for {two|three|four|five} years.",
-    "Thank you for asking for our views.",
-    "I was asked to write a few lines about what it is like working here.",
+    "I am writing this {anonymously|without my name}{, as the programme asked|, as agreed|}.",
+    "I have worked {in the team|in [unit]|here|on this ward} for {two|three|four|five|six|"
+    "nearly ten} years{| as a {nurse|HCA|porter|receptionist}}.",
+    "{Thank you|Thanks} for asking for {our|staff} views{| on this}.",
+    "I was asked to write {a few lines|something short} about what it is like {working here|"
+    "working for [LEAD]|in [unit]}.",
 )
-CLOSERS = ("I hope this is useful.", "I am happy to say more if that helps.",
-           "I would like things to keep improving.")
+CLOSERS = ("I hope this {is useful|helps|is what you needed}.",
+           "I am happy to say more{ if that helps| in person| if you want}.",
+           "I would like things to {keep improving|carry on getting better|change}.")
+HEADINGS = ("Staff feedback (anonymous) - received [date]", "Anonymous feedback, [date]",
+            "Staff view - [date]", "Feedback from a member of staff", "360 feedback [date]",
+            "Comments from the team ([date])")
 _SHARE = 3  # one pair in three has staff feedback
 
 
@@ -106,17 +116,18 @@ def _lead(ctx: PairContext, rng: random.Random) -> str:
 
 
 def _sentence(template: str, ctx: PairContext, rng: random.Random, level: str = "",
-              valence: str = "neutral") -> Sentence:
+              valence: str = "neutral", role: str = FINDING) -> Sentence:
     text = expand(template, rng)
     text = text.replace("[LEAD]", _lead(ctx, rng)).replace("[network]", "the " + ctx.network)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text.replace("[unit]", ctx.dept[1])).strip()
     text = text[0].upper() + text[1:]
-    return Sentence(text, (level,) if level else (), valence if level else "neutral")
+    return Sentence(text, (level,) if level else (), valence if level else "neutral", role)
 
 
 def _note(ctx: PairContext, rng: random.Random,
           sample: Callable[[str], tuple[str, str]]) -> list[Sentence]:
-    sentences = [_sentence(rng.choice(OPENERS), ctx, rng)]
+    sentences = [_sentence(rng.choice(OPENERS), ctx, rng, role=METHOD)] \
+        if rng.random() < 0.7 else []
     used: set[str] = set()
     for _ in range(rng.randint(2, 4)):
         level, valence = sample("staff_feedback")
@@ -126,7 +137,7 @@ def _note(ctx: PairContext, rng: random.Random,
         used.add(template)
         sentences.append(_sentence(template, ctx, rng, level, valence))
     if rng.random() < 0.5:
-        sentences.append(_sentence(rng.choice(CLOSERS), ctx, rng))
+        sentences.append(_sentence(rng.choice(CLOSERS), ctx, rng, role=LOGISTICS))
     return sentences
 
 
@@ -145,9 +156,10 @@ def staff_documents(folder: Path, pair_id: str, ctx: PairContext, rng: random.Ra
         when = first_day + timedelta(days=30 * session + rng.randint(0, 12))
         sentences = _note(ctx, rng, sample)
         path = folder / f"staff_feedback_{number}.txt"
-        heading = f"Staff feedback (anonymous) - received {when.day} {when.strftime('%B %Y')}"
+        heading = rng.choice(HEADINGS).replace("[date]", date_text(when, rng))
         path.write_text("\n".join([heading, "", " ".join(s.text for s in sentences)]) + "\n",
                         encoding="utf-8", newline="\n")
+        sentences = [Sentence(heading, role=HEADING), *sentences]
         row = {"doc_id": f"{pair_id}-staff_feedback-{number}", "pair_id": pair_id,
                "source": "staff_feedback", "author_role": "staff",
                "stage": f"session_{session}", "date": when.isoformat(),

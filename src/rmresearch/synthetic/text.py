@@ -10,14 +10,13 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Callable
-
-from ..vocabulary import LEVELS
+from ..vocabulary import FINDING, LEVELS
 from . import banks as B
+from . import talk as T
 from .atoms import FRAMES, KINDS, STATIVE, atom_candidates, atom_levels, combinable, fits_state
 from .grammar import conjugate
 
-__all__ = ["Person", "PairContext", "Sentence", "Voice", "Composer", "expand", "LEVEL_ORDER"]
+__all__ = ["Person", "PairContext", "Sentence", "Voice", "expand", "LEVEL_ORDER"]
 
 #: the levels in framework order (`rmresearch.vocabulary.LEVELS`)
 LEVEL_ORDER = LEVELS
@@ -56,11 +55,13 @@ class PairContext:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One generated sentence with its ground truth."""
+    """One generated sentence (or heading line) with its ground truth: the levels and
+    valence planted and its discourse role (`rmresearch.vocabulary.ROLES`)."""
 
     text: str
     levels: tuple[str, ...] = ()
     valence: str = "neutral"
+    role: str = FINDING
 
     @property
     def levels_str(self) -> str:
@@ -88,6 +89,7 @@ class Voice:
         self.typographic = False
         self.source = ""
         self.used: set[str] = set()  # atom and chatter templates already used in this document
+        self.introduced: set[str] = set()  # staff already named in full in this document
 
     # ---------------------------------------------------------------- slots
     def _pick_staff(self) -> Person:
@@ -96,6 +98,11 @@ class Voice:
         return person
 
     def _staff_forms(self, who: Person) -> dict[str, str]:
+        """How a staff member is named: in full the first time in a document (as notes
+        introduce people), then by first name, title, place or in full."""
+        if who.full not in self.introduced:
+            self.introduced.add(who.full)
+            return dict.fromkeys(("staff", "staffl", "staffn"), who.full)
         titled = f"{who.title} {who.last}" if who.title else who.full
         located = f"{who.first} {self.rng.choice(who.locatives)}" if who.locatives else who.first
         return {
@@ -124,6 +131,10 @@ class Voice:
             "band": rng.choice(B.BANDS),
             "mname": ctx.mentor.first,
             "lname": ctx.mentee.first,
+            "day": rng.choice(T.DAYS), "clock": rng.choice(T.CLOCKS),
+            "month": rng.choice(T.MONTHS), "num": rng.choice(T.NUMBERS),
+            "city": rng.choice(T.CITIES), "room": expand(rng.choice(T.ROOMS), rng),
+            "next": str(rng.randint(2, 6)),
         }
         if "[staff" in text:  # one staff member per template, named only when used
             slots.update(self._staff_forms(self._pick_staff()))
@@ -138,6 +149,8 @@ class Voice:
             options += [lead.first[0] + lead.last[0], "the leader"]
         if source == "journal":
             options += ["my mentee"]
+        if source == "interview_report":
+            options += ["our mentee", "our mentee", "our mentee"]
         return rng.choice(options)
 
     # ---------------------------------------------------------------- realisation
@@ -186,14 +199,16 @@ class Voice:
             text = text.replace("“", '"').replace("”", '"')
         return text
 
-    def chatter(self, bank: tuple[str, ...]) -> Sentence:
-        """A sentence of process talk or small talk (no level)."""
-        fresh = [t for t in bank if t not in self.used] or list(bank)
+    def chatter(self, bank: str) -> Sentence:
+        """A sentence of process talk from the bank named ``bank`` of `talk.BANKS` (no level;
+        the bank's discourse role)."""
+        role, templates = T.BANKS[bank]
+        fresh = [t for t in templates if t not in self.used] or list(templates)
         template = self.rng.choice(fresh)
         self.used.add(template)
         text = expand(template, self.rng)
         text = self._fill(text, self._slots("3", text))
-        return Sentence(self.finalise(text))
+        return Sentence(self.finalise(text), role=role)
 
     def finding(self, source: str, level: str, valence: str) -> Sentence:
         """A sentence carrying ``level`` (and maybe another) with ``valence``."""
@@ -255,102 +270,3 @@ class Voice:
         joins = B.CONNECTIVES_ACT if atom[0] == "act" else B.CONNECTIVES_CL
         join = self.rng.choice(joins).replace("[PRON]", self._slots(person)["PRON"])
         return body + join + second, levels | set(atom_levels(other))
-
-
-# --------------------------------------------------------------------------- documents
-Sampler = Callable[[str], "tuple[str, str]"]  # source -> (level, valence)
-
-
-class Composer:
-    """Builds the sentences of whole documents; no sentence repeats within a document."""
-
-    def __init__(self, voice: Voice, sample: Sampler) -> None:
-        self.voice = voice
-        self.sample = sample
-        self.rng = voice.rng
-        self._seen: set[str] = set()
-
-    def new_document(self, *, spoken: bool, typographic: bool) -> None:
-        self._seen = set()
-        self.voice.used = set()
-        self.voice.spoken = spoken
-        self.voice.typographic = typographic
-
-    def _unique(self, make: Callable[[], Sentence]) -> Sentence:
-        sentence = make()
-        for _ in range(6):
-            if sentence.text not in self._seen:
-                break
-            sentence = make()
-        self._seen.add(sentence.text)
-        return sentence
-
-    def find(self, source: str) -> Sentence:
-        """A finding in the voice of ``source``."""
-        level, valence = self.sample(source)
-        return self._unique(lambda: self.voice.finding(source, level, valence))
-
-    def chat(self, *banks: tuple[str, ...]) -> Sentence:
-        """Process talk drawn from one of ``banks``."""
-        return self._unique(lambda: self.voice.chatter(self.rng.choice(banks)))
-
-    def interview(self, session: int, last: bool) -> list[tuple[Person, list[Sentence]]]:
-        """Speaker turns of one mentoring conversation (mentor asks, leader answers)."""
-        mentor, lead, rng = self.voice.ctx.mentor, self.voice.ctx.mentee, self.rng
-        turns = [(mentor, [self.chat(B.MENTOR_PROCESS, B.SMALL_TALK)]),
-                 (lead, [self.chat(B.SMALL_TALK, B.LEADER_ASIDES, B.TECH_TALK)])]
-        if rng.random() < 0.4:
-            turns.append((mentor, [self.chat(B.SMALL_TALK, B.TECH_TALK)]))
-        if session == 1 or rng.random() < 0.2:
-            turns.append((mentor, [self.chat(B.GROUND_RULES) for _ in range(rng.randint(1, 2))]))
-            turns.append((lead, [self.chat(B.LEADER_AGREE)]))
-        for index in range(rng.randint(4, 6)):
-            follow_up = index > 0 and rng.random() < 0.35
-            question = [self.chat(B.FOLLOW_UPS if follow_up else B.QUESTIONS)]
-            if rng.random() < 0.3:
-                question.insert(0, self.chat(B.BACKCHANNEL))
-            turns.append((mentor, question))
-            turns.append((lead, self._answer()))
-        closing = B.LAST_SESSION if last else B.SCHEDULING
-        turns.append((mentor, [self.chat(closing), self.chat(B.CLOSING)]))
-        turns.append((lead, [self.chat(B.LEADER_BYE)]))
-        return turns
-
-    def _answer(self) -> list[Sentence]:
-        """One to three findings, sometimes opened or interrupted by an aside."""
-        answer = [self.find("interview") for _ in range(self.rng.randint(1, 3))]
-        if self.rng.random() < 0.3:
-            answer.insert(0, self.chat(B.ANSWER_OPENERS))
-        if self.rng.random() < 0.12:
-            answer.insert(self.rng.randint(0, len(answer)), self.chat(B.LEADER_ASIDES))
-        return answer
-
-    def _notes(self, source: str, opening: tuple[str, ...], middle: tuple[str, ...],
-               low: int, high: int) -> list[Sentence]:
-        lines = [self.chat(opening) for _ in range(self.rng.randint(1, 2))]
-        for _ in range(self.rng.randint(low, high)):
-            lines.append(self.find(source) if self.rng.random() < 0.88 else self.chat(middle))
-        return lines
-
-    def observation(self) -> list[Sentence]:
-        """Field notes of the leader in a team meeting."""
-        lines = self._notes("observation", B.OBS_CHATTER, B.OBS_MIDDLE, 4, 8)
-        if self.rng.random() < 0.5:
-            lines.append(self.chat(B.OBS_CLOSE))
-        return lines
-
-    def inspection(self) -> list[Sentence]:
-        """Notes of a walk round the department."""
-        return self._notes("inspection", B.INSP_CHATTER, B.INSP_CHATTER, 3, 6)
-
-    def journal(self, author_role: str) -> list[list[Sentence]]:
-        """Paragraphs of a reflective journal by the mentor or the mentee."""
-        source = "mentor_journal" if author_role == "mentor" else "mentee_journal"
-        chatter = B.MENTOR_JOURNAL_CHATTER if author_role == "mentor" else B.MENTEE_JOURNAL_CHATTER
-        paragraphs = []
-        for index in range(self.rng.randint(2, 3)):
-            para = [self.chat(chatter)] if index == 0 else []
-            for _ in range(self.rng.randint(2, 3)):
-                para.append(self.find(source) if self.rng.random() < 0.8 else self.chat(chatter))
-            paragraphs.append(para)
-        return paragraphs
