@@ -221,6 +221,11 @@ def _check_outputs(folder: Path) -> list[Path]:
 
     hidden = []
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        staged = any(part.startswith(".rmresearch-unchecked-")
+                     for part in path.relative_to(folder).parts[:-1])
+        if staged:  # a killed run's stage: hidden, never checked, swept by the next run
+            hidden.append(path)
+            continue
         if path.name.startswith("."):
             assert path.name.endswith((".tmp", ".partial.ipynb")), path
             hidden.append(path)
@@ -495,16 +500,22 @@ def test_report_killed_before_the_index_leaves_no_complete_looking_output(
     time.sleep(1.5)  # a kernel exits within a second of its worker
     assert not (out / "index.html").exists() and not (out / "manifest.json").exists()
     hidden = _check_outputs(out)
-    assert out / "notebooks" / ".themes.partial.ipynb" in hidden
-    assert not (out / "notebooks" / "themes.ipynb").exists()
-    cohort = {p.relative_to(out): p.read_bytes() for p in (out / "cohorts").rglob("*")
-              if p.is_file()}
+    # Everything the killed run wrote is in its hidden stage, unchecked and unpublished: the
+    # finished cohort appendix too, and the themes notebook under its partial name.
+    stages = [p for p in out.iterdir() if p.name.startswith(".rmresearch-unchecked-")]
+    assert len(stages) == 1
+    assert stages[0] / "notebooks" / ".themes.partial.ipynb" in hidden
+    cohort = {p.relative_to(stages[0]): p.read_bytes() for p in (stages[0] / "cohorts")
+              .rglob("*") if p.is_file()}
     assert len([p for p in cohort if p.suffix == ".csv"]) >= 5
-    assert (out / "notebooks" / "cohort_C1.ipynb").exists() and (out / "cohort_C1.html").exists()
+    published = [p for p in out.rglob("*") if p.is_file() and p not in hidden]
+    assert published == [], "a killed batch published unchecked files"
     _check_store(store)
 
     _ok(_run(batch, tmp_path, timeout=400))
     _check_outputs(out)
+    assert not any(p.name.startswith(".rmresearch-unchecked-") for p in out.iterdir())
+    assert (out / "notebooks" / "cohort_C1.ipynb").exists() and (out / "cohort_C1.html").exists()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {n["name"]: n["status"] for n in manifest["notebooks"]} == {
         "cohort_C1": "ok", "comparison": "ok", "themes": "ok"}

@@ -25,10 +25,12 @@ PUBLISHED_SUFFIXES = {".html", ".csv", ".parquet", ".png", ".svg", ".ipynb", ".j
 
 
 def published_files(output: Path) -> list[Path]:
-    """Every file under ``output`` that a reader of the report could open, sorted."""
-    return sorted(p for p in Path(output).rglob("*")
+    """Every file under ``output`` that a reader of the report could open, sorted: hidden
+    files and anything inside a hidden folder (a run's stage) are not published."""
+    root = Path(output)
+    return sorted(p for p in root.rglob("*")
                   if p.is_file() and p.suffix.lower() in PUBLISHED_SUFFIXES
-                  and not p.name.startswith("."))
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
 def write_manifest(output: Path, project: Any, jobs: list, *, data: Any, seed: int,
