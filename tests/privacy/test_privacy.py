@@ -322,3 +322,25 @@ def test_several_mentors_of_one_pair_each_get_a_pseudonym() -> None:
                      "Sam Reid": "Mentor C", "Liz Hart": "Leader C"}
     text = Pseudonymiser(key).text("Nia Kaur and Ayo Bello met Tom Hurst; Nia asked, Ayo agreed.")
     assert text == "Mentor B and Mentor A met Leader A; Mentor B asked, Mentor A agreed."
+
+
+def test_a_one_letter_particle_is_never_a_person_of_its_own() -> None:
+    """'Ó' of 'Ciarán Ó Briain' must not become a person: every 'O' of a pseudonym such as
+    'Leader O' would then read as a leak."""
+    import pandas as pd
+
+    from rmresearch.privacy import Pseudonymiser, build_key, leak_check
+
+    row = dict(version=1, cohort="C1", source="interview", author_role="mentor",
+               stage="session_1", date=None, path="x", text="x", doc_id="d1", pair_id="C1-P04",
+               sha256="0" * 64, mentor="Amara Okafor", mentee="Ciarán Ó Briain")
+    text = ("Ó Briain told us he had stopped shortlisting alone; Ciarán Ó Briain also asked "
+            "Ó to chair.")
+    segs = pd.DataFrame([dict(segment_id="s1", doc_id="d1", version=1, cohort="C1",
+                              pair_id="C1-P04", source="interview", stage="session_1",
+                              speaker=None, speaker_role="mentor", start=0, end=len(text),
+                              text=text)])
+    key = build_key(pd.DataFrame([row]), segs)
+    assert not [p.name for p in key.people if len(p.name.strip(". ")) < 2]
+    published = Pseudonymiser(key).text("Leader O said so. " + text)
+    assert "Briain" not in published and "Ciarán" not in published

@@ -147,6 +147,10 @@ class _Builder:
         name = strip_title(clean_surface(name))
         if not name or self.exact(name) is not None:
             return bool(name)
+        if len(re.sub(r"[\W_]", "", name)) < 2:
+            # one letter ("Ó" of "Ciarán Ó Briain", an initial) is no name on its own: as a
+            # person it would make every "O" of a pseudonym ("Leader O") look like a leak
+            return False
         matches = self.loose(name)
         if len(matches) == 1 and len(name_tokens(name)) > 1:
             self.alias_if_new(matches[0], name)
