@@ -13,7 +13,7 @@ __all__ = [
     "VALENCE_WORDS", "valence_words", "SOURCES", "AUTHOR_ROLES", "SPEAKER_ROLES",
     "SAID_SOURCES", "SEEN_SOURCES", "KIND_OF_SOURCE", "REPORTED", "SAID_KINDS", "CONGRUENCE",
     "CONGRUENCE_COLOURS", "PAIR_CONGRUENCE", "INCONGRUENT", "PAIR_CONGRUENCE_COLOURS", "ROLES",
-    "FINDING",
+    "FINDING", "ROLE_DEFINITIONS",
     "FORM_STAGES", "SESSION_PATTERN", "session_number", "stage_key", "HUMAN_PREFIX",
     "is_human", "human_coder", "MACHINE_CODER",
 ]
@@ -76,6 +76,13 @@ PAIR_CONGRUENCE_COLOURS: dict[str, str] = dict(zip(PAIR_CONGRUENCE, (
 ROLES: tuple[str, ...] = ("finding", "question", "about_mentoring", "method", "logistics",
                           "heading")
 FINDING = ROLES[0]
+#: what each role means, in the words of the review sheet's help
+ROLE_DEFINITIONS: dict[str, str] = {
+    "finding": "practice of the leader, their department or the organisation (carries levels)",
+    "question": "a question or prompt put by the mentor", "about_mentoring": "thanks, praise "
+    "or criticism of the mentors, rapport, the programme itself",
+    "method": "how the notes were gathered", "logistics": "arrangements and pleasantries",
+    "heading": "a heading or label"}
 
 # ---------------------------------------------------------------- programme stages
 FORM_STAGES: tuple[str, ...] = ("enrolment", "post_training", "midpoint", "end")

@@ -9,9 +9,10 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from ..coding.roles import findings_only
 from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
-from ..vocabulary import (FINDING, FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES,
+from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES,
                           VALENCES,
                           is_human, stage_key)
 
@@ -121,35 +122,6 @@ def coded_segments(segments: pd.DataFrame, codings: pd.DataFrame,
     meta = segments.drop(columns=[c for c in CODING_COLUMNS if c in segments.columns])
     out = meta.merge(picked[["segment_id", *CODING_COLUMNS]], on="segment_id", how="inner")
     return sort_coded(findings_only(out))
-
-
-def findings_only(codings: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Drop a machine coder's codings of segments that are not findings.
-
-    Only findings carry levels: a question, heading, thanks or praise of the mentors, method
-    or logistics line coded by a machine coder is left out. Human codings are kept whatever the
-    role (a person's judgement stands), and so are segments with no role known.
-
-    Parameters
-    ----------
-    codings : DataFrame
-        ``segment_id, coder`` and, unless ``segments`` is given, ``role``.
-    segments : DataFrame, optional
-        ``segment_id, role`` to take the roles from (e.g. `ProjectStore.segments`).
-
-    Returns
-    -------
-    DataFrame
-        The rows of ``codings`` kept, in their order, with their index.
-    """
-    if segments is not None and "role" in segments.columns:
-        roles = codings["segment_id"].map(segments.set_index("segment_id")["role"])
-    elif "role" in codings.columns:
-        roles = codings["role"]
-    else:
-        return codings
-    machine = ~codings["coder"].astype(str).map(is_human).astype(bool)
-    return codings[~(machine & roles.notna() & (roles != FINDING)).astype(bool)]
 
 
 def sort_coded(coded: pd.DataFrame) -> pd.DataFrame:

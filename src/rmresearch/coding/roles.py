@@ -27,13 +27,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..vocabulary import FINDING
+from ..vocabulary import FINDING, is_human
 from .role_rules import (ABOUT_MENTORING, HEADING, LOGISTICS, METHOD, QUESTION,
                          is_about_mentoring, is_heading, is_logistics, is_method,
                          is_question, speaker_of)
 
 __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
-           "is_finding", "with_roles"]
+           "is_finding", "with_roles", "findings_only"]
 
 ROLE_RULES_VERSION = "roles-v4"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
@@ -147,3 +147,32 @@ def with_roles(segments_df: Any) -> Any:
         out.loc[missing, "role"] = discourse_roles(out.loc[missing])
         out.loc[missing, "role_by"] = ROLE_RULES_LABEL
     return out
+
+
+def findings_only(codings: Any, segments: Any = None) -> Any:
+    """Drop a machine coder's codings of segments that are not findings.
+
+    Only findings carry levels: a question, heading, thanks or praise of the mentors, method
+    or logistics line coded by a machine coder is left out. Human codings are kept whatever the
+    role (a person's judgement stands), and so are segments with no role known.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        ``segment_id, coder`` and, unless ``segments`` is given, ``role``.
+    segments : DataFrame, optional
+        ``segment_id, role`` to take the roles from (e.g. `ProjectStore.segments`).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``codings`` kept, in their order, with their index.
+    """
+    if segments is not None and "role" in segments.columns:
+        roles = codings["segment_id"].map(segments.set_index("segment_id")["role"])
+    elif "role" in codings.columns:
+        roles = codings["role"]
+    else:
+        return codings
+    machine = ~codings["coder"].astype(str).map(is_human).astype(bool)
+    return codings[~(machine & roles.notna() & (roles != FINDING)).astype(bool)]

@@ -17,18 +17,12 @@ from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
 from ..coding.roles import with_roles
-from ..vocabulary import HUMAN_PREFIX, ROLES, VALENCES
+from ..vocabulary import HUMAN_PREFIX, ROLE_DEFINITIONS, ROLES, VALENCES
 from .sheets import (allowed_codes, code_lookup, coder_seen, locate_segments, resolve_coders,
                      write_human_codings)
 
 __all__ = ["review_queue", "export_review", "import_review"]
 
-_ROLE_HELP = {
-    "finding": "practice of the leader, their department or the organisation (carries levels)",
-    "question": "a question or prompt put by the mentor", "about_mentoring": "thanks, praise "
-    "or criticism of the mentors, rapport, the programme itself",
-    "method": "how the notes were gathered", "logistics": "arrangements and pleasantries",
-    "heading": "a heading or label"}
 
 
 def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float] = (0.35, 0.65)
@@ -107,7 +101,7 @@ def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> N
                 ["individual;symbolic", "several codes: join them with ';'"],
                 ["individual:positive", f"a code with a valence ({', '.join(VALENCES)})"],
                 ["role_decision value", "what the segment is (leave empty to keep the role)"],
-                *([r, _ROLE_HELP[r]] for r in ROLES)]:
+                *([r, ROLE_DEFINITIONS[r]] for r in ROLES)]:
         append_row(help_sheet, row)
     with atomic_path(path) as tmp:
         book.save(tmp)

@@ -17,11 +17,11 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..analysis.coded import findings_only
 from ..archive import fixed_zip
 from ..atomic import atomic_write_bytes
 from ..codebook import Codebook, default_codebook
 from ..codebook.themes import with_themes
+from ..coding.roles import findings_only
 from ..errors import RmResearchError
 from .offsets import OURS
 from .pseudo import TextPseudonymiser, pseudonymise_pieces
