@@ -6,6 +6,8 @@ Run from the repository root::
     ... bench/bench_calibration.py --gold data/gold/dev.csv --bins 10
     ... bench/bench_calibration.py --loro     # each register scored by a coder fitted
                                               # with the other registers' rows (~5 min)
+    ... bench/bench_calibration.py --platt    # the shipped out-of-register Platt map:
+                                              # refitted, and scored leaving one register out
 
 Codes the gold texts with the default coder and, for every coding (a segment given a
 level), takes its score and whether the gold gives the segment that level. Prints the
@@ -69,6 +71,41 @@ def _loro(gold: Any) -> tuple[str, list[float], list[float], list[int]]:
     return "default coder, leave one register out", scores, raw, outcomes
 
 
+def _platt(golds: list[Any], bins: int) -> int:
+    """Fit the out-of-register Platt map on the raw scores of the shipped coder's codings of
+    ``golds`` (pooled by register), print it (`OUT_OF_REGISTER_PLATT`) and its
+    leave-one-register-out reliability: each register scored by a map fitted on the others."""
+    import numpy as np
+    import pandas as pd
+
+    from rmresearch.coding.api import default_coder
+    from rmresearch.coding.calibration import (OUT_OF_REGISTER_PLATT, PlattCalibrator,
+                                               expected_calibration_error, reliability_table)
+
+    coder, frames = default_coder(), []
+    for gold in golds:
+        for reg in sorted(set(gold["register"])):
+            part = gold[gold["register"] == reg].reset_index(drop=True)
+            _, _, raw, outcomes = scored_codings(part, coder)
+            frames.append(pd.DataFrame({"register": reg, "raw": raw, "y": outcomes}))
+    pooled = pd.concat(frames, ignore_index=True)
+    held = np.zeros(len(pooled))
+    for reg in sorted(set(pooled["register"])):
+        test = (pooled["register"] == reg).to_numpy()
+        cal = PlattCalibrator().fit(pooled["raw"][~test], pooled["y"][~test])
+        held[test] = cal.transform(np.column_stack([pooled["raw"][test]] * 2))[:, 0]
+    full = PlattCalibrator().fit(pooled["raw"], pooled["y"])
+    print(f"coder {coder.coder_label}  codings {len(pooled)} in "
+          f"{pooled['register'].nunique()} registers  precision {pooled['y'].mean():.3f}")
+    print(f"Platt map on all of them: a = {full.a:.4f}, b = {full.b:.4f} "
+          f"(shipped OUT_OF_REGISTER_PLATT: {OUT_OF_REGISTER_PLATT})")
+    for title, values in (("Platt, leave one register out", held),
+                          ("raw level probabilities", pooled["raw"].to_numpy())):
+        _print_table(title, reliability_table(values, pooled["y"], bins),
+                     expected_calibration_error(values, pooled["y"], bins))
+    return 0
+
+
 def _print_table(title: str, table: list[dict[str, Any]], ece: float) -> None:
     print(title)
     print(f"  {'bin':<12}{'mean score':>11}{'precision':>11}{'count':>7}")
@@ -85,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loro", action="store_true",
                         help="leave one register out: for each register, a coder fitted with "
                              "the other registers as human codings scores it (pooled)")
+    parser.add_argument("--platt", action="store_true",
+                        help="refit the out-of-register Platt map on registers.csv and the "
+                             "staff-survey curve set; score it leaving one register out")
     args = parser.parse_args(argv)
 
     from rmresearch.coding.calibration import expected_calibration_error, reliability_table
@@ -92,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     from rmresearch.coding.api import default_coder
     from rmresearch.coding.evaluate import load_gold
 
+    if args.platt:
+        return _platt([load_gold(ROOT / "data" / "gold" / name) for name in
+                       ("registers.csv", "curve_staff_survey.csv")], args.bins)
     gold = load_gold(args.gold)
     if args.loro:
         label, scores, raw, outcomes = _loro(gold)

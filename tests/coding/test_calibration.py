@@ -1,12 +1,16 @@
 """Calibrated scores: the calibrator, the reliability table, and the coder's scores."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from rmresearch.coding.calibration import (LevelCalibrator, blend_level_proba,
                                            expected_calibration_error, reliability_table)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_reliability_table_bins_scores_and_counts_outcomes() -> None:
@@ -54,7 +58,7 @@ def test_coder_scores_are_calibrated_but_decisions_unchanged() -> None:
              "He talked over the overseas nurses at handover again."]
     seg = pd.DataFrame({"segment_id": [f"s{i}" for i in range(len(texts))], "text": texts})
     cal = EnsembleCoder(calibration="isotonic").fit_codebook()
-    raw = EnsembleCoder().fit_codebook()
+    raw = EnsembleCoder(calibration=None).fit_codebook()
     a, b = code_segments(seg, coder=cal), code_segments(seg, coder=raw)
     assert a[["segment_id", "code", "valence"]].equals(b[["segment_id", "code", "valence"]])
     assert cal.calibrator_ is not None and raw.calibrator_ is None
@@ -67,3 +71,33 @@ def test_coder_scores_are_calibrated_but_decisions_unchanged() -> None:
         for j in range(len(a)):
             if order_raw[i] > order_raw[j]:
                 assert order_cal[i] >= order_cal[j]
+
+
+def test_platt_is_the_default_monotonic_and_refitted_on_a_projects_own_codings() -> None:
+    from rmresearch.coding import EnsembleCoder, code_segments
+    from rmresearch.coding.calibration import (MIN_HUMAN_FOR_CALIBRATION,
+                                               OUT_OF_REGISTER_PLATT, PlattCalibrator)
+
+    texts = ["She thanked the porters by name in the huddle.",
+             "The interview panels in the directorate are all white.",
+             "The trust publishes its race equality figures every year.",
+             "He talked over the overseas nurses at handover again."]
+    seg = pd.DataFrame({"segment_id": [f"s{i}" for i in range(len(texts))], "text": texts})
+    default, raw = EnsembleCoder().fit_codebook(), EnsembleCoder(calibration=None).fit_codebook()
+    assert isinstance(default.calibrator_, PlattCalibrator)
+    assert (default.calibrator_.a, default.calibrator_.b) == OUT_OF_REGISTER_PLATT
+    a, b = code_segments(seg, coder=default), code_segments(seg, coder=raw)
+    assert a[["segment_id", "code", "valence"]].equals(b[["segment_id", "code", "valence"]])
+    expected = PlattCalibrator().transform(np.column_stack([b["score"], b["score"]]))[:, 0]
+    assert np.allclose(a["score"].to_numpy(), expected)
+    assert (np.argsort(a["score"].to_numpy(), kind="stable")
+            == np.argsort(b["score"].to_numpy(), kind="stable")).all()
+    # a project with enough human codings gets a map fitted on them
+    gold = pd.read_csv(ROOT / "data" / "gold" / "curve_staff_survey.csv")
+    few = gold.iloc[:MIN_HUMAN_FOR_CALIBRATION - 1][["text", "levels", "valence"]]
+    enough = gold.iloc[:MIN_HUMAN_FOR_CALIBRATION + 30][["text", "levels", "valence"]]
+    assert EnsembleCoder().fit_codebook(extra_segments=few).calibrator_.fitted_on == \
+        PlattCalibrator().fitted_on
+    own = EnsembleCoder().fit_codebook(extra_segments=enough).calibrator_
+    assert own.fitted_on.startswith(f"{MIN_HUMAN_FOR_CALIBRATION + 30} human-coded")
+    assert (own.a, own.b) != OUT_OF_REGISTER_PLATT

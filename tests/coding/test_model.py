@@ -200,3 +200,37 @@ def test_coder_says_what_it_embeds_and_with_which_embedder(coder: EnsembleCoder)
     assert len(texts) > 100 and set(vectors) == {text_sha(t) for t in texts}
     np.testing.assert_array_equal(vectors[text_sha(texts[0])],
                                   coder.get_embedder().encode(texts[:1])[0])
+
+
+# ------------------------------------------------------------------ decisions and weights
+def test_fallback_keeps_the_likeliest_level_only_when_no_level_is_unlikely() -> None:
+    from rmresearch.coding.model import decide
+
+    P = np.array([[0.40, 0.10, 0.05, 0.05],    # no level at 0.5, best 0.40, none 0.30: kept
+                  [0.40, 0.10, 0.05, 0.05],    # same levels, none 0.60: stays uncoded
+                  [0.30, 0.20, 0.05, 0.05],    # best below the fallback: uncoded
+                  [0.70, 0.60, 0.05, 0.05]])   # above threshold: both, as before
+    p_none = np.array([0.30, 0.60, 0.10, 0.10])
+    out = decide(P, [0.5] * 4, p_none, 1.0, fallback=0.35, fallback_none=0.5)
+    assert out.tolist() == [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [1, 1, 0, 0]]
+    # without a fallback (the old rule) the first row is uncoded too
+    assert decide(P, [0.5] * 4, p_none, 1.0)[0].tolist() == [0, 0, 0, 0]
+
+
+def test_human_codings_weigh_more_when_asked_and_change_the_label() -> None:
+    extra = pd.DataFrame({"text": ["the ward manager never lets the agency nurses speak"
+                                   " at huddle", "her bleep is always answered by someone"
+                                   " else when a black nurse calls"],
+                          "levels": ["individual", "departmental"],
+                          "valence": ["attention", "attention"]})
+    plain = EnsembleCoder(human_weight=1.0).fit_codebook(extra_segments=extra)
+    heavy = EnsembleCoder(human_weight=8.0).fit_codebook(extra_segments=extra)
+    assert plain.sample_weight_ is None
+    assert sorted(set(heavy.sample_weight_)) == [1.0, 8.0]
+    assert int((heavy.sample_weight_ == 8.0).sum()) == 2
+    assert heavy.coder_label != plain.coder_label
+    text = ["the agency nurses are never let speak at huddle"]
+    p_plain, p_heavy = plain.predict_proba(text)[0], heavy.predict_proba(text)[0]
+    assert not np.allclose(p_plain, p_heavy)
+    with pytest.raises(CodingError, match="sample_weight has 1 values"):
+        EnsembleCoder().fit(["a", "b"], [["individual"], []], sample_weight=[1.0])

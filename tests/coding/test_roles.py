@@ -153,6 +153,37 @@ MENTOR_PROSE += [
 ]
 
 
+# roles-v5: what an evaluation report says about the programme and about its own evidence, and
+# a board paper's cover labels (sentences written here)
+REPORT_PROSE = [
+    ("about_mentoring", "Around half of the mentors said the scheme had given them more "
+                        "confidence to speak to senior staff."),
+    ("about_mentoring", "Leaders in community services were less likely to say that the "
+                        "programme had altered their practice."),
+    ("about_mentoring", "When we asked whether the pilot had changed anything, two directors "
+                        "said it was too soon to tell."),
+    ("method", "Results from the second cohort should be read with caution, as only seven "
+               "forms were returned."),
+    ("method", "The review was unable to capture the views of bank and agency staff."),
+    ("method", "Changes in how meetings were chaired could not be verified by observation."),
+    ("heading", "Report author: Head of Workforce Equality"),
+    ("heading", "Previously discussed at: Workforce Committee, 3 March"),
+    ("heading", "Executive sponsor: Chief People Officer"),
+    # findings beside them stay findings
+    ("finding", "The programme led the trust to publish its shortlisting figures by ethnicity "
+                "for the first time."),
+    ("finding", "Participants said their director still chaired every panel herself."),
+    ("finding", "The evaluation found that Black nurses were twice as likely to be referred "
+                "to a disciplinary process."),
+    ("finding", "Executive directors now sit on the staff network steering group."),
+]
+
+
+@pytest.mark.parametrize("role, text", REPORT_PROSE)
+def test_an_evaluation_reports_own_voice(role: str, text: str) -> None:
+    assert discourse_role(text) == role
+
+
 @pytest.mark.parametrize("role, text", MENTOR_PROSE)
 def test_a_mentors_prose_notes(role: str, text: str) -> None:
     assert discourse_role(text, speaker_role="mentor", source="interview") == role
@@ -239,7 +270,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v4' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v5' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

@@ -51,5 +51,19 @@ def test_note_prefixes_are_not_speakers_but_repeated_names_are() -> None:
     assert [text[t.start:t.end].strip() for t in known] == ["hello there.", "hi.", "bye."]
 
 
+def test_a_mentors_repeated_labels_are_not_speakers() -> None:
+    notes = ("Concern: the rota went up with no names for the night shift.\n"
+             "Positive: she thanked the porter by name at handover.\n"
+             "Concern: the agency nurse was not introduced to anyone.\n"
+             "Positive: the team brief started on time.\n"
+             "Action: ask about the acting-up list next week.\n"
+             "Action: bring the WRES figures.\n")
+    assert detect_turns(notes) is None
+    # a name that is also a word is still a speaker when it takes turns in a transcript
+    talk = ("Grace: we started late.\nHope: I noticed that too.\nGrace: and nobody minded.\n"
+            "Hope: I did.")
+    assert [t.speaker for t in detect_turns(talk)] == ["Grace", "Hope", "Grace", "Hope"]
+
+
 def test_changed_document_gets_new_ids() -> None:
     assert segment_id("d1", "a" * 64, 0, 5) != segment_id("d1", "b" * 64, 0, 5)

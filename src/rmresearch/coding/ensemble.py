@@ -7,7 +7,9 @@ Levels
     ``lexical_weight``. Its log-odds for a level rise by ``rule_weight`` when a codebook
     pattern of that level matches; a level is assigned when the resulting probability
     reaches its threshold (`DEFAULT_THRESHOLDS`, checked by cross-validation on the
-    development gold set, never on the holdout set). The score is that probability.
+    development gold set, never on the holdout set); a finding no level reaches still gets
+    its most likely level at ``fallback`` (0.35) when ``none`` is below ``fallback_none``
+    (0.5). The score is that probability.
 Valence
     The mean of two classifiers' probabilities: logistic regression on the sentence
     embedding, and logistic regression on tf-idf of the text's lemmas marked for negation
@@ -42,10 +44,10 @@ from sklearn.linear_model import LogisticRegression
 from ..codebook import Codebook
 from ..errors import CodingError
 from ..vocabulary import FINDING, LEVELS, MACHINE_CODER, VALENCES
-from .calibration import (CV_FOLDS, LevelCalibrator, blend_level_proba,
-                          cross_validated_level_proba)
+from .calibration import (CV_FOLDS, MIN_HUMAN_FOR_CALIBRATION, LevelCalibrator,
+                          PlattCalibrator, blend_level_proba, cross_validated_level_proba)
 from .embeddings import Embedder
-from .model import LevelClassifier, ModelCoder, decide
+from .model import LevelClassifier, ModelCoder, decide, items_from_frame
 from .roles import ROLE_RULES_VERSION, discourse_roles
 from .rules import RuleCoder, RuleResult
 from .valence import VALENCE_RULES_VERSION, combine_valence
@@ -73,7 +75,7 @@ class EnsembleCoder(ModelCoder):
 
     Parameters
     ----------
-    codebook, random_state, C, valence_C, none_threshold, batch_size, embedder
+    codebook, random_state, C, valence_C, none_threshold, batch_size, embedder, human_weight
         As for `ModelCoder`.
     thresholds : mapping or None
         Level thresholds; None uses `DEFAULT_THRESHOLDS` (0.5 for codes not listed).
@@ -95,11 +97,19 @@ class EnsembleCoder(ModelCoder):
         Version of the valence rules (`valence.VALENCE_RULES_VERSION`), so that a change of
         the rules is a change of the coder's label.
     calibration : str or None
-        ``"isotonic"``: each coding's score is a calibrated probability
-        (`calibration.LevelCalibrator`, fitted on cross-validated predictions of the
-        training texts); None (default): the raw level probability. Decisions are the same
-        either way. Off by default: fitted on the training texts it made calibration worse
-        on both gold sets (docs/evaluation.md, "Valence shapes and calibration").
+        ``"platt"`` (default): each coding's score is the probability that the level is
+        right (`calibration.PlattCalibrator`): fitted on text in registers the training data
+        lacks, and refitted on a project's own human codings once it has
+        `MIN_HUMAN_FOR_CALIBRATION` of them (`fit_codebook`). ``"isotonic"``: fitted on
+        cross-validated predictions of the training texts (over-confident on other
+        registers: docs/evaluation.md). None: the raw level probability. Decisions are the
+        same in every case; only the reported score differs.
+    fallback, fallback_none : float
+        A finding that no level reaches its threshold for still gets its most likely level
+        when that level's probability reaches ``fallback`` and the probability of no level
+        is below ``fallback_none`` (plain testimony without the programme's words was left
+        uncoded; chosen on registers.csv, dev.csv and the staff-survey curve set together,
+        docs/evaluation.md).
     roles : str or None
         The discourse-role rules that gate `code` (`roles.ROLE_RULES_VERSION`); None codes
         every segment, whatever it is (the coder before the rules, under a label of its own).
@@ -115,11 +125,12 @@ class EnsembleCoder(ModelCoder):
                  valence_weight: float = 1.0, negation_weight: float = 1.0,
                  roles: str | None = ROLE_RULES_VERSION, neutral_weight: float = 1.0,
                  valence_rules: str = VALENCE_RULES_VERSION,
-                 calibration: str | None = None) -> None:
+                 calibration: str | None = "platt", human_weight: float = 1.0,
+                 fallback: float = 0.35, fallback_none: float = 0.5) -> None:
         super().__init__(codebook=codebook, random_state=random_state, C=C,
                          valence_C=valence_C, thresholds=thresholds,
                          none_threshold=none_threshold, batch_size=batch_size,
-                         embedder=embedder)
+                         embedder=embedder, human_weight=human_weight)
         self.rule_weight = rule_weight
         self.lexical_weight = lexical_weight
         self.lexical_C = lexical_C
@@ -129,6 +140,8 @@ class EnsembleCoder(ModelCoder):
         self.neutral_weight = neutral_weight
         self.valence_rules = valence_rules
         self.calibration = calibration
+        self.fallback = fallback
+        self.fallback_none = fallback_none
 
     def _thresholds(self) -> list[float]:
         given = dict(DEFAULT_THRESHOLDS if self.thresholds is None else self.thresholds)
@@ -140,17 +153,18 @@ class EnsembleCoder(ModelCoder):
         return self.rules_
 
     def fit(self, X: Sequence[str], Y: Any, valence: Sequence[str | None] | None = None,
-            ) -> "EnsembleCoder":
-        """Fit the embedding and lexical classifiers (levels and valence); returns self."""
+            sample_weight: Sequence[float] | None = None) -> "EnsembleCoder":
+        """Fit the embedding and lexical classifiers (levels and valence), each text weighed
+        by ``sample_weight`` (None: all 1); returns self."""
         self.rules_ = None
         if self.valence_rules != VALENCE_RULES_VERSION:
             raise CodingError(f"EnsembleCoder(valence_rules={self.valence_rules!r}): unknown "
                               f"valence rules; allowed: {VALENCE_RULES_VERSION!r}")
-        if self.calibration not in (None, "isotonic"):
+        if self.calibration not in (None, "isotonic", "platt"):
             raise CodingError(f"EnsembleCoder(calibration={self.calibration!r}): allowed: "
-                              "'isotonic' or None")
-        super().fit(X, Y, valence)
-        ts = self.training_
+                              "'platt', 'isotonic' or None")
+        super().fit(X, Y, valence, sample_weight)
+        ts, w = self.training_, self.sample_weight_
         results = self._rule_coder().analyse(ts.texts, view=True)
         views = [r.view for r in results]
         lemmas = [plain_lemmas(v) for v in views]
@@ -158,13 +172,10 @@ class EnsembleCoder(ModelCoder):
         Xl = vec.fit_transform(lemmas)
         self.lexical_levels_ = (vec, LevelClassifier(self.lexical_C, self.lexical_C,
                                                      self.random_state).fit(
-            Xl, ts.Y, [None] * len(views)))
-        self.calibrator_ = None
-        if self.calibration is not None and len(ts.texts) >= 5 * CV_FOLDS:
-            held_out = cross_validated_level_proba(
-                self.train_emb_, lemmas, self._hits(results), ts.Y, _vectorizer, C=self.C,
-                lexical_C=self.lexical_C, lexical_weight=self.lexical_weight,
-                rule_weight=self.rule_weight, random_state=self.random_state)
+            Xl, ts.Y, [None] * len(views), sample_weight=w))
+        self.calibrator_ = PlattCalibrator() if self.calibration == "platt" else None
+        if self.calibration == "isotonic" and len(ts.texts) >= 5 * CV_FOLDS:
+            held_out = self._held_out_proba(lemmas, results)
             self.calibrator_ = LevelCalibrator().fit(held_out, ts.Y)
         idx = [i for i, v in enumerate(ts.valences) if v is not None and ts.Y[i].any()]
         self.lexical_valence_ = None
@@ -173,7 +184,38 @@ class EnsembleCoder(ModelCoder):
             Xv = vec.fit_transform([views[i] for i in idx])
             clf = LogisticRegression(C=self.lexical_C, max_iter=3000,
                                      random_state=self.random_state)
-            self.lexical_valence_ = (vec, clf.fit(Xv, [ts.valences[i] for i in idx]))
+            self.lexical_valence_ = (vec, clf.fit(Xv, [ts.valences[i] for i in idx],
+                                                  sample_weight=None if w is None else w[idx]))
+        return self
+
+    def _held_out_proba(self, lemmas: list[str], results: list[RuleResult]) -> np.ndarray:
+        """Cross-validated level probabilities of the training texts."""
+        return cross_validated_level_proba(
+            self.train_emb_, lemmas, self._hits(results), self.training_.Y, _vectorizer,
+            C=self.C, lexical_C=self.lexical_C, lexical_weight=self.lexical_weight,
+            rule_weight=self.rule_weight, random_state=self.random_state)
+
+    def fit_codebook(self, codebook: Codebook | None = None, extra_segments: Any = None,
+                     ) -> "EnsembleCoder":
+        """As `ModelCoder.fit_codebook`; with ``calibration="platt"`` and at least
+        `MIN_HUMAN_FOR_CALIBRATION` human-coded segments among ``extra_segments``, the
+        calibration is refitted on the project's own codings (held-out scores of the human
+        segments the coder would code, against whether the human gave that level)."""
+        super().fit_codebook(codebook, extra_segments)
+        if self.calibration != "platt" or extra_segments is None:
+            return self
+        human = {item.text for item in items_from_frame(extra_segments)}
+        rows = [i for i, t in enumerate(self.training_.texts) if t in human]
+        if len(rows) < MIN_HUMAN_FOR_CALIBRATION:
+            return self
+        results = self._rule_coder().analyse(self.training_.texts, view=True)
+        held = self._held_out_proba([plain_lemmas(r.view) for r in results], results)[rows]
+        A = decide(held[:, :-1], self._thresholds(), held[:, -1], self.none_threshold,
+                   fallback=self.fallback, fallback_none=self.fallback_none).astype(bool)
+        Y = self.training_.Y[rows].astype(bool)
+        self.calibrator_ = PlattCalibrator().fit(
+            held[:, :-1][A], Y[A].astype(int),
+            fitted_on=f"{len(rows)} human-coded segments of the project")
         return self
 
     # ----------------------------------------------------------------- scoring
@@ -210,7 +252,8 @@ class EnsembleCoder(ModelCoder):
         E = self.get_embedder().encode(texts)
         results = self._rule_coder().analyse(texts, view=True)
         P = self._level_proba(E, results)
-        A = decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold)
+        A = decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold,
+                   fallback=self.fallback, fallback_none=self.fallback_none)
         VP = self._valence_proba(E, results)
         vals = combine_valence(VP, [r.valence for r in results], self.valence_weight,
                                self.negation_weight, neutral_weight=self.neutral_weight)

@@ -30,12 +30,14 @@ NONE = "none"
 
 
 def decide(P: np.ndarray, thresholds: Sequence[float], p_none: np.ndarray | None = None,
-           none_threshold: float = 1.0, fallback: float = 1.0) -> np.ndarray:
+           none_threshold: float = 1.0, fallback: float = 1.0,
+           fallback_none: float = 1.0) -> np.ndarray:
     """Turn level probabilities into 0/1 assignments.
 
     A level is assigned when its probability reaches its threshold. When ``p_none`` reaches
     ``none_threshold`` the segment gets no level; when no level reaches its threshold but the
-    best one reaches ``fallback`` (and ``p_none`` is below its threshold), the best is kept.
+    best one reaches ``fallback`` (and ``p_none`` is below ``none_threshold`` and below
+    ``fallback_none``), the best is kept.
     """
     P = np.asarray(P, dtype=float)
     out = (P >= np.asarray(thresholds, dtype=float)[None, :]).astype(int)
@@ -44,7 +46,7 @@ def decide(P: np.ndarray, thresholds: Sequence[float], p_none: np.ndarray | None
     best = P.argmax(axis=1)
     lonely = (out.sum(axis=1) == 0) & (P.max(axis=1) >= fallback)
     if p_none is not None:
-        lonely &= p_none < none_threshold
+        lonely &= (p_none < none_threshold) & (p_none < fallback_none)
         out[np.asarray(p_none) >= none_threshold] = 0
     out[np.where(lonely)[0], best[lonely]] = 1
     return out
@@ -69,12 +71,13 @@ def items_from_frame(frame: Any) -> list[TrainingItem]:
     return items
 
 
-def _fit_binary(F: np.ndarray, y: np.ndarray, C: float, random_state: int) -> Any:
+def _fit_binary(F: np.ndarray, y: np.ndarray, C: float, random_state: int,
+                sample_weight: np.ndarray | None = None) -> Any:
     if y.min() == y.max():  # no positives (or only positives): constant
         return float(y.max())
     clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000,
                              random_state=random_state)
-    return clf.fit(F, y)
+    return clf.fit(F, y, sample_weight=sample_weight)
 
 
 def _proba_binary(clf: Any, F: np.ndarray) -> np.ndarray:
@@ -90,12 +93,15 @@ class LevelClassifier:
         self.C, self.valence_C, self.random_state = C, valence_C, random_state
 
     def fit(self, F: np.ndarray, Y: np.ndarray, valences: Sequence[str | None],
-            V: np.ndarray | None = None) -> "LevelClassifier":
-        """Fit on features ``F``, labels ``Y`` (n, n_codes) and valences (features ``V``)."""
+            V: np.ndarray | None = None, sample_weight: np.ndarray | None = None,
+            ) -> "LevelClassifier":
+        """Fit on features ``F``, labels ``Y`` (n, n_codes) and valences (features ``V``);
+        ``sample_weight`` weighs each text (None: all 1)."""
         none = (Y.sum(axis=1) == 0).astype(int)
-        self.levels_ = [_fit_binary(F, Y[:, j], self.C, self.random_state)
+        w = sample_weight
+        self.levels_ = [_fit_binary(F, Y[:, j], self.C, self.random_state, w)
                         for j in range(Y.shape[1])]
-        self.none_ = _fit_binary(F, none, self.C, self.random_state)
+        self.none_ = _fit_binary(F, none, self.C, self.random_state, w)
         V = F if V is None else V
         # valence is only reported for coded segments: learn it from coded texts
         idx = [i for i, v in enumerate(valences) if v is not None and Y[i].any()]
@@ -104,7 +110,8 @@ class LevelClassifier:
         if len(self.valence_classes_) >= 2:
             self.valence_ = LogisticRegression(C=self.valence_C, max_iter=2000,
                                                random_state=self.random_state)
-            self.valence_.fit(V[idx], labels)
+            self.valence_.fit(V[idx], labels,
+                              sample_weight=None if w is None else np.asarray(w)[idx])
         else:
             self.valence_ = None
         return self
@@ -148,12 +155,16 @@ class ModelCoder(BaseEstimator):
         Encoder batch size (fixed, 64).
     embedder : Embedder or None
         Custom embedder (cache folder, model); None builds the default one.
+    human_weight : float
+        Weight of each human-coded segment of the project (``extra_segments`` of
+        `fit_codebook`) against one codebook or training-file example: a project's own
+        codings are in its own register, so they count more.
     """
 
     def __init__(self, codebook: Codebook | None = None, random_state: int = 0, C: float = 4.0,
                  valence_C: float = 4.0, thresholds: Mapping[str, float] | None = None,
                  none_threshold: float = 1.0, batch_size: int = 64,
-                 embedder: Embedder | None = None) -> None:
+                 embedder: Embedder | None = None, human_weight: float = 1.0) -> None:
         self.codebook = codebook
         self.random_state = random_state
         self.C = C
@@ -162,6 +173,7 @@ class ModelCoder(BaseEstimator):
         self.none_threshold = none_threshold
         self.batch_size = batch_size
         self.embedder = embedder
+        self.human_weight = human_weight
 
     _kind = "model"
 
@@ -220,10 +232,11 @@ class ModelCoder(BaseEstimator):
         return out
 
     def fit(self, X: Sequence[str], Y: Any, valence: Sequence[str | None] | None = None,
-            ) -> "ModelCoder":
+            sample_weight: Sequence[float] | None = None) -> "ModelCoder":
         """Fit on texts ``X`` and labels ``Y`` (0/1 matrix or lists of level ids).
 
-        ``valence`` (optional) gives each text's valence (None where unknown).
+        ``valence`` (optional) gives each text's valence (None where unknown);
+        ``sample_weight`` (optional) each text's weight (None: all 1).
         """
         texts = [str(t) for t in X]
         Y = self._targets(Y)
@@ -235,8 +248,13 @@ class ModelCoder(BaseEstimator):
         self.codes_ = codebook.ids
         self.codebook_hash_ = codebook.hash
         F, V, self.train_emb_ = self._train_features(texts)
+        self.sample_weight_ = (None if sample_weight is None
+                               else np.asarray(sample_weight, dtype=float))
+        if self.sample_weight_ is not None and len(self.sample_weight_) != len(texts):
+            raise CodingError(f"X has {len(texts)} texts but sample_weight has "
+                              f"{len(self.sample_weight_)} values")
         self.clf_ = LevelClassifier(self.C, self.valence_C, self.random_state).fit(
-            F, Y, valence, V)
+            F, Y, valence, V, sample_weight=self.sample_weight_)
         self.hash_ = self._hash()
         return self
 
@@ -247,7 +265,10 @@ class ModelCoder(BaseEstimator):
         if codebook is not None:
             self.codebook = codebook
         ts = self._codebook_training(extra_segments)
-        return self.fit(ts.texts, ts.Y, ts.valences)
+        weights = None
+        if self.human_weight != 1.0 and "human" in ts.sources:
+            weights = [self.human_weight if s == "human" else 1.0 for s in ts.sources]
+        return self.fit(ts.texts, ts.Y, ts.valences, sample_weight=weights)
 
     def codebook_label(self, extra_segments: Any = None) -> str:
         """The `coder_label` that ``fit_codebook(extra_segments=...)`` would give, without

@@ -29,13 +29,13 @@ from typing import Any
 
 from ..vocabulary import FINDING, is_human
 from .role_rules import (ABOUT_MENTORING, HEADING, LOGISTICS, METHOD, QUESTION,
-                         is_about_mentoring, is_heading, is_logistics, is_method,
-                         is_question, speaker_of)
+                         is_about_mentoring, is_cover_label, is_heading, is_logistics,
+                         is_method, is_question, is_report_caveat, speaker_of)
 
 __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
            "is_finding", "with_roles", "findings_only"]
 
-ROLE_RULES_VERSION = "roles-v4"
+ROLE_RULES_VERSION = "roles-v5"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
@@ -46,7 +46,7 @@ def _role(text: str, speaker_role: str | None, source: str | None) -> str:
     body, speaker = speaker_of(" ".join(text.split()), speaker_role, source)
     if not body:
         return FINDING
-    if is_heading(body):
+    if is_heading(body) or is_cover_label(body):
         return HEADING
     if is_logistics(body):
         return LOGISTICS
@@ -54,7 +54,7 @@ def _role(text: str, speaker_role: str | None, source: str | None) -> str:
         return QUESTION
     if is_about_mentoring(body, speaker):
         return ABOUT_MENTORING
-    if is_method(body):
+    if is_method(body) or is_report_caveat(body):
         return METHOD
     return FINDING
 

@@ -19,7 +19,8 @@ __all__ = ["MIN_QUOTE_WORDS", "STRONG_SCORE", "QUOTE_COLUMNS", "level_profile",
            "session_lean", "valence_label"]
 
 MIN_QUOTE_WORDS = 5  # shorter passages are quoted only when nothing longer is there
-STRONG_SCORE = 0.7  # coder confidence from which a passage counts as strong evidence
+STRONG_SCORE = 0.55  # calibrated probability of being right from which a passage is strong
+#                    evidence (a raw 0.7 before scores were calibrated, coding.calibration)
 QUOTE_COLUMNS = ["code", "valence", "rank", "quote", "kind", "source_label", "where",
                  "stage", "date", "segment_id", "doc_id", "score"]
 _COUNTED_KINDS = ("said", "seen", "journal")  # the profile's and summary's count columns

@@ -20,7 +20,9 @@ __all__ = ["SEGMENTER_VERSION", "Turn", "Span", "detect_turns", "split_sentences
 # Bump when the same text would be cut into different segments (or speakers): a project
 # store re-segments documents that were segmented by an earlier version on the next ingest.
 # 2: speaker labels in any script ("Ciarán:", Arabic, Hebrew) are recognised.
-SEGMENTER_VERSION = 2
+# 3: the labels mentors put before their own notes ("Concern:", "Positive:", "Action:") are
+#    never speakers, however often they start a line.
+SEGMENTER_VERSION = 3
 
 # A name token is letters of any script ("Zo\u00eb", "Nguy\u1ec5n", Arabic, Hebrew) with
 # apostrophes, hyphens, dots and combining marks (decomposed "Zoe\u0308", Arabic and Hebrew
@@ -37,7 +39,20 @@ _ROLE_WORDS = {"mentor": "mentor", "mentee": "mentee", "leader": "mentee",
                "interviewer": "mentor", "interviewee": "mentee"}
 _NOT_SPEAKERS = {"note", "notes", "date", "time", "re", "subject", "action", "actions",
                  "location", "venue", "attendees", "present", "agenda", "summary", "ps", "nb",
-                 "q", "a", "question", "answer", "observation", "inspection", "session"}
+                 "q", "a", "question", "answer", "observation", "inspection", "session",
+                 # labels of a mentor's own notes, not people (never names such as Hope, Grace)
+                 "concern", "concerns", "worry", "positive", "positives", "negative",
+                 "negatives", "good", "bad", "strength", "strengths", "weakness", "weaknesses",
+                 "observed", "observations", "seen", "heard", "said", "comment", "comments",
+                 "reflection", "reflections", "challenge", "challenges", "example", "examples",
+                 "quote", "quotes", "context", "background", "issue", "issues", "risk", "risks",
+                 "outcome", "outcomes", "evidence", "learning", "praise", "recommendation",
+                 "recommendations", "theme", "themes", "finding", "findings", "follow-up",
+                 "update", "response", "feedback", "aim", "aims", "goal", "goals", "plan",
+                 "plans", "result", "results", "impact", "purpose", "gap", "gaps", "idea",
+                 "ideas", "next", "todo", "to-do", "agreed", "decision", "decisions", "point",
+                 "points", "topic", "topics", "takeaway", "takeaways", "highlight",
+                 "highlights", "lowlight", "query", "queries", "prompt", "why", "what", "how"}
 _ABBREV = {"dr", "mr", "mrs", "ms", "mx", "prof", "st", "eg", "ie", "etc", "vs", "no", "approx",
            "dept", "e.g", "i.e", "cf", "sr", "jr"}
 # A run of sentence punctuation (and closing quotes or brackets) followed by whitespace. The

@@ -1,0 +1,108 @@
+"""Shape rules for the mentor's method and an evaluation's own caveats and cover labels (used
+by `rmresearch.coding.role_rules`): how notes were gathered, with nothing seen or said
+reported; the limits an evaluation report states about itself; the labels on a board paper's
+cover sheet."""
+from __future__ import annotations
+
+import re
+
+__all__ = ["words_of", "is_method", "is_report_caveat", "is_cover_label"]
+
+_I = re.IGNORECASE
+
+
+def words_of(text: str) -> list[str]:
+    """The words and numbers of ``text`` (for length limits)."""
+    return re.findall(r"[A-Za-z][A-Za-z'\u2019.-]*|[0-9][0-9/.:-]*", text)
+
+
+# ------------------------------------------------------------------ the mentor's method
+_METHOD = [re.compile(p, _I) for p in (
+    r"\b(?:I|we) (?:kept|keep|made|make|took|take|wrote|write|typed|jotted) (?:up )?"
+    r"(?:brief |detailed |short |field |my |our |some |a few |the )*(?:notes|a (?:reflective )?"
+    r"(?:journal|diary|log))\b",
+    r"\b(?:kept|keep|keeping) a (?:reflective )?(?:journal|diary|log)\b",
+    r"\bwrote (?:up|down) (?:my|our|the|his|her|their)\b",
+    r"\b(?:agreed|set|set out|discussed|drew up) (?:some |the |our )?ground rules\b",
+    r"\bground rules\b",
+    r"\b(?:agreed|explained|promised|to (?:protect|keep|preserve|maintain)|kept|keeping) "
+    r"(?:\w+ )?(?:confidentiality|anonymity)\b",
+    r"\b(?:anonymised|pseudonymised|removed (?:all )?(?:the )?names from) (?:my|our|the) "
+    r"notes\b",
+    r"\b(?:I|we) (?:used|use|using) (?:a |the |our |my )?(?:\w+ )?(?:checklist|template|prompts|"
+    r"framework|four levels|observation (?:sheet|form)|form)\b",
+    r"\bwith a checklist\b",
+    r"\b(?:recorded|transcribed|audio[- ]record\w*) (?:the|our|each|every)? ?"
+    r"(?:session|sessions|conversation|conversations|interview|interviews)\b",
+    r"\b(?:compared|checked|shared) (?:our |my )?notes\b",
+    r"^(?:I|we) (?:observed|shadowed|sat in on|spent (?:the|a|an|one|two) \w+ (?:session )?"
+    r"shadowing)\b",
+    r"\b(?:agreed|arranged|planned) (?:that )?I (?:would|could|should|might) (?:observe|shadow|"
+    r"sit in|interview)\b",
+    r"\bwrote up (?:each|every|the|my|our) (?:session|meeting|visit|observation)s?\b",
+    r"^(?:I|we) (?:plan|planned|intend|intended|am going|are going|hope) to (?:observe|"
+    r"shadow|sit in|interview|inspect|walk round)\b",
+    r"^(?:I|we) (?:read|reviewed|looked at|went through|checked) (?:the|their|her|his) "
+    r"(?:last |latest |recent )?\w*\s?(?:survey|wres|report|reports|data|minutes|policy|"
+    r"policies|noticeboards?|website|figures)\b",
+    r"^(?:I|we) asked (?:\w+ )?(?:members of staff|staff|colleagues|people|nurses|"
+    r"porters|doctors|team members)\b",
+    r"^(?:I|we) (?:were|was) (?:particularly |especially )?(?:keen|eager|interested) to "
+    r"(?:explore|understand|find out|learn more about|ask about)\b",
+    r"\b(?:I|we) met (?:our|my) mentee\b[^.;!?]*\b(?:times|sessions|months|weeks)\b",
+    r"^(?:I|we) (?:sat|stood|stayed|waited) (?:quietly )?(?:at the back|in the corner|to one "
+    r"side|out of sight)\b|\bso as not to (?:make|disturb|distract|influence|put off)\b",
+    r"^(?:I|we) (?:reminded|showed|played back to|fed back to|shared (?:\w+ )?with|"
+    r"walked) (?:him|her|them|our mentee|my mentee|the (?:director|leader|corridor|ward|"
+    r"department|reception|floor))\b",
+)]
+# What turns a method sentence into a finding: something seen, said or judged.
+_REPORTS = re.compile(
+    r"\b(?:she|he|they|noticed|saw|heard|said|says|told|found|find|only|never|nobody|"
+    r"no one|none|not|n't|every|all|but|although|though|whereas|white|black|bme|bame|"
+    r"minority|ethnic\w*|racis\w*|race|women|men|female|male|disab\w*|interrupt\w*|"
+    r"ignored|excluded|praised|which|where|who|whom|because|how|whether|(?:observed|noted|"
+    r"noticed|saw|found|felt|thought|learned|learnt) that)\b", _I)
+
+
+def is_method(text: str) -> bool:
+    """The mentor's method: how notes were gathered, with nothing seen or said reported."""
+    plain = re.sub(r"\bso as not to\b", "", text, flags=_I)  # a purpose, not a negation
+    return (any(p.search(text) for p in _METHOD) and not _REPORTS.search(plain)
+            and len(words_of(text)) <= 30)
+
+
+
+# ------------------------------------------------------------------ an evaluation's caveats
+# What an evaluation says about its own evidence ("should be treated with caution", "the
+# evaluation did not include the views of ...", "a small number of respondents"): method,
+# even with a negation in it, as long as no one's practice is reported beside it.
+_CAVEAT = re.compile(
+    r"\b(?:should|must|need to) be (?:treated|read|interpreted|taken) with (?:some )?caution\b|"
+    r"\b(?:these|this|the) (?:findings?|results?|figures?|data) (?:are|is) (?:based on|drawn "
+    r"from) (?:a )?(?:small|limited|self-selected)\b|\b(?:the|this|our) (?:evaluation|review|"
+    r"study|survey|audit) (?:did not|does not|could not|was not able to|was unable to|cannot)"
+    r" (?:include|capture|reach|assess|measure|verify|establish|corroborate|cover|speak)\b|"
+    r"\bcould not be (?:corroborated|verified|confirmed|triangulated|independently checked)\b|"
+    r"\b(?:a |the )?(?:small|low|limited) (?:number|sample|response rate) (?:of "
+    r"(?:respondents|participants|interviews|returns|responses))?\b[^.;]*\(n ?= ?[0-9]+\)", _I)
+_PRACTICE = re.compile(r"\b(?:she|he|her|his|the leader|the director|managers?|white|black|"
+                       r"bme|bame|ethnic\w*|racis\w*|bull\w*|harass\w*)\b", _I)
+
+
+def is_report_caveat(text: str) -> bool:
+    """An evaluation's statement about the limits of its own evidence."""
+    return bool(_CAVEAT.search(text)) and not _PRACTICE.search(text)
+
+
+# ------------------------------------------------------------------ cover-sheet labels
+_COVER = re.compile(
+    r"^\W*(?:previously (?:considered|discussed|presented|seen) (?:by|at)|report(?:ing)? "
+    r"(?:author|owner)|(?:executive|accountable|responsible|lead) (?:lead|director|officer|"
+    r"sponsor)|presented by|prepared by|author|sponsor|date of (?:the )?(?:meeting|paper)|"
+    r"agenda item|paper (?:number|reference)|freedom of information status|foi status)\s*:", _I)
+
+
+def is_cover_label(text: str) -> bool:
+    """A label from a paper's cover sheet ("Previously considered by: People Committee")."""
+    return bool(_COVER.match(text)) and len(words_of(text)) <= 16
