@@ -66,17 +66,22 @@ def feedback(
                        pseudonymise=not no_pseudonymise, key=key, min_cell=min_cell,
                        quotes=quotes, staff_min=staff_min, seed=seed, codebook=codebook,
                        review_file=review_file, review=review)
+    _report(run, review, named=reveal_leader and not no_pseudonymise)
+
+
+def _report(run, review: Optional[Path], named: bool) -> None:
+    """Say what `run_feedback` wrote (``run``, a `FeedbackRun`)."""
     if run.review is not None:
         typer.echo(f"Your choices from {review}: {run.review['rows']} read, "
                    f"{run.review['changed']} new or changed, kept in the project store.")
-    typer.echo(f"Feedback sheet for pair {pair} ({run.duration:.0f} s):")
+    typer.echo(f"Feedback sheet for pair {run.pair} ({run.duration:.0f} s):")
     typer.echo(f"  web page:      {run.html}")
     typer.echo(f"  Word document: {run.docx}")
     typer.echo(f"  workings:      {run.notebook_html}")
     if run.review_file is not None:
         typer.echo(f"  quotes to choose from: {run.review_file} (set 'keep' to keep or "
                    "drop, then run again with --review and that file)")
-    if reveal_leader and not no_pseudonymise:
+    if named:
         typer.echo("  The leader is named on the sheet: share it with them only.")
 
 

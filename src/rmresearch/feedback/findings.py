@@ -15,8 +15,8 @@ from ..vocabulary import LEVELS, VALENCES, valence_words
 from .evidence import FINDING_VALENCES, KINDS, mentor_evidence, of_kind, passages
 
 __all__ = ["MIN_QUOTE_WORDS", "STRONG_SCORE", "QUOTE_COLUMNS", "level_profile",
-           "finding_summary", "pick_quotes", "chosen_quotes", "Choices", "quote_table", "finding_quotes", "lean",
-           "session_lean", "valence_label"]
+           "finding_summary", "pick_quotes", "chosen_quotes", "Choices", "quote_table",
+           "finding_quotes", "lean", "session_lean", "valence_label"]
 
 MIN_QUOTE_WORDS = 5  # shorter passages are quoted only when nothing longer is there
 STRONG_SCORE = 0.7  # coder confidence from which a passage counts as strong evidence
