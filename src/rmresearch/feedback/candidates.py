@@ -39,9 +39,10 @@ def without_dropped(evidence: pd.DataFrame, chosen: Choices) -> pd.DataFrame:
     """``evidence`` without the passages (at their level) that the mentor dropped."""
     if not chosen:
         return evidence
-    dropped = [chosen.get((str(s), str(c))) is False
-               for s, c in zip(evidence["segment_id"], evidence["code"])]
-    return evidence[[not d for d in dropped]]
+    kept = pd.Series([chosen.get((str(s), str(c))) is not False
+                      for s, c in zip(evidence["segment_id"], evidence["code"])],
+                     index=evidence.index, dtype=bool)
+    return evidence[kept]
 
 
 def _shown_keys(evidence: pd.DataFrame, shown: Iterable[pd.DataFrame]) -> set[tuple[str, str]]:

@@ -138,7 +138,7 @@ def chosen_quotes(cell: pd.DataFrame, k: int, choices: Choices | None = None) ->
     decided = pd.Series([_choice(choices, s, c) for s, c in zip(cell["segment_id"],
                                                                   cell["code"])],
                         index=cell.index, dtype=object)
-    cell = cell[decided.map(lambda d: d is not False)]
+    cell = cell[decided.map(lambda d: d is not False).astype(bool)]
     machine = set(pick_quotes(cell, k).index)
     order = pick_quotes(cell, len(cell))
     shown = [decided[i] is True or (decided[i] is None and i in machine) for i in order.index]
