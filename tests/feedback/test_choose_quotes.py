@@ -253,3 +253,28 @@ def test_choices_for_passages_no_longer_coded_do_no_harm() -> None:
     assert set(fb.congruence["said_quote"]) == {""}
     fb = feedback.pair_feedback(coded, None, docs, "P", quotes=2, choices=_choices(zz=False))
     assert _shown(fb) == {"a", "c", "e", "f"}  # as with no choices at all
+
+
+def test_a_finding_with_no_quote_kept_is_listed_without_an_empty_quote() -> None:
+    """Said in private, with the one passage the machine would quote kept by the mentor
+    from a journal and the weak interview passage not chosen: the congruence section names
+    the finding and shows no empty quote."""
+    from rmresearch.feedback.sections import congruence_blocks
+
+    coded, docs = _tables()
+    docs = pd.concat([docs, docs.iloc[[0]].assign(doc_id="P-jnl-1", source="journal",
+                                                   author_role="mentee")], ignore_index=True)
+    rows = pd.DataFrame([
+        ("j", "P-jnl-1", "mentee", "symbolic", "positive", 0.95,
+         "I asked for the new staff photographs to show the whole team."),
+        ("k", "P-int-1", "mentee", "symbolic", "positive", 0.40,
+         "We changed the pictures in the main corridor last month."),
+    ], columns=COLUMNS).merge(docs[["doc_id", "source", "stage", "cohort", "pair_id"]],
+                              on="doc_id")
+    coded = pd.concat([coded, rows.assign(start=[50, 51])], ignore_index=True)
+    fb = feedback.pair_feedback(coded, None, docs, "P", quotes=1, choices=_choices(a=True))
+    cong = fb.congruence.set_index(["code", "valence"]).loc[("symbolic", "positive")]
+    assert cong["status"] == "said in private only" and cong["said_quote"] == ""
+    blocks = congruence_blocks(fb)
+    assert "Symbolic level, good practice:" in [b.text for b in blocks]
+    assert all(b.text for b in blocks if b.kind == "quote")

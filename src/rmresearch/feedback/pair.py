@@ -10,11 +10,11 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from .candidates import CANDIDATE_COLUMNS, candidate_table, choice_map, without_dropped
 from .change import change_over_time, change_summary
 from .congruence import congruence_detail
 from .evidence import (check_pair, mentor_evidence, pair_documents, pair_evidence, parse_day,
                        passages, source_label)
-from .candidates import CANDIDATE_COLUMNS, candidate_table, choice_map, without_dropped
 from .findings import finding_quotes, finding_summary, level_profile
 from .prompts import gaps
 from .staff import staff_quotes, staff_view
