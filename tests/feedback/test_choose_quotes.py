@@ -278,3 +278,15 @@ def test_a_finding_with_no_quote_kept_is_listed_without_an_empty_quote() -> None
     blocks = congruence_blocks(fb)
     assert "Symbolic level, good practice:" in [b.text for b in blocks]
     assert all(b.text for b in blocks if b.kind == "quote")
+
+
+def test_cli_refuses_a_review_file_name_that_is_not_xlsx(bullets_run, tmp_path: Path,
+                                                          capsys) -> None:
+    from rmresearch.cli import main
+
+    code = main(["feedback", "--store", str(bullets_run.store), "--pair", bullets_run.pair,
+                 "--output", str(tmp_path / "out"), "--review-file",
+                 str(tmp_path / "quotes.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "quotes.csv" in err and "ending .xlsx" in err
+    assert not (tmp_path / "out").exists()
