@@ -8,6 +8,9 @@
 - sheet, sections: who the sheet names and its content as blocks (`sheet_blocks`)
 - render, figures, write: the HTML page and Word document, the two figures, writing them
   (`write_sheet`, `publish_feedback`, `write_for`, `show_figure`)
+- candidates, review: every quote the sheet could show (`candidate_table`), the review
+  workbook where the mentor keeps or drops them (`write_review`), and their choices read
+  back into the project store (`store_review`, `stored_choices`)
 - run: the ``mentor_feedback`` notebook for one pair or a report batch (`run_feedback`)
 """
 from __future__ import annotations
@@ -52,6 +55,14 @@ _NAMES = {
     "write_sheet": "write",
     "publish_feedback": "write",
     "write_for": "write",
+    "chosen_quotes": "findings",
+    "candidate_table": "candidates",
+    "REVIEW_COLUMNS": "review",
+    "review_path": "review",
+    "write_review": "review",
+    "read_review": "review",
+    "store_review": "review",
+    "stored_choices": "review",
     "FeedbackRun": "run",
     "check_pair_exists": "run",
     "run_feedback": "run",

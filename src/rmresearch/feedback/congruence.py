@@ -49,8 +49,8 @@ def _best(side: str, picked: pd.DataFrame) -> dict[str, str]:
             for name, col in columns.items()}
 
 
-def congruence_detail(evidence: pd.DataFrame, documents: pd.DataFrame | None = None
-                      ) -> pd.DataFrame:
+def congruence_detail(evidence: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+                      shown: pd.DataFrame | None = None) -> pd.DataFrame:
     """What was said in private (interview) and whether it was seen in public.
 
     Parameters
@@ -59,6 +59,9 @@ def congruence_detail(evidence: pd.DataFrame, documents: pd.DataFrame | None = N
     documents : the pair's documents (`pair_documents`); given, they tell whether the pair
         has any observation or inspection notes at all ("not seen yet" versus "cannot be
         compared yet").
+    shown : the quotes the sheet shows (``segment_id, code``; `finding_quotes`); given (once
+        the mentor has chosen quotes), the quotes here are taken from them only, so that a
+        quote the mentor dropped never appears (the side's quote is "" when none is shown).
 
     Returns
     -------
@@ -72,15 +75,20 @@ def congruence_detail(evidence: pd.DataFrame, documents: pd.DataFrame | None = N
     has_seen = bool((evidence["kind"] == "seen").any())
     if documents is not None:
         has_seen = has_seen or bool(documents["source"].map(KIND_OF_SOURCE).eq("seen").any())
+    quotable = evidence if shown is None else evidence[pd.MultiIndex.from_frame(
+        evidence[["segment_id", "code"]]).isin(pd.MultiIndex.from_frame(
+            shown[["segment_id", "code"]]))]
     rows = []
     for code in LEVELS:
         for val in FINDING_VALENCES:
             cell = evidence[(evidence["code"] == code) & (evidence["valence"] == val)]
             said, seen = of_kind(cell, "said"), of_kind(cell, "seen")
+            quoted = quotable[(quotable["code"] == code) & (quotable["valence"] == val)]
             status = _status(len(said) > 0, len(seen) > 0)
             rows.append({
                 "code": code, "valence": val, "finding": valence_words(val),
                 "n_said": passages(said), "n_seen": passages(seen), "status": status,
                 "statement": _statement(status, val, has_seen),
-                **_best("said", pick_quotes(said, 1)), **_best("seen", pick_quotes(seen, 1))})
+                **_best("said", pick_quotes(of_kind(quoted, "said"), 1)),
+                **_best("seen", pick_quotes(of_kind(quoted, "seen"), 1))})
     return pd.DataFrame(rows)

@@ -7,7 +7,7 @@ quotes.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -15,14 +15,16 @@ from ..vocabulary import LEVELS, VALENCES, valence_words
 from .evidence import FINDING_VALENCES, KINDS, mentor_evidence, of_kind, passages
 
 __all__ = ["MIN_QUOTE_WORDS", "STRONG_SCORE", "QUOTE_COLUMNS", "level_profile",
-           "finding_summary", "pick_quotes", "quote_table", "finding_quotes", "lean",
-           "session_lean", "valence_label"]
+           "finding_summary", "pick_quotes", "chosen_quotes", "Choices", "quote_table",
+           "finding_quotes", "lean", "session_lean", "valence_label"]
 
 MIN_QUOTE_WORDS = 5  # shorter passages are quoted only when nothing longer is there
 STRONG_SCORE = 0.55  # calibrated probability of being right from which a passage is strong
 #                    evidence (a raw 0.7 before scores were calibrated, coding.calibration)
 QUOTE_COLUMNS = ["code", "valence", "rank", "quote", "kind", "source_label", "where",
                  "stage", "date", "segment_id", "doc_id", "score"]
+#: the mentor's choice of quotes: (segment_id, code) -> keep (True) or drop (False)
+Choices = Mapping[tuple[str, str], bool]
 _COUNTED_KINDS = ("said", "seen", "journal")  # the profile's and summary's count columns
 
 #: plain words for a valence (the name this package used before `rmresearch.vocabulary`)
@@ -123,14 +125,42 @@ def pick_quotes(cell: pd.DataFrame, k: int) -> pd.DataFrame:
     return cell.loc[chosen]
 
 
-def quote_table(evidence: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Up to ``k`` quotes (`pick_quotes`) per level x valence of ``evidence``, as a table
-    with the columns `QUOTE_COLUMNS` (see `finding_quotes`)."""
+def chosen_quotes(cell: pd.DataFrame, k: int, choices: Choices | None = None) -> pd.DataFrame:
+    """The passages of ``cell`` (evidence rows of one finding) that the sheet shows.
+
+    Without ``choices`` (the mentor's, ``(segment_id, code) -> keep``): `pick_quotes`.
+    With them, a passage the mentor dropped is never shown and one the mentor kept always
+    is (even beyond ``k``); a passage the mentor has not chosen yet is shown when the
+    machine would pick it (`pick_quotes` over the passages not dropped). Order: the
+    machine's.
+    """
+    if not choices:
+        return pick_quotes(cell, k)
+    decided = pd.Series([_choice(choices, s, c) for s, c in zip(cell["segment_id"],
+                                                                  cell["code"])],
+                        index=cell.index, dtype=object)
+    cell = cell[decided.map(lambda d: d is not False).astype(bool)]
+    machine = set(pick_quotes(cell, k).index)
+    order = pick_quotes(cell, len(cell))
+    shown = [decided[i] is True or (decided[i] is None and i in machine) for i in order.index]
+    return order[shown]
+
+
+def _choice(choices: Choices, segment_id: Any, code: Any) -> bool | None:
+    decision = choices.get((str(segment_id), str(code)))
+    return None if decision is None else bool(decision)
+
+
+def quote_table(evidence: pd.DataFrame, k: int, choices: Choices | None = None
+                ) -> pd.DataFrame:
+    """Up to ``k`` quotes (`chosen_quotes`: the mentor's ``choices`` first) per level x
+    valence of ``evidence``, as a table with the columns `QUOTE_COLUMNS` (see
+    `finding_quotes`)."""
     rows = []
     for code in LEVELS:
         for val in FINDING_VALENCES:
-            picked = pick_quotes(evidence[(evidence["code"] == code)
-                                          & (evidence["valence"] == val)], k)
+            picked = chosen_quotes(evidence[(evidence["code"] == code)
+                                            & (evidence["valence"] == val)], k, choices)
             for rank, r in enumerate(picked.itertuples(), start=1):
                 rows.append({"code": code, "valence": val, "rank": rank, "quote": r.text,
                              "kind": r.kind, "source_label": r.source_label, "where": r.where,
@@ -139,7 +169,8 @@ def quote_table(evidence: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
 
 
-def finding_quotes(evidence: pd.DataFrame, quotes: int = 3) -> pd.DataFrame:
+def finding_quotes(evidence: pd.DataFrame, quotes: int = 3, choices: Choices | None = None
+                   ) -> pd.DataFrame:
     """The quotes that support each finding (mentors' view).
 
     Returns
@@ -150,6 +181,7 @@ def finding_quotes(evidence: pd.DataFrame, quotes: int = 3) -> pd.DataFrame:
         ``date``, ``segment_id``, ``doc_id``, ``score``. Quotes are distinct passages; among
         the confident ones the kinds of evidence take turns (seen in public first, then said,
         then journals), then the rest fill up by score; passages of fewer than five words
-        only when nothing longer is there (see `pick_quotes`).
+        only when nothing longer is there (see `pick_quotes`). The mentor's ``choices``
+        (``(segment_id, code) -> keep``) come first (see `chosen_quotes`).
     """
-    return quote_table(mentor_evidence(evidence), quotes)
+    return quote_table(mentor_evidence(evidence), quotes, choices)

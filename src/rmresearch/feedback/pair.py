@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from .candidates import CANDIDATE_COLUMNS, candidate_table, choice_map, without_dropped
 from .change import change_over_time, change_summary
 from .congruence import congruence_detail
 from .evidence import (check_pair, mentor_evidence, pair_documents, pair_evidence, parse_day,
@@ -22,7 +23,7 @@ __all__ = ["TEXT_COLUMNS", "PairFeedback", "period", "overview", "pair_feedback"
 
 #: the columns of `PairFeedback` tables that hold quotes (pseudonymised by ``map_text``)
 TEXT_COLUMNS = {"quotes": ("quote",), "congruence": ("said_quote", "seen_quote"),
-                "staff_quotes": ("quote",)}
+                "staff_quotes": ("quote",), "candidates": ("quote",)}
 _SOURCE_ORDER = ["interview", "observation", "inspection", "mentor's journal",
                  "leader's journal", "journal", "staff feedback"]
 
@@ -67,6 +68,10 @@ def overview(evidence: pd.DataFrame, documents: pd.DataFrame, pair: str) -> pd.D
 class PairFeedback:
     """Everything one pair's feedback sheet shows (tables documented by their functions).
 
+    ``candidates`` (`rmresearch.feedback.candidates.candidate_table`) lists every quote the
+    sheet could show, for the mentor to choose from; it is not one of the published
+    ``TABLES``.
+
     ``staff_quotes`` is empty when fewer than ``staff_min`` staff notes were received, so that
     staff are not quoted word for word to their own manager unless several wrote.
     """
@@ -87,6 +92,8 @@ class PairFeedback:
     n_staff_notes: int = 0
     staff_min: int = 3
     notes: list[str] = field(default_factory=list)
+    candidates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CANDIDATE_COLUMNS))
 
     TABLES = ("profile", "summary", "quotes", "congruence", "change", "change_summary",
               "gaps", "staff", "staff_quotes")
@@ -131,7 +138,8 @@ def _notes(evidence: pd.DataFrame, segments: pd.DataFrame | None, pair: str) -> 
 
 
 def pair_feedback(coded: pd.DataFrame, segments: pd.DataFrame | None, documents: pd.DataFrame,
-                  pair: str, *, quotes: int = 3, staff_min: int = 3) -> PairFeedback:
+                  pair: str, *, quotes: int = 3, staff_min: int = 3,
+                  choices: pd.DataFrame | None = None) -> PairFeedback:
     """Every table of one pair's feedback sheet.
 
     Parameters
@@ -142,20 +150,29 @@ def pair_feedback(coded: pd.DataFrame, segments: pd.DataFrame | None, documents:
     pair : the pair id (`check_pair` raises naming the known pairs).
     quotes : most quotes per level x valence (mentors' view; staff get at most two).
     staff_min : fewest staff notes before staff are quoted word for word.
+    choices : the mentor's choice of quotes (``segment_id, code, keep``;
+        ``ProjectStore.sheet_choices``). A passage the mentor dropped is left out of the
+        whole sheet (quotes, counts and statements); one kept is always quoted; passages not
+        chosen yet follow the machine's pick (`rmresearch.feedback.findings.chosen_quotes`).
     """
     check_pair(documents, pair)
-    evidence = pair_evidence(coded, documents, pair)
+    every = pair_evidence(coded, documents, pair)
+    chosen = choice_map(choices)
+    evidence = without_dropped(every, chosen)
     docs = pair_documents(documents, pair)
     cohort = str(docs["cohort"].iloc[0]) if "cohort" in docs.columns and len(docs) else ""
     n_staff = int((docs["source"] == "staff_feedback").sum())
     change = change_over_time(evidence, docs)
-    squotes = staff_quotes(evidence, min(2, quotes)) if n_staff >= staff_min else \
+    squotes = staff_quotes(evidence, min(2, quotes), chosen) if n_staff >= staff_min else \
         staff_quotes(evidence.iloc[0:0], 0)
+    fquotes = finding_quotes(evidence, quotes, chosen)
+    congruence = congruence_detail(evidence, docs, shown=fquotes if chosen else None)
     return PairFeedback(
         pair=pair, cohort=cohort, period=period(documents, pair),
         overview=overview(evidence, documents, pair), profile=level_profile(evidence),
-        summary=finding_summary(evidence), quotes=finding_quotes(evidence, quotes),
-        congruence=congruence_detail(evidence, docs), change=change,
-        change_summary=change_summary(change), gaps=gaps(evidence, docs),
+        summary=finding_summary(evidence), quotes=fquotes, congruence=congruence,
+        change=change, change_summary=change_summary(change), gaps=gaps(evidence, docs),
         staff=staff_view(evidence), staff_quotes=squotes, n_staff_notes=n_staff,
-        staff_min=staff_min, notes=_notes(evidence, segments, pair))
+        staff_min=staff_min, notes=_notes(evidence, segments, pair),
+        candidates=candidate_table(every, chosen, [fquotes, squotes, congruence],
+                                   staff=n_staff >= staff_min))

@@ -14,6 +14,7 @@ beside the store.
 """
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,9 @@ __all__ = ["FeedbackRun", "check_pair_exists", "run_feedback", "project_error_cl
 @dataclass
 class FeedbackRun:
     """What `run_feedback` wrote: the sheet (``html``, ``docx``), the executed notebook and
-    its rendering (code hidden), and the run time in seconds."""
+    its rendering (code hidden), the run time in seconds, the review workbook (if asked for)
+    and what a review file gave back (``{"rows", "changed"}``, see
+    `rmresearch.feedback.review.store_review`)."""
 
     pair: str
     html: Path
@@ -42,6 +45,8 @@ class FeedbackRun:
     executed: Path
     notebook_html: Path
     duration: float
+    review_file: Path | None = None
+    review: dict[str, int] | None = None
 
 
 # --------------------------------------------------------------------------- the pair
@@ -84,7 +89,8 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
                  store: str | Path | None = None, reveal_leader: bool = False,
                  pseudonymise: bool = True, key: str | Path | None = None, min_cell: int = 0,
                  quotes: int = 3, staff_min: int = 3, seed: int = 42,
-                 codebook: str | Path | None = None) -> FeedbackRun:
+                 codebook: str | Path | None = None, review_file: str | Path | None = None,
+                 review: str | Path | None = None) -> FeedbackRun:
     """Run the ``mentor_feedback`` notebook for one pair with papermill.
 
     Writes into ``output``: the sheet (``feedback_<pair>.html`` and ``.docx``), the tables
@@ -94,6 +100,11 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
     folder first, leak-checked with the pseudonym key (unless ``pseudonymise`` is False;
     with ``reveal_leader`` the leader's real name is allowed on the sheet only), and renamed
     to its published name only when clean.
+
+    ``review`` (a review workbook the mentor filled in) is read and checked first and its
+    choices stored (`rmresearch.feedback.review.store_review`); the sheet then shows exactly
+    the quotes the mentor kept. ``review_file``: also write the review workbook listing every
+    quote the sheet could show (leak-checked like the sheet, then moved there).
 
     Raises
     ------
@@ -114,12 +125,14 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
     if any(p.parent != out for p in sheet_paths(out, pair).values()):  # defence in depth
         raise InputError(f"pair id '{pair}' would write outside the output folder {out}.")
     store_path = find_path(store) if store else default_store_path(find_path(data))
+    reviewed = _store_review(store_path, pair, find_path(review)) if review else None
     with Stage(out, quarantine=quarantine_dir(store_path, out)) as stage:
         # the store as resolved here, in the person's working folder: the notebook runs in
         # the package's notebook folder and would otherwise resolve a default store there
         failure = _run_notebook(stage.path, data, store_path, pair, key, pseudonymise, dict(
             reveal_leader=bool(reveal_leader), quotes=int(quotes), staff_min=int(staff_min),
-            min_cell=int(min_cell), seed=int(seed), codebook=_absolute(codebook)))
+            min_cell=int(min_cell), seed=int(seed), codebook=_absolute(codebook),
+            review_file=bool(review_file)))
         checked = _leak_key(store_path, key) if pseudonymise else None
         result = stage.publish(checked, allow=_revealed(checked, pair, reveal_leader))
     if result.leaks:
@@ -128,8 +141,36 @@ def run_feedback(data: str | Path | None, pair: str, output: str | Path, *,
         raise failure
     paths = sheet_paths(out, pair)
     executed = out / "notebook" / "mentor_feedback.ipynb"
+    written = _move_review(out, pair, find_path(review_file)) if review_file else None
     return FeedbackRun(pair, paths["html"], paths["docx"], executed,
-                       executed.with_suffix(".html"), round(time.perf_counter() - started, 1))
+                       executed.with_suffix(".html"), round(time.perf_counter() - started, 1),
+                       written, reviewed)
+
+
+def _store_review(store_path: Path, pair: str, review: Path) -> dict[str, int]:
+    """Check the mentor's review workbook and store its choices (before anything runs)."""
+    from ..store import ProjectStore
+    from .review import store_review
+
+    if not store_path.is_file():
+        raise InputError("cannot be read back yet: the project store does not exist, so no "
+                         "quotes were listed for this pair.", path=review,
+                         allowed=f"first write the workbook with --review-file (store: "
+                         f"{store_path}).")
+    with ProjectStore.open_existing(store_path) as st:
+        return store_review(st, review, pair)
+
+
+def _move_review(out: Path, pair: str, target: Path) -> Path:
+    """Move the published (leak-checked) review workbook to where the person asked."""
+    from .review import review_path
+
+    written = review_path(out, pair)
+    target = target.resolve()
+    if target != written.resolve():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(written), str(target))
+    return target
 
 
 def _absolute(value: str | Path | None) -> str:
@@ -150,7 +191,7 @@ def _run_notebook(stage: Path, data: str | Path | None, store: str | Path | None
                   "quotes": options["quotes"], "staff_min": options["staff_min"],
                   "pseudonymise": bool(pseudonymise), "key": _absolute(key),
                   "min_cell": options["min_cell"], "seed": options["seed"],
-                  "codebook": options["codebook"]}
+                  "codebook": options["codebook"], "review_file": options["review_file"]}
     run = execute_notebook(template, executed, parameters)
     shown = Path("notebook") / executed.name           # as published, in the output folder
     if run.failed_at == "notebook":

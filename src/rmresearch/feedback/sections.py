@@ -158,12 +158,14 @@ def congruence_blocks(fb: "PairFeedback") -> list[Block]:
                                  "in public, or nothing came up yet.", section=key))
     for r in said_only.itertuples():
         blocks.append(Block("p", f"{_level(r.code)}, {r.finding}:", section=key))
-        blocks.append(Block("quote", r.said_quote, where=r.said_where, section=key))
+        if r.said_quote:  # none when the mentor kept none of them for the sheet
+            blocks.append(Block("quote", r.said_quote, where=r.said_where, section=key))
     if len(seen_only):
         blocks.append(Block("h2", "Seen in public, not raised in interview", section=key))
         for r in seen_only.itertuples():
             blocks.append(Block("p", f"{_level(r.code)}, {r.finding}:", section=key))
-            blocks.append(Block("quote", r.seen_quote, where=r.seen_where, section=key))
+            if r.seen_quote:
+                blocks.append(Block("quote", r.seen_quote, where=r.seen_where, section=key))
     return blocks
 
 

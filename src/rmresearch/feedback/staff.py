@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..vocabulary import LEVELS
 from .evidence import FINDING_VALENCES, mentor_evidence, passages
-from .findings import lean, quote_table
+from .findings import Choices, lean, quote_table
 
 __all__ = ["staff_view", "staff_quotes"]
 
@@ -54,11 +54,13 @@ def staff_view(evidence: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def staff_quotes(evidence: pd.DataFrame, quotes: int = 2) -> pd.DataFrame:
-    """Quotes from staff feedback per level x valence (schema of `finding_quotes`).
+def staff_quotes(evidence: pd.DataFrame, quotes: int = 2, choices: Choices | None = None
+                 ) -> pd.DataFrame:
+    """Quotes from staff feedback per level x valence (schema of `finding_quotes`; the
+    mentor's ``choices`` first, see `rmresearch.feedback.findings.chosen_quotes`).
 
     ``where`` is only "staff feedback": the session and date a note came in could tell the
     leader who wrote it.
     """
-    out = quote_table(evidence[evidence["kind"] == "staff"], quotes)
+    out = quote_table(evidence[evidence["kind"] == "staff"], quotes, choices)
     return out.assign(where="staff feedback")

@@ -1,5 +1,5 @@
 """`ProjectStore`: the connection, transactions and runs; the writing and reading methods come
-from `IngestWriter`, `CodingWriter` and `Reader`."""
+from `IngestWriter`, `CodingWriter`, `ChoiceWriter` and `Reader`."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from .. import __version__
 from ..errors import StoreError
 from ..private import private_store_file
+from .choices import ChoiceWriter
 from .codings import CodingWriter
 from .ingesting import IngestWriter
 from .reading import Reader
@@ -31,7 +32,7 @@ def require_store(path: str | Path) -> Path:
 
 
 
-class ProjectStore(IngestWriter, CodingWriter, Reader):
+class ProjectStore(IngestWriter, CodingWriter, ChoiceWriter, Reader):
     """A project store; use ``with ProjectStore.open(path) as store:``.
 
     Parameters

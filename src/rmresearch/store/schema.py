@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS coded (
 CREATE TABLE IF NOT EXISTS responses (
   doc_id TEXT NOT NULL, version INTEGER NOT NULL, respondent_id TEXT, cohort TEXT, role TEXT,
   stage TEXT, question_id TEXT, value REAL, text TEXT);
+CREATE TABLE IF NOT EXISTS sheet_choices (
+  choice_id INTEGER PRIMARY KEY, pair_id TEXT NOT NULL, segment_id TEXT NOT NULL,
+  code TEXT NOT NULL, keep INTEGER NOT NULL, by TEXT, at TEXT);
+CREATE INDEX IF NOT EXISTS sheet_choices_pair ON sheet_choices (pair_id, segment_id, code);
 CREATE TRIGGER IF NOT EXISTS human_codings_no_update BEFORE UPDATE ON codings
   WHEN OLD.coder LIKE '{HUMAN_PREFIX}%'
   BEGIN SELECT RAISE(ABORT, 'human codings are never changed by a run'); END;
