@@ -5,13 +5,12 @@ sheet at its level and valence, and the Word document says what the web page say
 
 The notes (``data/bullets_two_mentors``) were written for these tests after reading
 published accounts by reverse mentors in the NHS; no sentence is taken from them. The
-expected levels and valences below were written with the notes, before any run. Where the
-coder gets one wrong, the case is marked as a known coder error (`CODER_ERRORS`, strict
-xfail: it fails the day the coder gets it right, so that the mark is then removed).
+expected levels and valences below were written with the notes, before any run. The lines
+the coder still gets wrong are listed with what came out (`CODER_ERRORS`); each test fails
+on any wrong line not in that list, so the coder can only get better on these notes.
 """
 from __future__ import annotations
 
-import pytest
 
 from .sheet_text import docx_outline, findings_on_sheet, html_outline
 
@@ -68,41 +67,35 @@ NOT_FINDINGS = ["50 mins in his office", "We explained how the two of us", "Had 
                 "How are new international recruits", "Anything you would do differently"]
 
 
-def _known(start: str):
-    """A parameter, marked as a known coder error (strict: it fails once fixed, so that the
-    mark is removed) when `CODER_ERRORS` lists it."""
-    marks = [pytest.mark.xfail(strict=True, reason=CODER_ERRORS[start])] \
-        if start in CODER_ERRORS else []
-    return marks
-
-
-def _cases(findings):
-    return [pytest.param(*f, marks=_known(f[0]), id=f[0][:30]) for f in findings]
-
-
 def _where_shown(shown, start: str) -> list[tuple[str, str]]:
     return [(level, valence) for level, valence, quote in shown if quote.startswith(start)]
 
 
-@pytest.mark.parametrize("start, level, valence", _cases(BULLET_FINDINGS))
-def test_every_bullet_finding_is_on_the_sheet_at_its_level_and_valence(
-        bullets_run, start: str, level: str, valence: str) -> None:
-    shown = findings_on_sheet(html_outline(bullets_run.html))
-    assert (level, valence) in _where_shown(shown, start)
+def _missed(run, findings) -> list[str]:
+    """The findings not on the sheet at their level and valence."""
+    shown = findings_on_sheet(html_outline(run.html))
+    return [start for start, level, valence in findings
+            if (level, valence) not in _where_shown(shown, start)]
 
 
-@pytest.mark.parametrize("start, level, valence", _cases(ANSWER_FINDINGS))
-def test_the_leaders_answers_in_the_two_mentor_transcript_are_on_the_sheet(
-        bullets_run, start: str, level: str, valence: str) -> None:
-    shown = findings_on_sheet(html_outline(bullets_run.html))
-    assert (level, valence) in _where_shown(shown, start)
+def test_every_bullet_finding_is_on_the_sheet_at_its_level_and_valence(bullets_run) -> None:
+    missed = _missed(bullets_run, BULLET_FINDINGS)
+    assert [m for m in missed if m not in CODER_ERRORS] == []
+    assert len(missed) <= 3  # 9 of 12 at least
 
 
-@pytest.mark.parametrize("start", [pytest.param(n, marks=_known(n), id=n[:30])
-                                   for n in NOT_FINDINGS])
-def test_no_process_question_or_aside_is_shown_as_a_finding(bullets_run, start: str) -> None:
+def test_the_leaders_answers_in_the_two_mentor_transcript_are_on_the_sheet(bullets_run
+                                                                            ) -> None:
+    missed = _missed(bullets_run, ANSWER_FINDINGS)
+    assert [m for m in missed if m not in CODER_ERRORS] == []
+    assert len(missed) <= 1  # 3 of 4 at least
+
+
+def test_no_process_question_or_aside_is_shown_as_a_finding(bullets_run) -> None:
     quotes = [text for kind, text, _ in html_outline(bullets_run.html) if kind == "quote"]
-    assert [q for q in quotes if q.startswith(start)] == []
+    shown = [n for n in NOT_FINDINGS if any(q.startswith(n) for q in quotes)]
+    assert [n for n in shown if n not in CODER_ERRORS] == []
+    assert len(shown) <= 3
 
 
 def test_the_mentors_are_not_named_and_the_second_is_not_the_first(bullets_run) -> None:
