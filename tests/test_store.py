@@ -343,7 +343,7 @@ def test_a_store_made_before_revisions_keeps_its_human_codings_as_revision_1(
     with ProjectStore.open(path) as st:
         first = st.revisions("human:ana").iloc[0]
         assert (first["revision"], first["how"], first["codings"], first["seen"]) == (
-            1, "existing", 1, 1)
+            1, "existing", 1, 2)  # seen: b, and a, which ana coded
         st.revise_human_codings(_human_frame([(a, "symbolic", None)]), seen=[(a, "human:ana")],
                                 scope={"human:ana": [a]})
         assert _rows(st, "human:ana") == {(a, "symbolic", "")}

@@ -18,8 +18,8 @@ from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
 from ..coding.roles import with_roles
 from ..vocabulary import HUMAN_PREFIX, ROLE_DEFINITIONS, ROLES, VALENCES
-from .sheets import (allowed_codes, code_lookup, coder_seen, locate_segments, resolve_coders,
-                     write_human_codings)
+from .coders import coder_seen, resolve_coders, summary_counts, write_human_codings
+from .sheets import allowed_codes, code_lookup, locate_segments
 
 __all__ = ["review_queue", "export_review", "import_review"]
 
@@ -140,9 +140,12 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
 
     A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
     rows left empty are not imported. A ``role_decision`` (one of `vocabulary.ROLES`) is
-    stored as the segment's discourse role decided by ``coder``: no machine run replaces it. The ``'`` that `export_review` put before text
-    beginning ``= + - @`` (see `rmresearch.cells`) is removed from every cell first, so the
-    sheet reads back as it was. Returns ``{"run_id", "codings", "seen", "roles"}``.
+    stored as the segment's discourse role decided by ``coder``: no machine run replaces it.
+    The decisions are a new revision of ``coder``: on each decided segment they replace the
+    coder's codings (``none`` removes them); other segments keep theirs. The ``'`` that
+    `export_review` put before text beginning ``= + - @`` (see `rmresearch.cells`) is
+    removed from every cell first, so the sheet reads back as it was. Returns ``{"run_id",
+    "codings", "seen", "roles", "added", "changed", "removed", "unchanged", "revisions"}``.
     """
     from ..ingest.tables import read_table, require_columns
     from ..refi.coders import check_known_spellings, coder_name, coder_spellings
@@ -182,14 +185,14 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
         coded = [sid for sid, v in zip(sids, df["decision"]) if v.strip()]
         roles = _role_decisions(df, sids, path)
         seen = sorted({(sid, who) for sid in coded})
-        run_id = write_human_codings(
+        revised = write_human_codings(
             store, codings, seen, {"review": str(path), "coder": who,
                                    "coder_names": {k: sorted(v) for k, v in names.items()}},
-            codebook.hash)
+            codebook.hash, scope={who: set(coded)}, source=path.name)
         if len(roles):
             store.set_roles(roles, who)
-    return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen),
-            "roles": len(roles)}
+    return {"run_id": revised.run_id, "codings": {who: len(codings)}, "seen": len(seen),
+            "roles": len(roles), **summary_counts(revised)}
 
 
 def _role_decisions(df: pd.DataFrame, sids: Sequence[str], path: Path) -> pd.DataFrame:

@@ -55,10 +55,11 @@ _THEIRS, _OURS = 1, 2  # under a machine's name: not known as its own / exported
 
 @dataclass
 class QdpxImport:
-    """Codings (``segment_id, code, coder, score, valence, evidence``), the (segment, coder)
-    pairs seen, notes, the coders' names as the file spells them (`coder_spellings`), what
-    was skipped (``file, source, code, reason, codings``) and each source's way of counting
-    offsets."""
+    """Codings (``segment_id, code, coder, score, valence, evidence, phrase_start,
+    phrase_end``), the (segment, coder) pairs seen, notes, the coders' names as the file
+    spells them (`coder_spellings`), what was skipped (``file, source, code, reason,
+    codings``), each source's way of counting offsets, and the documents the file's sources
+    are (its coders' work on them is what the file holds: see ``documents``)."""
 
     codings: pd.DataFrame
     seen: list[tuple[str, str]]
@@ -66,6 +67,7 @@ class QdpxImport:
     names: Spellings = field(default_factory=dict)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     offsets: dict[str, str] = field(default_factory=dict)
+    documents: list[str] = field(default_factory=list)
 
 
 def _coder(user: str | None, project: QdpxProject, fallback: str | None) -> tuple[str, bool]:
@@ -148,16 +150,19 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
     rows: list[dict] = []
     counted: Counter = Counter()
     unmatched, offsets = [], {}
+    covered: list[str] = []
     for src in project.sources:
-        if not any(sel.codings for sel in src.selections):
-            continue
+        coded = any(sel.codings for sel in src.selections)
         view, why = match_source(src, views)
         if view is None and pseudonymiser is not None:
             pseudo = pseudo if pseudo is not None else views_of(documents, segments,
                                                                 pseudonymiser)
             view, _ = match_source(src, pseudo)
         if view is None:
-            unmatched.append((src.name, why))
+            unmatched += [(src.name, why)] if coded else []
+            continue
+        covered.append(view.doc_id)  # a source left with no codings still speaks for them
+        if not coded:
             continue
         offsets[src.name] = src.convention.describe()
         rows += _source_rows(src, view, project, codes, coder, counted)
@@ -173,7 +178,9 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
                          path=project.path, allowed=_allowed(codebook, unmatched, counted))
     notes += _skip_notes(project, unmatched, counted, pseudonymiser) + _offset_notes(
         project, offsets)
-    return _finish(df, project, segments, notes, coder, as_coder, skipped, offsets)
+    out = _finish(df, project, segments, notes, coder, as_coder, skipped, offsets)
+    out.documents = sorted(set(covered))
+    return out
 
 
 def _machine(df: pd.DataFrame, store: pd.DataFrame | None, as_coder: str | None,

@@ -162,10 +162,14 @@ class RevisionWriter:
             changed = [k for k in kept if not _same(new[k], current[k])]
             removed = [k for k in current if k[0] in area and k not in new]
             unchanged = len(kept) - len(changed)
-        seen_new = sorted(seen - had_seen)
+        # a coding removed leaves its segment seen (the coder judged it to have no code)
+        gone = set(removed)
+        still = {s for s, _ in new} | {k[0] for k in current if k not in gone}
+        seen_new = sorted((seen - had_seen) | ({s for s, _ in removed} - had_seen - still))
         base = self._latest_revision(conn, coder)
         counts = _counts(added, changed, removed, unchanged)
-        if not (added or changed or removed or seen_new):
+        # a coder saw what they coded: seen rows for those alone make no revision
+        if not (added or changed or removed or set(seen_new) - {k[0] for k in current}):
             return CoderRevision(coder, base, False, **counts)
         conn.execute("INSERT INTO revision_open (coder, base) VALUES (?, ?)", (coder, base))
         conn.executemany("DELETE FROM codings WHERE segment_id = ? AND code = ? AND coder = ?",
@@ -217,7 +221,9 @@ class RevisionWriter:
                      (revision, coder))
         sizes = conn.execute(
             "SELECT (SELECT COUNT(*) FROM revision_codings WHERE coder = ?1 AND revision = ?2),"
-            " (SELECT COUNT(*) FROM revision_seen WHERE coder = ?1 AND revision = ?2)",
+            " (SELECT COUNT(*) FROM (SELECT segment_id FROM revision_seen WHERE coder = ?1 AND"
+            " revision = ?2 UNION SELECT segment_id FROM revision_codings WHERE coder = ?1 AND"
+            " revision = ?2))",
             (coder, revision)).fetchone()
         conn.execute(
             "INSERT INTO coding_revisions (coder, revision, run_id, made, how, input, "
@@ -279,8 +285,8 @@ class RevisionWriter:
     def revisions(self, coder: str | None = None) -> pd.DataFrame:
         """Every revision (of one coder, or of all): ``coder, revision, current, made, how``
         (``existing``: what the store held before revisions were kept; ``import``;
-        ``restore``), ``input, restored_from, codings, seen, added, changed, removed,
-        unchanged, run_id``; by coder and revision."""
+        ``restore``), ``input, restored_from, codings, seen`` (segments seen or coded),
+        ``added, changed, removed, unchanged, run_id``; by coder and revision."""
         where, params = ("WHERE coder = ?", (coder,)) if coder else ("", ())
         df = pd.read_sql_query(
             "SELECT coder, revision, revision = MAX(revision) OVER (PARTITION BY coder) AS "
@@ -288,6 +294,7 @@ class RevisionWriter:
             f" unchanged, run_id FROM coding_revisions {where} ORDER BY coder, revision",
             self.conn, params=params)
         df["current"] = df["current"].astype(bool)
+        df["input"] = df["input"].fillna("")
         return df.astype({"restored_from": "Int64", "run_id": "Int64"})
 
     def revision_codings(self, coder: str, revision: int) -> pd.DataFrame:
