@@ -6,8 +6,11 @@ Rules, in order:
   a pseudonymiser, as a pseudonymised export shows them too.
 * **Offsets.** Selections arrive in LF-text codepoints, however the producer counted them
   (`rmresearch.refi.offsets`); the summary says which way of counting each source used.
-* **Selections to segments.** A selection codes a segment when it covers at least half of
-  the segment's codepoints.
+* **Selections to segments** (`rmresearch.refi.phrases.phrase_spans`). A selection codes
+  the segments it covers at least half of, or, when it covers none that far (a phrase), the
+  one holding most of it. Where it leaves out a word or more of a segment, the coding keeps
+  the part's own offsets (``phrase_start, phrase_end``, in the document's text); else it
+  codes the whole segment.
 * **Users to coders** (`rmresearch.refi.coders`): each user becomes ``human:<name>``; two
   spellings of one name are refused. Users named like this project's machine coders
   (``rules@...``, ``model@...``, ``ensemble@...``): codings the machine made (in the store
@@ -41,6 +44,7 @@ from .coders import (Spellings, check_known_spellings, check_spellings, coder_na
                      coder_spellings)
 from .match import View, match_source, offset_mapper, views_of
 from .pairing import one_per_coding, pair_valences, refuse_valence_conflicts
+from .phrases import phrase_spans
 from .qde import guid
 from .read import QdpxProject, QSource, read_qdpx
 
@@ -48,7 +52,8 @@ __all__ = ["QdpxImport", "qdpx_codings", "read_qdpx", "coder_name", "coder_spell
            "check_spellings", "check_known_spellings", "MACHINE_PREFIXES"]
 
 MACHINE_PREFIXES = ("rules@", "model@", "ensemble@")
-_COLS = ["segment_id", "code", "coder", "score", "valence", "evidence"]
+_COLS = ["segment_id", "code", "coder", "score", "valence", "evidence", "phrase_start",
+         "phrase_end"]
 _SHOWN = 3  # names shown in a message before "and N more"
 _THEIRS, _OURS = 1, 2  # under a machine's name: not known as its own / exported as its own
 
@@ -90,12 +95,14 @@ def _source_rows(src: QSource, view: View, project: QdpxProject, codes: CodeMatc
                  fallback: str | None, skipped: Counter) -> list[dict]:
     """Rows (code None: a valence-only selection) of one source; unknown codes counted."""
     to_doc = offset_mapper(src.text, view.text)
-    lengths = view.ends - view.starts
     rows = []
     for sel in src.selections:
         start, end = to_doc(sel.start, False), to_doc(sel.end, True)
-        overlap = np.clip(np.minimum(end, view.ends) - np.maximum(start, view.starts), 0, None)
-        hit = view.seg_ids[(overlap > 0) & (2 * overlap >= lengths)]
+        idx, parts, whole = phrase_spans(start, end, view.starts, view.ends, view.text)
+        hit = view.seg_ids[idx]
+        spans = [(None, None) if w else (view.to_document(i, int(a), False),
+                                         view.to_document(i, int(b), True))
+                 for i, (a, b), w in zip(idx.tolist(), parts, whole)]
         by_user: dict[tuple[str, bool], dict[str, list[str]]] = {}
         for gid, user in sel.codings:
             if gid in codes.unknown or gid in codes.unmapped:
@@ -112,8 +119,9 @@ def _source_rows(src: QSource, view: View, project: QdpxProject, codes: CodeMatc
             flag = (_OURS if machine and _exported(sel.guid, hit, coder) else
                     _THEIRS if machine else 0)
             rows += [dict(segment_id=sid, code=code, coder=coder, machine=flag, score=1.0,
-                          valence=valence, evidence=evidence, doc_id=view.doc_id)
-                     for sid in hit for code in (found["code"] or [None])
+                          valence=valence, evidence=evidence, doc_id=view.doc_id,
+                          phrase_start=ps, phrase_end=pe)
+                     for sid, (ps, pe) in zip(hit, spans) for code in (found["code"] or [None])
                      for valence in valences]
     return rows
 
@@ -171,6 +179,7 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
         raise InputError(_problems(project, unmatched, counted, pseudonymiser) + ".",
                          path=project.path, allowed=_allowed(codebook, unmatched, counted))
     df = pd.DataFrame(rows, columns=_COLS + ["doc_id", "machine"])
+    df[["phrase_start", "phrase_end"]] = df[["phrase_start", "phrase_end"]].astype(float)
     notes: list[str] = []
     df = _machine(pair_valences(df, notes), machine, as_coder, project, notes)
     if df.empty:
@@ -271,7 +280,7 @@ def _nothing(project: QdpxProject, unmatched: list[tuple[str, str]], counted: Co
     problems = _problems(project, unmatched, counted, pseudonymiser)
     if problems:
         return f"has nothing to import: {problems}."
-    return "has no human codings that cover at least half of one of the store's segments."
+    return "has no human codings on text of the store's segments."
 
 
 def _allowed(codebook: Codebook, unmatched: list[tuple[str, str]] | None = None,
@@ -287,8 +296,7 @@ def _allowed(codebook: Codebook, unmatched: list[tuple[str, str]] | None = None,
                      "with the same text as one of them (for a pseudonymised export: --key "
                      "FILE)")
     if not parts or unmatched is None:
-        parts.append("text selections coded by a user, each covering at least half of a "
-                     "sentence")
+        parts.append("text selections coded by a user")
     return "; ".join(parts) + "."
 
 
@@ -329,7 +337,7 @@ def _finish(df: pd.DataFrame, project: QdpxProject, segments: pd.DataFrame, note
                          allowed="codings with a creatingUser, or name the coder with "
                          "--coder NAME.")
     refuse_valence_conflicts(df, project.path)
-    df = one_per_coding(df)
+    df = one_per_coding(df, notes)
     # what a coder saw is what they coded: a REFI-QDA file says nothing of the rest, so
     # taking every segment of a touched document as seen would invent 'no code' judgements
     seen = sorted({(sid, coder) for sid, coder in df[["segment_id", "coder"]]
