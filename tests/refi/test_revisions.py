@@ -128,3 +128,18 @@ def test_a_sheet_and_review_decisions_replace_only_the_segments_they_list(
     with ProjectStore.open(store) as st:
         assert st.revisions("human:ana")["how"].tolist() == ["import"] * 3
         assert st.revisions("human:ben")["revision"].tolist() == [1]
+
+
+def test_a_user_left_with_no_codings_in_the_file_keeps_their_work_and_is_told(
+        tmp_path: Path) -> None:
+    store = build_emoji_store(tmp_path / "data")
+    code_store(store, CODED)
+    export_project(store, tmp_path / "p.qdpx")
+    edited = _edit(tmp_path / "p.qdpx", tmp_path / "no_ben.qdpx", [
+        ("He asked", "human:ben", "", None), ("She thanked", "human:ben", "", None)])
+    before = human_codings(store)
+    result = import_codings(store, edited)
+    assert human_codings(store) == before
+    assert result["revisions"] == {"human:ana": (1, False)}
+    assert any(n.startswith("human:ben is a user of the file but has no codings in it: their "
+                            "2 codings") for n in result["notes"])

@@ -331,6 +331,24 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
         return _import(Path(store_path), path, coder, fmt, codebook, qdpx, extra_params or {})
 
 
+def _kept_users(users: Iterable[str], codings: pd.DataFrame, stored: pd.DataFrame,
+                held: set[str]) -> list[str]:
+    """Notes on users of a ``.qdpx`` with no codings in it whose codings in the store on its
+    documents are kept (only a file holding some of a coder's codings revises them)."""
+    from ..refi.import_ import MACHINE_PREFIXES, coder_name
+
+    named = {coder_name(n) for n in users
+             if n.strip() and not n.strip().lower().startswith(MACHINE_PREFIXES)}
+    notes = []
+    for who in sorted(named - set(codings["coder"])):
+        n = int(((stored["coder"] == who) & stored["segment_id"].isin(held)).sum())
+        if n:
+            notes.append(f"{who} is a user of the file but has no codings in it: their {n} "
+                         "codings in the store on its documents are kept (a file revises a "
+                         "coder's work only when it holds some of it).")
+    return notes
+
+
 def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
             codebook: Codebook, qdpx: dict[str, Any], extra_params: dict[str, Any]
             ) -> dict[str, Any]:
@@ -346,16 +364,18 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
 
             mapping = (read_code_map(qdpx["code_map"], codebook)
                        if qdpx["code_map"] is not None else None)
-            result = qdpx_codings(read_qdpx(path), store.documents(), store.segments(),
+            project, stored = read_qdpx(path), store.codings()
+            result = qdpx_codings(project, store.documents(), store.segments(),
                                   codebook, coder=coder, pseudonymiser=qdpx["pseudonymiser"],
                                   as_coder=qdpx["as_coder"], strict=qdpx["strict"],
-                                  code_map=mapping, machine=store.codings())
+                                  code_map=mapping, machine=stored)
             codings, seen, notes, names = (result.codings, result.seen, result.notes,
                                            result.names)
             extra = {"skipped": result.skipped, "offsets": result.offsets}
             segs = store.segments()
             held = set(segs.loc[segs["doc_id"].isin(result.documents), "segment_id"])
             scope = {who: held for who in set(codings["coder"])}
+            notes += _kept_users(project.users.values(), codings, stored, held)
         else:
             every = set(store.segments(current_only=False)["segment_id"])
             codings, seen, names = _parse_sheet(path, store.segments(), coder, fmt,

@@ -126,6 +126,21 @@ def _source_rows(src: QSource, view: View, project: QdpxProject, codes: CodeMatc
     return rows
 
 
+def _matched(project: QdpxProject, documents: pd.DataFrame, segments: pd.DataFrame,
+             pseudonymiser: Any) -> list[tuple[QSource, View | None, str]]:
+    """Each text source with the document it is (`match_source`), or None and why not;
+    pseudonymised documents are tried when a pseudonymiser is given."""
+    views, pseudo, out = views_of(documents, segments), None, []
+    for src in project.sources:
+        view, why = match_source(src, views)
+        if view is None and pseudonymiser is not None:
+            pseudo = pseudo if pseudo is not None else views_of(documents, segments,
+                                                                pseudonymiser)
+            view, _ = match_source(src, pseudo)
+        out.append((src, view, why))
+    return out
+
+
 def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.DataFrame,
                  codebook: Codebook, *, coder: str | None = None, pseudonymiser: Any = None,
                  as_coder: str | None = None, strict: bool = False,
@@ -154,26 +169,18 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
         under a machine's name without ``as_coder``, or nothing left to import.
     """
     codes = match_codes(project, codebook, code_map)
-    views, pseudo = views_of(documents, segments), None
     rows: list[dict] = []
     counted: Counter = Counter()
-    unmatched, offsets = [], {}
-    covered: list[str] = []
-    for src in project.sources:
+    unmatched, offsets, covered = [], {}, []
+    for src, view, why in _matched(project, documents, segments, pseudonymiser):
         coded = any(sel.codings for sel in src.selections)
-        view, why = match_source(src, views)
-        if view is None and pseudonymiser is not None:
-            pseudo = pseudo if pseudo is not None else views_of(documents, segments,
-                                                                pseudonymiser)
-            view, _ = match_source(src, pseudo)
         if view is None:
             unmatched += [(src.name, why)] if coded else []
             continue
         covered.append(view.doc_id)  # a source left with no codings still speaks for them
-        if not coded:
-            continue
-        offsets[src.name] = src.convention.describe()
-        rows += _source_rows(src, view, project, codes, coder, counted)
+        if coded:
+            offsets[src.name] = src.convention.describe()
+            rows += _source_rows(src, view, project, codes, coder, counted)
     skipped = _skipped(project, unmatched, counted)
     if strict and skipped:
         raise InputError(_problems(project, unmatched, counted, pseudonymiser) + ".",
