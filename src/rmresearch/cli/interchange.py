@@ -264,8 +264,11 @@ def codings_restore(
     revision: int = typer.Option(..., "--revision", min=1, help="The revision to make "
                                  "current again (see 'rmresearch codings history')."),
 ) -> None:
-    """Make an earlier revision of a human coder current again; this is itself a new
-    revision, so nothing is lost and it can be undone the same way."""
+    """Make an earlier revision of a human coder current again (as a new revision).
+
+    Nothing is lost: the revision it replaces stays in the history and can be restored the
+    same way.
+    """
     from ..human.coders import restore_coder
 
     done = restore_coder(store, coder, revision)
