@@ -205,3 +205,148 @@ def test_a_store_made_before_roles_gains_the_columns(mini_data: Path, tmp_path: 
     with ProjectStore.open(path) as st:  # reopening adds them back, empty
         segs = st.segments()
         assert len(segs) == n and segs["role"].isna().all()
+
+
+# ------------------------------------------------------------------ revisions (issue 17 item 4)
+def _rows(store: ProjectStore, coder: str) -> set[tuple]:
+    got = store.codings(coder)
+    return set(zip(got["segment_id"], got["code"], got["valence"].fillna("")))
+
+
+def _human_frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame([dict(segment_id=s, code=c, coder="human:ana", score=1.0, valence=v,
+                              evidence="sheet") for s, c, v in rows])
+
+
+def test_reimporting_a_coders_work_is_a_new_revision_and_earlier_ones_can_be_restored(
+        mini_data: Path, tmp_path: Path) -> None:
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        a, b, c, d = st.segments()["segment_id"].iloc[:4]
+        first = [(a, "individual", "positive"), (b, "departmental", None),
+                 (c, "symbolic", None), (d, "individual", None)]
+        st.revise_human_codings(_human_frame(first), seen=[(s, "human:ana") for s in (a, b, c)],
+                                scope={"human:ana": [a, b, c]}, source="one.csv")
+        # the other tool: a's valence changed, b's code changed, c's coding deleted; d is
+        # outside what the file speaks for and stays
+        second = [(a, "individual", "attention"), (b, "symbolic", None)]
+        done = st.revise_human_codings(_human_frame(second), seen=[(a, "human:ana")],
+                                       scope={"human:ana": [a, b, c]}, source="two.qdpx")
+        ana = done.coders["human:ana"]
+        assert (ana.revision, ana.new, ana.added, ana.changed, ana.removed, ana.unchanged) == (
+            2, True, 0, 2, 1, 0)
+        assert _rows(st, "human:ana") == {(a, "individual", "attention"), (b, "symbolic", ""),
+                                          (d, "individual", "")}
+        assert st.coded_segment_ids("human:ana") == {a, b, c, d}  # c stays seen, no code
+        again = st.revise_human_codings(_human_frame(second), seen=[(a, "human:ana")],
+                                        scope={"human:ana": [a, b, c]})
+        assert again.coders["human:ana"] == type(ana)("human:ana", 2, False, unchanged=2)
+        history = st.revisions("human:ana")
+        assert history["revision"].tolist() == [1, 2]
+        assert history["input"].tolist() == ["one.csv", "two.qdpx"]
+        assert history["current"].tolist() == [False, True]
+        kept = st.revision_codings("human:ana", 1)
+        assert set(zip(kept["segment_id"], kept["code"])) == {(s, k) for s, k, _ in first}
+        back = st.restore_revision("human:ana", 1)
+        assert (back.revision, back.new, back.changed, back.added) == (3, True, 2, 1)
+        assert _rows(st, "human:ana") == {(s, k, v or "") for s, k, v in first}
+        assert st.coded_segment_ids("human:ana") == {a, b, c, d}
+        last = st.revisions("human:ana").iloc[-1]
+        assert (last["how"], last["restored_from"], last["codings"]) == ("restore", 1, 4)
+        assert st.restore_revision("human:ana", 3).new is False  # already current
+        with pytest.raises(StoreError, match="no revision 9.*1, 2, 3"):
+            st.restore_revision("human:ana", 9)
+        assert list(st.runs()["kind"]) == ["ingest", "human", "human", "human", "restore"]
+
+
+def test_only_a_revision_can_remove_a_human_coding_and_the_history_is_never_changed(
+        mini_data: Path, tmp_path: Path) -> None:
+    with ProjectStore.open(tmp_path / "p.rmproj") as st:
+        st.ingest(ingest_folder(mini_data))
+        a, b = st.segments()["segment_id"].iloc[:2]
+        st.revise_human_codings(_human_frame([(a, "individual", None)]), seen=[(a, "human:ana")],
+                                scope={"human:ana": [a]})
+        st.add_codings(_coding(a, "rules@1"), seen=[(a, "rules@1")])
+        for sql in ("DELETE FROM codings WHERE coder = 'human:ana'",
+                    "DELETE FROM codings",
+                    "INSERT OR REPLACE INTO codings (segment_id, code, coder) "
+                    f"VALUES ('{a}', 'individual', 'human:ana')"):
+            with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+                st.conn.execute(sql)
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            st.conn.execute("DELETE FROM coded WHERE coder = 'human:ana'")
+        # an open revision allows only what its base revision keeps in the history
+        st.conn.execute("BEGIN")
+        st.conn.execute("INSERT INTO revision_open (coder, base) VALUES ('human:ana', 1)")
+        st.conn.execute("INSERT INTO codings (segment_id, code, coder) VALUES (?, 'symbolic', "
+                        "'human:ana')", (b,))  # not in revision 1
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            st.conn.execute("DELETE FROM codings WHERE coder = 'human:ana' AND segment_id = ?",
+                            (b,))
+        st.conn.execute("ROLLBACK")
+        for table in ("coding_revisions", "revision_codings", "revision_seen"):
+            with pytest.raises(sqlite3.IntegrityError, match="history .* never changed"):
+                st.conn.execute(f"DELETE FROM {table}")
+            with pytest.raises(sqlite3.IntegrityError, match="history .* never changed"):
+                st.conn.execute(f"UPDATE {table} SET coder = 'x'")
+        st.conn.execute("DELETE FROM codings WHERE coder = 'rules@1'")  # machines' are free
+        assert _rows(st, "human:ana") == {(a, "individual", "")}
+        assert st.conn.execute("SELECT COUNT(*) FROM revision_open").fetchone()[0] == 0
+
+
+def test_a_failed_revision_changes_nothing(mini_data: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmresearch.store import revisions
+
+    path = tmp_path / "p.rmproj"
+    with ProjectStore.open(path) as st:
+        st.ingest(ingest_folder(mini_data))
+        a, b = st.segments()["segment_id"].iloc[:2]
+        st.revise_human_codings(_human_frame([(a, "individual", None)]), seen=[(a, "human:ana")],
+                                scope={"human:ana": [a]})
+    from tests.conftest import snapshot
+
+    before = snapshot(path)
+
+    def fail(point: str) -> None:
+        raise OSError("disk full")
+    monkeypatch.setattr(revisions, "checkpoint", fail)
+    with ProjectStore.open(path) as st:
+        with pytest.raises(OSError):
+            st.revise_human_codings(_human_frame([(b, "symbolic", None)]),
+                                    seen=[(b, "human:ana")], scope={"human:ana": [a, b]})
+        assert st.revisions("human:ana")["revision"].tolist() == [1]
+    assert snapshot(path) == before
+
+
+def test_a_store_made_before_revisions_keeps_its_human_codings_as_revision_1(
+        mini_data: Path, tmp_path: Path) -> None:
+    from rmresearch.store.schema import HUMAN_PREFIX
+
+    path = tmp_path / "old.rmproj"
+    with ProjectStore.open(path) as st:
+        st.ingest(ingest_folder(mini_data))
+        a, b = st.segments()["segment_id"].iloc[:2]
+    con = sqlite3.connect(path)  # what an earlier version left: no history, the old trigger
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                               "name != 'human_codings_no_update'").fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+    con.executescript(
+        "DROP INDEX codings_coder; DROP TABLE coding_revisions; DROP TABLE revision_codings; DROP TABLE revision_seen; "
+        "DROP TABLE revision_open; ALTER TABLE codings DROP COLUMN phrase_start; "
+        "ALTER TABLE codings DROP COLUMN phrase_end; "
+        f"INSERT INTO codings VALUES ('{a}', 'individual', 'human:ana', 1.0, 'positive', 's', 2);"
+        f"INSERT INTO coded VALUES ('{b}', 'human:ana', 2);"
+        "CREATE TRIGGER human_codings_no_delete BEFORE DELETE ON codings WHEN OLD.coder LIKE "
+        f"'{HUMAN_PREFIX}%' BEGIN SELECT RAISE(ABORT, 'never deleted'); END;")
+    con.close()
+    with ProjectStore.open(path) as st:
+        first = st.revisions("human:ana").iloc[0]
+        assert (first["revision"], first["how"], first["codings"], first["seen"]) == (
+            1, "existing", 1, 2)  # seen: b, and a, which ana coded
+        st.revise_human_codings(_human_frame([(a, "symbolic", None)]), seen=[(a, "human:ana")],
+                                scope={"human:ana": [a]})
+        assert _rows(st, "human:ana") == {(a, "symbolic", "")}
+        assert st.coded_segment_ids("human:ana") == {a, b}
+    with ProjectStore.open(path) as st:  # opening again writes nothing more
+        assert st.revisions()["revision"].tolist() == [1, 2]

@@ -122,7 +122,7 @@ def test_a_full_disk_while_importing_names_the_files(store: Path, tmp_path: Path
     def full(self, *args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(ProjectStore, "add_human_codings", full)
+    monkeypatch.setattr(ProjectStore, "revise_human_codings", full)
     before = snapshot(store)
     code, err = _import(store, path, capsys)
     assert code == 1, err
@@ -141,7 +141,7 @@ def test_a_full_disk_while_importing_a_sheet(store: Path, tmp_path: Path, monkey
     def full(self, *args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(ProjectStore, "add_human_codings", full)
+    monkeypatch.setattr(ProjectStore, "revise_human_codings", full)
     with pytest.raises(ResourceError) as info:
         import_codings(store, sheet, coder="ana")
     assert str(info.value).startswith(f"{sheet}: the disk is full")

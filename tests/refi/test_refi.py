@@ -179,7 +179,7 @@ def _doc(store: Path, doc_id: str) -> tuple[str, pd.DataFrame]:
     return docs.loc[doc_id, "text"], segs[segs["doc_id"] == doc_id].reset_index(drop=True)
 
 
-def test_other_tools_sources_crlf_offsets_and_the_half_segment_rule(store: Path,
+def test_other_tools_sources_crlf_offsets_the_half_segment_rule_and_phrases(store: Path,
                                                                     tmp_path: Path) -> None:
     interview, iv = _doc(store, "C1/interview1")
     journal, jn = _doc(store, "C2/journal")
@@ -212,14 +212,21 @@ def test_other_tools_sources_crlf_offsets_and_the_half_segment_rule(store: Path,
     counted = {s.name: s.counted_over for s in read_qdpx(path).sources}
     assert counted == {"interview1.docx": "lf", "Journal": "crlf", "Observation notes": "crlf"}
     result = import_codings(store, path)
-    assert result["codings"] == {"human:sam-jones": 3, "human:lee": 1}
+    assert result["codings"] == {"human:sam-jones": 3, "human:lee": 2}
     with ProjectStore.open(store) as st:
         got = st.codings()
-    assert set(zip(got["segment_id"], got["code"], got["coder"], got["valence"].fillna(""))) == {
-        (s2["segment_id"], "individual", "human:sam-jones", "positive"),
-        (s3["segment_id"], "individual", "human:sam-jones", "positive"),  # exactly half
-        (last["segment_id"], "symbolic", "human:lee", ""),
-        (o3["segment_id"], "symbolic", "human:sam-jones", "")}
+    phrase = [None if p is pd.NA else int(p) for p in got["phrase_start"]]
+    phrase_end = [None if p is pd.NA else int(p) for p in got["phrase_end"]]
+    assert set(zip(got["segment_id"], got["code"], got["coder"], got["valence"].fillna(""),
+                   phrase, phrase_end)) == {
+        (s2["segment_id"], "individual", "human:sam-jones", "positive", None, None),
+        # exactly half of s3: coded, with the half as its phrase
+        (s3["segment_id"], "individual", "human:sam-jones", "positive", s3["start"],
+         s3["start"] + half),
+        # less than half of s3 (issue 17 item 6): kept as a phrase, no longer dropped
+        (s3["segment_id"], "symbolic", "human:lee", "", s3["start"] + half + 1, s3["end"]),
+        (last["segment_id"], "symbolic", "human:lee", "", None, None),
+        (o3["segment_id"], "symbolic", "human:sam-jones", "", None, None)}
 
 
 def _source(text_ref: str, sel: str) -> str:
@@ -252,7 +259,7 @@ def _bad_cases(store: Path, tmp: Path) -> dict[str, tuple[Path, list[str]]]:
             codes='<Code guid="99999999-2222-3333-4444-555555555555" name="Leadership" '
                   'isCodable="true"/>'), ["['Leadership']", "'departmental'"]),
         "no codings": (other_tool_qdpx(tmp / "none.qdpx", _source(ok_ref, qdpx_selection(1, 0, 3, [C_IND])),
-                             files), ["no human codings", "half"]),
+                             files), ["no human codings", "text selections coded"]),
         "no document": (other_tool_qdpx(tmp / "nodoc.qdpx", _source(ok_ref, qdpx_selection(1, 0, 20, [C_IND])),
                               {"sources/a.txt": b"Entirely different words here."}),
                         ["'C1/interview1' has the name of document", "different text"]),

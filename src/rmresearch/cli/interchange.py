@@ -1,7 +1,7 @@
 """Commands for human coding, agreement and REFI-QDA interchange.
 
-``import-codings``, ``agree``, ``export codebook``, ``export project``, ``review export`` and
-``review import``; `register` adds them to the ``rmresearch`` app. Only typer is imported at
+``import-codings``, ``agree``, ``export codebook``, ``export project``, ``review export``,
+``review import``, ``codings history`` and ``codings restore``; `register` adds them to the ``rmresearch`` app. Only typer is imported at
 start-up: pandas, lxml, scikit-learn and krippendorff load when a command runs.
 """
 from __future__ import annotations
@@ -11,12 +11,14 @@ from typing import Any, Optional
 
 import typer
 
-__all__ = ["register", "export_app", "review_app"]
+__all__ = ["register", "export_app", "review_app", "codings_app"]
 
 export_app = typer.Typer(no_args_is_help=True, add_completion=False,
                          help="Write REFI-QDA files for NVivo, ATLAS.ti, MAXQDA or QualCoder.")
 review_app = typer.Typer(no_args_is_help=True, add_completion=False,
                          help="Review segments where coders disagree or the machine is unsure.")
+codings_app = typer.Typer(no_args_is_help=True, add_completion=False,
+                          help="A human coder's revisions: list them, restore an earlier one.")
 
 _STORE = typer.Option(..., "--store", help="Project store file, e.g. project.rmproj.")
 _CODEBOOK = typer.Option(None, "--codebook", help="Codebook YAML (default: the shipped "
@@ -65,9 +67,12 @@ def import_codings(
                                             "from,to mapping the file's code names onto the "
                                             "codebook's codes (an empty 'to' skips a code)."),
 ) -> None:
-    """Import human codings; they are stored beside machine codings and never overwritten.
+    """Import human codings; they are stored beside machine codings, which never overwrite them.
 
-    Everything is checked first: on any problem nothing is written. From a .qdpx, sources
+    Importing a coder's work again makes a new revision of that coder: on the segments a
+    sheet lists, or the documents a .qdpx holds, it replaces their codings (deletions and
+    changes made in the other tool take effect); earlier revisions stay ('rmresearch codings
+    history'). Everything is checked first: on any problem nothing is written. From a .qdpx, sources
     that match no document and unknown codes are listed and the rest imports (--strict
     refuses instead).
     """
@@ -77,13 +82,23 @@ def import_codings(
                  pseudonymiser=_pseudonymiser(store, key), as_coder=as_coder, strict=strict,
                  code_map=code_map)
     by = ", ".join(f"{n} by {w}" for w, n in sorted(result["codings"].items()))
-    typer.echo(f"Imported {result.get('added', sum(result['codings'].values()))} codings"
-               + (f" ({by})." if by else "."))
+    typer.echo(f"Read {sum(result['codings'].values())} codings" + (f" ({by})." if by else "."))
+    _echo_revisions(result)
     if result.get("skipped"):
         typer.echo(f"Skipped {len(result['skipped'])} item(s); see the notes.")
     typer.echo(f"{result['seen']} (segment, coder) judgements recorded as seen.")
     for note in result["notes"]:
         typer.echo(f"Note: {note}")
+
+
+def _echo_revisions(result: dict[str, Any]) -> None:
+    """What an import did to the store: codings added, changed, removed, unchanged, and each
+    coder's revision."""
+    typer.echo(f"Store: {result['added']} added, {result['changed']} changed, "
+               f"{result['removed']} removed, {result['unchanged']} unchanged.")
+    for who, (revision, new) in sorted(result["revisions"].items()):
+        typer.echo(f"{who}: " + (f"revision {revision} (new)." if new else
+                                 f"no change, still revision {revision}."))
 
 
 def _fmt(value: float) -> str:
@@ -219,7 +234,51 @@ def review_import(
 
     result = import_review(store, input_file, coder, codebook=_codebook(codebook))
     for who, n in result["codings"].items():
-        typer.echo(f"Imported {n} codings by {who} from {result['seen']} decisions.")
+        typer.echo(f"Read {n} codings by {who} from {result['seen']} decisions.")
+    _echo_revisions(result)
+
+
+@codings_app.command("history")
+def codings_history(
+    store: Path = _STORE,
+    coder: str = typer.Option(..., "--coder", help="A human coder, e.g. ana or human:ana."),
+) -> None:
+    """List a human coder's revisions: every import of their work, and every restore."""
+    from ..human.coders import coder_history
+
+    full, table = coder_history(store, coder)
+    typer.echo(f"Revisions of {full} (the current one is marked *):")
+    typer.echo(f"{'':2}{'rev':>4}  {'made':<26}{'how':<9}{'codings':>8}{'seen':>6}"
+               f"{'added':>7}{'changed':>8}{'removed':>8}  input")
+    for r in table.to_dict("records"):
+        how = f"restore {r['restored_from']}" if r["how"] == "restore" else r["how"]
+        typer.echo(f"{'*' if r['current'] else '':2}{r['revision']:>4}  {r['made'] or '':<26}"
+                   f"{how:<9}{r['codings']:>8}{r['seen']:>6}{r['added']:>7}{r['changed']:>8}"
+                   f"{r['removed']:>8}  {r['input'] or ''}")
+
+
+@codings_app.command("restore")
+def codings_restore(
+    store: Path = _STORE,
+    coder: str = typer.Option(..., "--coder", help="A human coder, e.g. ana or human:ana."),
+    revision: int = typer.Option(..., "--revision", min=1, help="The revision to make "
+                                 "current again (see 'rmresearch codings history')."),
+) -> None:
+    """Make an earlier revision of a human coder current again (as a new revision).
+
+    Nothing is lost: the revision it replaces stays in the history and can be restored the
+    same way.
+    """
+    from ..human.coders import restore_coder
+
+    done = restore_coder(store, coder, revision)
+    if not done.new:
+        typer.echo(f"{done.coder}: revision {revision} is what is current already; nothing "
+                   "changed.")
+        return
+    typer.echo(f"{done.coder}: revision {done.revision} restores revision {revision}: "
+               f"{done.added} added, {done.changed} changed, {done.removed} removed, "
+               f"{done.unchanged} unchanged.")
 
 
 def register(app: typer.Typer) -> None:
@@ -228,3 +287,4 @@ def register(app: typer.Typer) -> None:
     app.command("agree")(agree)
     app.add_typer(export_app, name="export")
     app.add_typer(review_app, name="review")
+    app.add_typer(codings_app, name="codings")

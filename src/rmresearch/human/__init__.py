@@ -1,6 +1,8 @@
 """Human coders: coding sheets in and out, review queues, inter-coder agreement.
 
 - sheets: `import_codings`, `parse_table` (wide, long or .qdpx sheets into the store)
+- coders: `write_human_codings` (a coder's work as a new revision), `coder_history`,
+  `restore_coder`, `resolve_coders`
 - review: `export_review`, `import_review` (what the machine is unsure of, for a person to decide)
 - agreement: `agreement_table`, `agreement_report` (kappa, alpha, AC1 with bootstrap intervals)
 """
@@ -11,9 +13,12 @@ from ..lazy import lazy_exports
 _NAMES = {
     "import_codings": "sheets",
     "parse_table": "sheets",
-    "write_human_codings": "sheets",
-    "resolve_coders": "sheets",
-    "coder_seen": "sheets",
+    "write_human_codings": "coders",
+    "summary_counts": "coders",
+    "resolve_coders": "coders",
+    "coder_seen": "coders",
+    "coder_history": "coders",
+    "restore_coder": "coders",
     "code_lookup": "sheets",
     "allowed_codes": "sheets",
     "locate_segments": "sheets",

@@ -18,8 +18,8 @@ from ..errors import InputError, join_allowed
 from ..schemas import COLUMNS
 from ..coding.roles import with_roles
 from ..vocabulary import HUMAN_PREFIX, ROLE_DEFINITIONS, ROLES, VALENCES
-from .sheets import (allowed_codes, code_lookup, coder_seen, locate_segments, resolve_coders,
-                     write_human_codings)
+from .coders import coder_seen, resolve_coders, summary_counts, write_human_codings
+from .sheets import allowed_codes, code_lookup, locate_segments
 
 __all__ = ["review_queue", "export_review", "import_review"]
 
@@ -33,7 +33,8 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
     -------
     DataFrame
         ``segment_id, doc_id, speaker, text, role`` (the segment's discourse role), one
-        column per coder (its codes joined by ';', ``none`` when it saw the segment and
+        column per coder (its codes joined by ';', each phrase-level coding with its phrase
+        in quotes, e.g. ``symbolic "the board photo"``; ``none`` when it saw the segment and
         assigned nothing, empty when it did not see it), ``reason`` and empty ``decision``
         and ``role_decision`` columns (a person may correct the role there), in document
         order.
@@ -41,17 +42,20 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
     seen = coder_seen(store, coders)
     codings = store.codings()
     codings = codings[codings["coder"].isin(coders)]
+    segs = with_roles(store.segments(current_only=False)).set_index("segment_id")
+    codings = codings.assign(label=_labels(codings, segs))
     joined = codings.groupby(["segment_id", "coder"])["code"].agg(lambda s: ";".join(sorted(s)))
+    shown = codings.groupby(["segment_id", "coder"])["label"].agg(lambda s: ";".join(sorted(s)))
     machine = codings[~codings["coder"].str.startswith(HUMAN_PREFIX)
                       & codings["score"].between(*band)]
     unsure: dict[str, list[str]] = {}
     for r in machine.itertuples(index=False):
         unsure.setdefault(r.segment_id, []).append(f"{r.code} {r.score:.2f} ({r.coder})")
-    segs = with_roles(store.segments(current_only=False)).set_index("segment_id")
     rows = []
     for sid in sorted(set().union(*seen.values()) & set(segs.index)):
-        cells = {c: joined.get((sid, c), "none") if sid in seen[c] else "" for c in coders}
-        judged = [v for v in cells.values() if v]
+        cells = {c: shown.get((sid, c), "none") if sid in seen[c] else "" for c in coders}
+        # coders agree on a segment when they give it the same codes, on whatever phrase
+        judged = [joined.get((sid, c), "none") for c in coders if sid in seen[c]]
         reasons = ["coders disagree"] if len(judged) >= 2 and len(set(judged)) > 1 else []
         if sid in unsure:
             reasons.append(f"machine unsure: {', '.join(unsure[sid])}")
@@ -65,6 +69,20 @@ def review_queue(store: Any, coders: Sequence[str], *, band: tuple[float, float]
             "role_decision"]
     df = pd.DataFrame(rows, columns=cols + ["_start"])
     return df.sort_values(["doc_id", "_start"], kind="stable")[cols].reset_index(drop=True)
+
+
+def _labels(codings: pd.DataFrame, segs: pd.DataFrame) -> list[str]:
+    """Each coding as a review cell shows it: its code, and for a phrase-level coding the
+    phrase, e.g. ``symbolic "the board photo"``."""
+    out = []
+    for sid, code, lo, hi in zip(codings["segment_id"], codings["code"],
+                                 codings["phrase_start"], codings["phrase_end"]):
+        if lo is pd.NA or hi is pd.NA or sid not in segs.index:
+            out.append(code)
+            continue
+        start, text = int(segs.at[sid, "start"]), segs.at[sid, "text"]
+        out.append(f'{code} "{text[int(lo) - start:int(hi) - start]}"')
+    return out
 
 
 def _write_review_xlsx(queue: pd.DataFrame, path: Path, codebook: Codebook) -> None:
@@ -140,9 +158,12 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
 
     A decision holds codes joined by ';' (each optionally ``code:valence``) or ``none``;
     rows left empty are not imported. A ``role_decision`` (one of `vocabulary.ROLES`) is
-    stored as the segment's discourse role decided by ``coder``: no machine run replaces it. The ``'`` that `export_review` put before text
-    beginning ``= + - @`` (see `rmresearch.cells`) is removed from every cell first, so the
-    sheet reads back as it was. Returns ``{"run_id", "codings", "seen", "roles"}``.
+    stored as the segment's discourse role decided by ``coder``: no machine run replaces it.
+    The decisions are a new revision of ``coder``: on each decided segment they replace the
+    coder's codings (``none`` removes them); other segments keep theirs. The ``'`` that
+    `export_review` put before text beginning ``= + - @`` (see `rmresearch.cells`) is
+    removed from every cell first, so the sheet reads back as it was. Returns ``{"run_id",
+    "codings", "seen", "roles", "added", "changed", "removed", "unchanged", "revisions"}``.
     """
     from ..ingest.tables import read_table, require_columns
     from ..refi.coders import check_known_spellings, coder_name, coder_spellings
@@ -182,14 +203,14 @@ def import_review(store_path: str | Path, path: str | Path, coder: str, *,
         coded = [sid for sid, v in zip(sids, df["decision"]) if v.strip()]
         roles = _role_decisions(df, sids, path)
         seen = sorted({(sid, who) for sid in coded})
-        run_id = write_human_codings(
+        revised = write_human_codings(
             store, codings, seen, {"review": str(path), "coder": who,
                                    "coder_names": {k: sorted(v) for k, v in names.items()}},
-            codebook.hash)
+            codebook.hash, scope={who: set(coded)}, source=path.name)
         if len(roles):
             store.set_roles(roles, who)
-    return {"run_id": run_id, "codings": {who: len(codings)}, "seen": len(seen),
-            "roles": len(roles)}
+    return {"run_id": revised.run_id, "codings": {who: len(codings)}, "seen": len(seen),
+            "roles": len(roles), **summary_counts(revised)}
 
 
 def _role_decisions(df: pd.DataFrame, sids: Sequence[str], path: Path) -> pd.DataFrame:

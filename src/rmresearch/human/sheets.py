@@ -17,11 +17,18 @@ with different codes. Coder names are stored in lower case, so two spellings of 
 coder into the store, are refused naming both (`rmresearch.refi.import_.check_spellings`).
 Every check runs before the one write transaction, so bad input leaves the store unchanged.
 Each coder becomes ``human:<name>``; the segments they saw are recorded so agreement can
-tell "not coded" from "not seen". Human rows are never replaced or deleted (store
-triggers).
+tell "not coded" from "not seen".
+
+Importing a coder's work again makes a new revision of that coder
+(`rmresearch.store.revisions`): on the segments a sheet lists, or on the documents a
+``.qdpx`` holds, the input replaces the coder's codings (a coding left out is removed, a
+changed code or valence takes effect); elsewhere the coder's codings stay. Earlier
+revisions stay in the store's history and can be restored (``rmresearch codings``). No
+machine run replaces or deletes a human coding (store triggers).
 
 Review sheets (what the machine is unsure of, for a person to decide) are in `review`;
-`resolve_coders` and `coder_seen` here serve it and `agreement` too.
+`resolve_coders`, `coder_seen` and `write_human_codings` (in `coders`, imported here) serve
+it and `agreement` too.
 """
 from __future__ import annotations
 
@@ -33,9 +40,11 @@ import pandas as pd
 from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed, resource_errors
 from ..schemas import COLUMNS
-from ..vocabulary import HUMAN_PREFIX, VALENCES
+from ..vocabulary import VALENCES
+from .coders import coder_seen, resolve_coders, summary_counts, write_human_codings
 
-__all__ = ["import_codings", "parse_table", "write_human_codings", "resolve_coders",
+__all__ = ["import_codings", "parse_table", "write_human_codings", "summary_counts",
+           "resolve_coders",
            "coder_seen", "code_lookup", "allowed_codes", "locate_segments", "conflicts",
            "FORMATS"]
 
@@ -278,16 +287,6 @@ def _check_coders(codings: pd.DataFrame, coders: Iterable[str], path: Path | str
                          path=path, allowed="at least one code applied by each coder.")
 
 
-def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[str, str]],
-                        params: dict[str, Any], codebook_hash: str | None = None) -> int:
-    """Store human codings and the segments each coder saw in ONE transaction; the run id.
-
-    Existing human rows are kept as they are (see `ProjectStore.add_human_codings`).
-    """
-    return store.add_human_codings(codings, params=params, codebook_hash=codebook_hash,
-                                   seen=seen)
-
-
 def import_codings(store_path: str | Path, path: str | Path, *, coder: str | None = None,
                    fmt: str | None = None, codebook: Codebook | None = None,
                    pseudonymiser: Any = None, extra_params: dict[str, Any] | None = None,
@@ -304,9 +303,13 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
     them; ``code_map`` is a CSV with columns ``from,to`` mapping the file's codes onto the
     codebook's (`rmresearch.refi.codes.read_code_map`).
 
-    Returns ``{"run_id", "codings": {coder: n}, "added", "seen", "notes", "skipped",
-    "offsets"}``: ``added`` codings in all, ``skipped`` what was left out (``file, source,
-    code, reason, codings``), ``offsets`` how each ``.qdpx`` source counted its offsets.
+    Each coder's work is a new revision (see module docstring). Returns ``{"run_id",
+    "codings": {coder: n}, "added", "changed", "removed", "unchanged", "revisions", "seen",
+    "notes", "skipped", "offsets"}``: ``codings`` how many each coder has in the input;
+    ``added`` ... ``unchanged`` what that did to the store (`summary_counts`);
+    ``revisions`` coder -> (revision now current, whether this import made it); ``skipped``
+    what was left out (``file, source, code, reason, codings``), ``offsets`` how each
+    ``.qdpx`` source counted its offsets.
 
     Raises
     ------
@@ -328,6 +331,24 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
         return _import(Path(store_path), path, coder, fmt, codebook, qdpx, extra_params or {})
 
 
+def _kept_users(users: Iterable[str], codings: pd.DataFrame, stored: pd.DataFrame,
+                held: set[str]) -> list[str]:
+    """Notes on users of a ``.qdpx`` with no codings in it whose codings in the store on its
+    documents are kept (only a file holding some of a coder's codings revises them)."""
+    from ..refi.import_ import MACHINE_PREFIXES, coder_name
+
+    named = {coder_name(n) for n in users
+             if n.strip() and not n.strip().lower().startswith(MACHINE_PREFIXES)}
+    notes = []
+    for who in sorted(named - set(codings["coder"])):
+        n = int(((stored["coder"] == who) & stored["segment_id"].isin(held)).sum())
+        if n:
+            notes.append(f"{who} is a user of the file but has no codings in it: their {n} "
+                         "codings in the store on its documents are kept (a file revises a "
+                         "coder's work only when it holds some of it).")
+    return notes
+
+
 def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
             codebook: Codebook, qdpx: dict[str, Any], extra_params: dict[str, Any]
             ) -> dict[str, Any]:
@@ -343,17 +364,25 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
 
             mapping = (read_code_map(qdpx["code_map"], codebook)
                        if qdpx["code_map"] is not None else None)
-            result = qdpx_codings(read_qdpx(path), store.documents(), store.segments(),
+            project, stored = read_qdpx(path), store.codings()
+            result = qdpx_codings(project, store.documents(), store.segments(),
                                   codebook, coder=coder, pseudonymiser=qdpx["pseudonymiser"],
                                   as_coder=qdpx["as_coder"], strict=qdpx["strict"],
-                                  code_map=mapping, machine=store.codings())
+                                  code_map=mapping, machine=stored)
             codings, seen, notes, names = (result.codings, result.seen, result.notes,
                                            result.names)
             extra = {"skipped": result.skipped, "offsets": result.offsets}
+            segs = store.segments()
+            held = set(segs.loc[segs["doc_id"].isin(result.documents), "segment_id"])
+            scope = {who: held for who in set(codings["coder"])}
+            notes += _kept_users(project.users.values(), codings, stored, held)
         else:
             every = set(store.segments(current_only=False)["segment_id"])
             codings, seen, names = _parse_sheet(path, store.segments(), coder, fmt,
                                                 codebook, every)
+            scope = {}
+            for sid, who in seen:  # a sheet speaks for the segments it lists
+                scope.setdefault(who, set()).add(sid)
         check_known_spellings(names, store.run_parameters("human"),
                               store.coder_latest_runs(), path)
         params = {"input": str(path), "format": fmt or "table", "coder": coder,
@@ -361,37 +390,8 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
                   **({"as_coder": qdpx["as_coder"]} if qdpx["as_coder"] else {}),
                   **({"code_map": str(qdpx["code_map"])} if qdpx["code_map"] else {}),
                   **extra_params}
-        run_id = write_human_codings(store, codings, seen, params, codebook.hash)
+        revised = write_human_codings(store, codings, seen, params, codebook.hash,
+                                      scope=scope, source=path.name)
     counts = codings.groupby("coder").size().to_dict()
-    return {"run_id": run_id, "codings": counts, "added": len(codings), "seen": len(seen),
-            "notes": notes, **extra}
-
-
-def resolve_coders(store: Any, names: Sequence[str]) -> list[str]:
-    """Full coder names: ``ensemble`` -> the latest ``ensemble@...``; ``ana`` -> ``human:ana``.
-
-    Raises
-    ------
-    InputError
-        A name that matches no coder in the store (the message lists the coders there).
-    """
-    latest = store.coder_latest_runs()
-    out = []
-    for name in (n.strip() for n in names if n.strip()):
-        prefixed = [c for c in latest if c.startswith(f"{name}@")]
-        if name in latest:
-            out.append(name)
-        elif "@" not in name and prefixed:
-            out.append(max(prefixed, key=lambda c: (latest[c], c)))
-        elif HUMAN_PREFIX + name in latest:
-            out.append(HUMAN_PREFIX + name)
-        else:
-            raise InputError(f"no coder called '{name}' in the store.",
-                             allowed=join_allowed(sorted(latest)) or "none yet: code or "
-                             "import codings first.")
-    return out
-
-
-def coder_seen(store: Any, coders: Iterable[str]) -> dict[str, set[str]]:
-    """The segments each coder saw: its ``coded`` rows plus the segments it coded."""
-    return {c: store.coded_segment_ids(c) for c in coders}
+    return {"run_id": revised.run_id, "codings": counts, **summary_counts(revised),
+            "seen": len(seen), "notes": notes, **extra}

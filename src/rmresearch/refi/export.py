@@ -2,7 +2,9 @@
 
 A project export holds every current document as a UTF-8 ``.txt`` source under
 ``sources/``, a user for every coder, one ``PlainTextSelection`` per (segment, coder,
-valence) with a ``Coding`` for each code (and one for the valence pseudo-code), a case per
+valence) with a ``Coding`` for each code (and one for the valence pseudo-code); a
+phrase-level coding gets a selection of its own with the phrase's offsets and text
+(`rmresearch.refi.phrases`); a case per
 mentoring pair and the variables cohort, source, role and stage. GUIDs are uuid5 values and
 ZIP entries carry a fixed date, so the same project gives the same bytes. The project states
 how its offsets are counted (codepoints over LF text) in its ``origin``
@@ -24,6 +26,7 @@ from ..codebook.themes import with_themes
 from ..coding.roles import findings_only
 from ..errors import RmResearchError
 from .offsets import OURS
+from .phrases import selection_rows, shown_phrases
 from .pseudo import TextPseudonymiser, pseudonymise_pieces
 from .qde import NS_CODEBOOK, NS_PROJECT, add_codes, code_guid, guid, schema_errors, \
     valence_guid, xml_safe
@@ -132,13 +135,13 @@ def _selections(source: Any, segments: pd.DataFrame, codings: pd.DataFrame) -> i
 
     if codings.empty:
         return 0
-    merged = codings.merge(segments[["segment_id", "start", "end", "text"]], on="segment_id")
+    merged = selection_rows(codings, segments)  # a phrase-level coding: its own selection
     merged["valence"] = merged["valence"].fillna("")
     count = 0
-    for (sid, coder, valence), group in merged.groupby(["segment_id", "coder", "valence"],
-                                                       sort=False):
+    for (sid, coder, valence, span), group in merged.groupby(
+            ["segment_id", "coder", "valence", "span"], sort=False):
         row, user = group.iloc[0], guid("user", coder)
-        key = f"{sid}|{coder}|{valence}"
+        key = f"{sid}|{coder}|{valence}{span}"
         sel = etree.SubElement(source, f"{{{NS_PROJECT}}}PlainTextSelection",
                                guid=guid("selection", key), name=xml_safe(row["text"]),
                                startPosition=str(int(row["start"])),
@@ -163,7 +166,8 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     ----------
     documents : ``doc_id, cohort, pair_id, source, author_role, stage, date, text`` (current).
     segments : ``segment_id, doc_id, start, end, text`` (codepoint offsets into the text).
-    codings : ``segment_id, code, coder, valence`` (other columns ignored).
+    codings : ``segment_id, code, coder, valence`` and optionally ``phrase_start,
+        phrase_end`` (other columns ignored).
     codebook : the coding frame; codes used in codings but missing from it are added.
     pseudonymiser : object with ``text(str) -> str``; None keeps real names.
 
@@ -176,6 +180,7 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
 
     docs, segs = _pseudonymise(documents.sort_values("doc_id"), segments, pseudonymiser)
     codings = codings[codings["segment_id"].isin(set(segs["segment_id"]))]
+    codings = shown_phrases(codings, segments, segs)
     codings = codings.sort_values(["segment_id", "coder", "code"], kind="stable")
     project = etree.Element(f"{{{NS_PROJECT}}}Project", nsmap={None: NS_PROJECT},
                             name=xml_safe(name), origin=_origin(pseudonymiser is not None))

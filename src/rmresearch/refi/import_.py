@@ -6,8 +6,11 @@ Rules, in order:
   a pseudonymiser, as a pseudonymised export shows them too.
 * **Offsets.** Selections arrive in LF-text codepoints, however the producer counted them
   (`rmresearch.refi.offsets`); the summary says which way of counting each source used.
-* **Selections to segments.** A selection codes a segment when it covers at least half of
-  the segment's codepoints.
+* **Selections to segments** (`rmresearch.refi.phrases.phrase_spans`). A selection codes
+  the segments it covers at least half of, or, when it covers none that far (a phrase), the
+  one holding most of it. Where it leaves out a word or more of a segment, the coding keeps
+  the part's own offsets (``phrase_start, phrase_end``, in the document's text); else it
+  codes the whole segment.
 * **Users to coders** (`rmresearch.refi.coders`): each user becomes ``human:<name>``; two
   spellings of one name are refused. Users named like this project's machine coders
   (``rules@...``, ``model@...``, ``ensemble@...``): codings the machine made (in the store
@@ -31,7 +34,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..codebook import VALENCES, Codebook
@@ -41,6 +43,7 @@ from .coders import (Spellings, check_known_spellings, check_spellings, coder_na
                      coder_spellings)
 from .match import View, match_source, offset_mapper, views_of
 from .pairing import one_per_coding, pair_valences, refuse_valence_conflicts
+from .phrases import phrase_spans
 from .qde import guid
 from .read import QdpxProject, QSource, read_qdpx
 
@@ -48,17 +51,19 @@ __all__ = ["QdpxImport", "qdpx_codings", "read_qdpx", "coder_name", "coder_spell
            "check_spellings", "check_known_spellings", "MACHINE_PREFIXES"]
 
 MACHINE_PREFIXES = ("rules@", "model@", "ensemble@")
-_COLS = ["segment_id", "code", "coder", "score", "valence", "evidence"]
+_COLS = ["segment_id", "code", "coder", "score", "valence", "evidence", "phrase_start",
+         "phrase_end"]
 _SHOWN = 3  # names shown in a message before "and N more"
 _THEIRS, _OURS = 1, 2  # under a machine's name: not known as its own / exported as its own
 
 
 @dataclass
 class QdpxImport:
-    """Codings (``segment_id, code, coder, score, valence, evidence``), the (segment, coder)
-    pairs seen, notes, the coders' names as the file spells them (`coder_spellings`), what
-    was skipped (``file, source, code, reason, codings``) and each source's way of counting
-    offsets."""
+    """Codings (``segment_id, code, coder, score, valence, evidence, phrase_start,
+    phrase_end``), the (segment, coder) pairs seen, notes, the coders' names as the file
+    spells them (`coder_spellings`), what was skipped (``file, source, code, reason,
+    codings``), each source's way of counting offsets, and the documents the file's sources
+    are (its coders' work on them is what the file holds: see ``documents``)."""
 
     codings: pd.DataFrame
     seen: list[tuple[str, str]]
@@ -66,6 +71,7 @@ class QdpxImport:
     names: Spellings = field(default_factory=dict)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     offsets: dict[str, str] = field(default_factory=dict)
+    documents: list[str] = field(default_factory=list)
 
 
 def _coder(user: str | None, project: QdpxProject, fallback: str | None) -> tuple[str, bool]:
@@ -88,12 +94,14 @@ def _source_rows(src: QSource, view: View, project: QdpxProject, codes: CodeMatc
                  fallback: str | None, skipped: Counter) -> list[dict]:
     """Rows (code None: a valence-only selection) of one source; unknown codes counted."""
     to_doc = offset_mapper(src.text, view.text)
-    lengths = view.ends - view.starts
     rows = []
     for sel in src.selections:
         start, end = to_doc(sel.start, False), to_doc(sel.end, True)
-        overlap = np.clip(np.minimum(end, view.ends) - np.maximum(start, view.starts), 0, None)
-        hit = view.seg_ids[(overlap > 0) & (2 * overlap >= lengths)]
+        idx, parts, whole = phrase_spans(start, end, view.starts, view.ends, view.text)
+        hit = view.seg_ids[idx]
+        spans = [(None, None) if w else (view.to_document(i, int(a), False),
+                                         view.to_document(i, int(b), True))
+                 for i, (a, b), w in zip(idx.tolist(), parts, whole)]
         by_user: dict[tuple[str, bool], dict[str, list[str]]] = {}
         for gid, user in sel.codings:
             if gid in codes.unknown or gid in codes.unmapped:
@@ -110,10 +118,26 @@ def _source_rows(src: QSource, view: View, project: QdpxProject, codes: CodeMatc
             flag = (_OURS if machine and _exported(sel.guid, hit, coder) else
                     _THEIRS if machine else 0)
             rows += [dict(segment_id=sid, code=code, coder=coder, machine=flag, score=1.0,
-                          valence=valence, evidence=evidence, doc_id=view.doc_id)
-                     for sid in hit for code in (found["code"] or [None])
+                          valence=valence, evidence=evidence, doc_id=view.doc_id,
+                          phrase_start=ps, phrase_end=pe)
+                     for sid, (ps, pe) in zip(hit, spans) for code in (found["code"] or [None])
                      for valence in valences]
     return rows
+
+
+def _matched(project: QdpxProject, documents: pd.DataFrame, segments: pd.DataFrame,
+             pseudonymiser: Any) -> list[tuple[QSource, View | None, str]]:
+    """Each text source with the document it is (`match_source`), or None and why not;
+    pseudonymised documents are tried when a pseudonymiser is given."""
+    views, pseudo, out = views_of(documents, segments), None, []
+    for src in project.sources:
+        view, why = match_source(src, views)
+        if view is None and pseudonymiser is not None:
+            pseudo = pseudo if pseudo is not None else views_of(documents, segments,
+                                                                pseudonymiser)
+            view, _ = match_source(src, pseudo)
+        out.append((src, view, why))
+    return out
 
 
 def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.DataFrame,
@@ -144,28 +168,24 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
         under a machine's name without ``as_coder``, or nothing left to import.
     """
     codes = match_codes(project, codebook, code_map)
-    views, pseudo = views_of(documents, segments), None
     rows: list[dict] = []
     counted: Counter = Counter()
-    unmatched, offsets = [], {}
-    for src in project.sources:
-        if not any(sel.codings for sel in src.selections):
-            continue
-        view, why = match_source(src, views)
-        if view is None and pseudonymiser is not None:
-            pseudo = pseudo if pseudo is not None else views_of(documents, segments,
-                                                                pseudonymiser)
-            view, _ = match_source(src, pseudo)
+    unmatched, offsets, covered = [], {}, []
+    for src, view, why in _matched(project, documents, segments, pseudonymiser):
+        coded = any(sel.codings for sel in src.selections)
         if view is None:
-            unmatched.append((src.name, why))
+            unmatched += [(src.name, why)] if coded else []
             continue
-        offsets[src.name] = src.convention.describe()
-        rows += _source_rows(src, view, project, codes, coder, counted)
+        covered.append(view.doc_id)  # a source left with no codings still speaks for them
+        if coded:
+            offsets[src.name] = src.convention.describe()
+            rows += _source_rows(src, view, project, codes, coder, counted)
     skipped = _skipped(project, unmatched, counted)
     if strict and skipped:
         raise InputError(_problems(project, unmatched, counted, pseudonymiser) + ".",
                          path=project.path, allowed=_allowed(codebook, unmatched, counted))
     df = pd.DataFrame(rows, columns=_COLS + ["doc_id", "machine"])
+    df[["phrase_start", "phrase_end"]] = df[["phrase_start", "phrase_end"]].astype(float)
     notes: list[str] = []
     df = _machine(pair_valences(df, notes), machine, as_coder, project, notes)
     if df.empty:
@@ -173,7 +193,9 @@ def qdpx_codings(project: QdpxProject, documents: pd.DataFrame, segments: pd.Dat
                          path=project.path, allowed=_allowed(codebook, unmatched, counted))
     notes += _skip_notes(project, unmatched, counted, pseudonymiser) + _offset_notes(
         project, offsets)
-    return _finish(df, project, segments, notes, coder, as_coder, skipped, offsets)
+    out = _finish(df, project, segments, notes, coder, as_coder, skipped, offsets)
+    out.documents = sorted(set(covered))
+    return out
 
 
 def _machine(df: pd.DataFrame, store: pd.DataFrame | None, as_coder: str | None,
@@ -264,7 +286,7 @@ def _nothing(project: QdpxProject, unmatched: list[tuple[str, str]], counted: Co
     problems = _problems(project, unmatched, counted, pseudonymiser)
     if problems:
         return f"has nothing to import: {problems}."
-    return "has no human codings that cover at least half of one of the store's segments."
+    return "has no human codings on text of the store's segments."
 
 
 def _allowed(codebook: Codebook, unmatched: list[tuple[str, str]] | None = None,
@@ -280,8 +302,7 @@ def _allowed(codebook: Codebook, unmatched: list[tuple[str, str]] | None = None,
                      "with the same text as one of them (for a pseudonymised export: --key "
                      "FILE)")
     if not parts or unmatched is None:
-        parts.append("text selections coded by a user, each covering at least half of a "
-                     "sentence")
+        parts.append("text selections coded by a user")
     return "; ".join(parts) + "."
 
 
@@ -322,7 +343,7 @@ def _finish(df: pd.DataFrame, project: QdpxProject, segments: pd.DataFrame, note
                          allowed="codings with a creatingUser, or name the coder with "
                          "--coder NAME.")
     refuse_valence_conflicts(df, project.path)
-    df = one_per_coding(df)
+    df = one_per_coding(df, notes)
     # what a coder saw is what they coded: a REFI-QDA file says nothing of the rest, so
     # taking every segment of a touched document as seen would invent 'no code' judgements
     seen = sorted({(sid, coder) for sid, coder in df[["segment_id", "coder"]]

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from .phrases import aligned_mapper
 from .read import QSource
 
 __all__ = ["View", "name_keys", "views_of", "match_source", "offset_mapper"]
@@ -31,6 +32,19 @@ class View:
     seg_ids: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
+    #: for a pseudonymised view: the document's own text and its segments' offsets in it
+    original: tuple[str, np.ndarray, np.ndarray] | None = None
+
+    def to_document(self, i: int, p: int, end: bool) -> int:
+        """Offset ``p`` of this view's text, inside its segment ``i``, as an offset of the
+        document's own text (`rmresearch.refi.phrases.aligned_mapper` for a pseudonymised
+        view)."""
+        if self.original is None:
+            return p
+        text, starts, ends = self.original
+        s0, o0 = int(self.starts[i]), int(starts[i])
+        back = aligned_mapper(self.text[s0:int(self.ends[i])], text[o0:int(ends[i])])
+        return o0 + back(p - s0, end)
 
     @property
     def norm(self) -> str:
@@ -56,14 +70,15 @@ def views_of(documents: pd.DataFrame, segments: pd.DataFrame, pseudonymiser: Any
         segs = segments[segments["doc_id"] == doc["doc_id"]]
         starts, ends = segs["start"].to_numpy(int), segs["end"].to_numpy(int)
         keys = name_keys(doc["doc_id"]) | name_keys(str(doc.get("path") or doc["doc_id"]))
-        text = doc["text"]
+        text, original = doc["text"], None
         if pseudonymiser is not None:
+            original = (text, starts, ends)
             text, where = pseudonymise_pieces(text, zip(starts, ends), pseudonymiser)
             starts = np.array([where[int(s)] for s in starts], dtype=int)
             ends = np.array([where[int(e)] for e in ends], dtype=int)
             keys |= name_keys(pseudonymiser.text(doc["doc_id"]))
         views.append(View(doc["doc_id"], keys, text, segs["segment_id"].to_numpy(), starts,
-                          ends))
+                          ends, original))
     return views
 
 

@@ -80,8 +80,31 @@ def refuse_valence_conflicts(df: pd.DataFrame, path: Path) -> None:
                      "passage: remove the extra valence code in the other tool and export again.")
 
 
-def one_per_coding(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (segment, code, coder): the first that gives a valence, else the first."""
+def one_per_coding(df: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
+    """One row per (segment, code, coder): the first that gives a valence, else the first.
+
+    When ``df`` has phrase offsets (``phrase_start, phrase_end``; empty: the whole segment)
+    and one coder gave one segment the same code on several parts of it, the row covers
+    them all (the whole segment if one of them is), and a note (added to ``notes``) says
+    where.
+    """
+    keys = ["segment_id", "code", "coder"]
     order = df.assign(unset=df["valence"].isna()).sort_values("unset", kind="stable")
-    keep = ~order.duplicated(["segment_id", "code", "coder"])
-    return df.loc[keep[keep].index.sort_values()].reset_index(drop=True)
+    keep = ~order.duplicated(keys)
+    out = df.loc[keep[keep].index.sort_values()].reset_index(drop=True)
+    if "phrase_start" not in df.columns or not df.duplicated(keys).any():
+        return out
+    spans = df.groupby(keys, sort=False).agg(
+        whole=("phrase_start", lambda v: v.isna().any()), lo=("phrase_start", "min"),
+        hi=("phrase_end", "max"), parts=("phrase_start", lambda v: v.nunique(dropna=False)))
+    spans = spans.reindex(pd.MultiIndex.from_frame(out[keys]))
+    whole, merged = spans["whole"].to_numpy(bool), (spans["parts"] > 1).to_numpy()
+    out["phrase_start"] = spans["lo"].where(~whole).to_numpy()
+    out["phrase_end"] = spans["hi"].where(~whole).to_numpy()
+    joined = out[merged & ~whole]
+    if notes is not None and len(joined):
+        notes.append(f"{len(joined)} codings join several phrases: their coder gave one "
+                     "segment the same code on more than one part of it, which is kept as one "
+                     f"phrase from the first part's start to the last part's end "
+                     f"({_where(joined)}).")
+    return out

@@ -21,7 +21,8 @@ class CodingWriter:
     def add_codings(self, codings: pd.DataFrame, *, run_kind: str = "code",
                     params: dict[str, Any] | None = None, codebook_hash: str | None = None,
                     seen: Iterable[tuple[str, str]] = ()) -> int:
-        """Store machine codings (and the (segment_id, coder) pairs seen) in one transaction.
+        """Store machine codings (and the (segment_id, coder) pairs seen) in one transaction;
+        return the run id.
 
         Rows for a coder named ``human:...`` are refused: use `add_human_codings`.
         A machine coder's earlier row for the same (segment, code, coder) is replaced.
@@ -38,12 +39,12 @@ class CodingWriter:
         """Store human codings and the (segment_id, coder) pairs each coder saw in one
         transaction and one ``human`` run; return the run id.
 
-        Existing human rows, and existing 'seen' rows, are kept as they are (never replaced).
+        Existing human rows, and existing 'seen' rows, are kept as they are (never replaced):
+        the new ones are added beside them as a new revision of each coder
+        (`rmresearch.store.revisions`; to replace a coder's work, `revise_human_codings`).
         """
-        if not codings["coder"].astype(str).str.startswith(HUMAN_PREFIX).all():
-            raise StoreError(f"human codings need coder names starting '{HUMAN_PREFIX}'.")
-        return self._write_codings(codings, "human", params, codebook_hash, seen,
-                                   "INSERT OR IGNORE")
+        return self.revise_human_codings(codings, seen=seen, params=params,
+                                         codebook_hash=codebook_hash).run_id
 
     def _write_codings(self, codings: pd.DataFrame, kind: str, params: dict | None,
                        codebook_hash: str | None, seen: Iterable[tuple[str, str]],

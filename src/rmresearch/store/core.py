@@ -1,5 +1,5 @@
 """`ProjectStore`: the connection, transactions and runs; the writing and reading methods come
-from `IngestWriter`, `CodingWriter`, `ChoiceWriter` and `Reader`."""
+from `IngestWriter`, `CodingWriter`, `RevisionWriter`, `ChoiceWriter` and `Reader`."""
 from __future__ import annotations
 
 import json
@@ -16,6 +16,7 @@ from .choices import ChoiceWriter
 from .codings import CodingWriter
 from .ingesting import IngestWriter
 from .reading import Reader
+from .revisions import RevisionWriter
 from .schema import ADDED_COLUMNS, SCHEMA, now
 
 __all__ = ["ProjectStore", "require_store"]
@@ -32,7 +33,7 @@ def require_store(path: str | Path) -> Path:
 
 
 
-class ProjectStore(IngestWriter, CodingWriter, ChoiceWriter, Reader):
+class ProjectStore(IngestWriter, CodingWriter, RevisionWriter, ChoiceWriter, Reader):
     """A project store; use ``with ProjectStore.open(path) as store:``.
 
     Parameters
@@ -68,8 +69,12 @@ class ProjectStore(IngestWriter, CodingWriter, ChoiceWriter, Reader):
         self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
+        # an INSERT OR REPLACE deletes the row it replaces: the guards on deleting human
+        # codings (schema.REVISION_SCHEMA) must see that delete too
+        self.conn.execute("PRAGMA recursive_triggers = ON")
         self.conn.executescript(SCHEMA)
         self._add_missing_columns()
+        self._add_revision_history()
 
     def _add_missing_columns(self) -> None:
         """Add the columns (`ADDED_COLUMNS`) that a store made by an earlier version lacks, in

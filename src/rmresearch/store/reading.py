@@ -31,11 +31,17 @@ class Reader:
                                     "ORDER BY s.doc_id, s.version, s.start"), "segments")
 
     def codings(self, coder: str | None = None) -> pd.DataFrame:
-        """The codings table (one coder, or all), ordered by segment, code, coder."""
+        """The codings table (one coder, or all), ordered by segment, code, coder.
+
+        Human coders' codings are those of their current revision. ``phrase_start,
+        phrase_end`` (nullable) are the document offsets of a phrase-level coding, empty
+        for a coding of the whole segment.
+        """
         where, params = ("WHERE coder = ?", (coder,)) if coder else ("", ())
-        return validate(self._frame(
-            f"SELECT segment_id, code, coder, score, valence, evidence, run_id "
-            f"FROM codings {where} ORDER BY segment_id, code, coder", params), "codings")
+        df = self._frame(f"SELECT segment_id, code, coder, score, valence, evidence, run_id, "
+                         f"phrase_start, phrase_end FROM codings {where} ORDER BY segment_id, "
+                         "code, coder", params)
+        return validate(df.astype({"phrase_start": "Int64", "phrase_end": "Int64"}), "codings")
 
     def responses(self, current_only: bool = True) -> pd.DataFrame:
         """The long responses table of evaluation forms."""
