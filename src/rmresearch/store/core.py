@@ -14,6 +14,7 @@ from ..errors import StoreError
 from ..private import private_store_file
 from .codings import CodingWriter
 from .ingesting import IngestWriter
+from .notes import NoteStore
 from .reading import Reader
 from .schema import ADDED_COLUMNS, SCHEMA, now
 
@@ -31,7 +32,7 @@ def require_store(path: str | Path) -> Path:
 
 
 
-class ProjectStore(IngestWriter, CodingWriter, Reader):
+class ProjectStore(IngestWriter, CodingWriter, Reader, NoteStore):
     """A project store; use ``with ProjectStore.open(path) as store:``.
 
     Parameters

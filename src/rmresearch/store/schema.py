@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS coded (
 CREATE TABLE IF NOT EXISTS responses (
   doc_id TEXT NOT NULL, version INTEGER NOT NULL, respondent_id TEXT, cohort TEXT, role TEXT,
   stage TEXT, question_id TEXT, value REAL, text TEXT);
+CREATE TABLE IF NOT EXISTS notes (
+  note_id TEXT PRIMARY KEY, target TEXT NOT NULL, doc_id TEXT, segment_id TEXT, code TEXT,
+  coder TEXT, author TEXT NOT NULL, created TEXT NOT NULL, text TEXT NOT NULL, title TEXT,
+  origin TEXT);
 CREATE TRIGGER IF NOT EXISTS human_codings_no_update BEFORE UPDATE ON codings
   WHEN OLD.coder LIKE '{HUMAN_PREFIX}%'
   BEGIN SELECT RAISE(ABORT, 'human codings are never changed by a run'); END;
