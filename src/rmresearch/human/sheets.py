@@ -362,6 +362,11 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
                   **({"code_map": str(qdpx["code_map"])} if qdpx["code_map"] else {}),
                   **extra_params}
         run_id = write_human_codings(store, codings, seen, params, codebook.hash)
+        if fmt == "qdpx":  # memos, notes and cue times, after the codings they annotate
+            from ..refi.notes_in import import_notes
+            found = import_notes(store, path, codebook, pseudonymiser=qdpx["pseudonymiser"],
+                                 coder=coder)
+            notes, extra["notes_unplaced"] = notes + found.messages, found.unmatched
     counts = codings.groupby("coder").size().to_dict()
     return {"run_id": run_id, "codings": counts, "added": len(codings), "seen": len(seen),
             "notes": notes, **extra}

@@ -15,12 +15,16 @@ from ..codebook import Codebook
 from ..vocabulary import VALENCES
 
 __all__ = ["NS_PROJECT", "NS_CODEBOOK", "guid", "code_guid", "valence_guid", "schema_errors",
-           "validate_xml", "add_codes", "xml_safe", "code_description", "VALENCE_GROUP_NAME"]
+           "validate_xml", "add_codes", "xml_safe", "code_description", "VALENCE_GROUP_NAME",
+           "EXTRA_CODE_DESCRIPTION", "own_descriptions"]
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rmresearch.invalid/refi-qda")
 VALENCE_GROUP_NAME = "Valence"
+EXTRA_CODE_DESCRIPTION = "Used in codings but not defined in the codebook."
+_VALENCE_GROUP_DESCRIPTION = ("Valence of a finding: good practice, an area requiring "
+                              "attention, or neutral. Applied alongside a level of operation.")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -109,11 +113,19 @@ def add_codes(codes_el: Any, codebook: Codebook, ns: str, extra: Iterable[str] =
     add(codes_el, None)
     for code_id in extra:
         _code_el(codes_el, ns, code_guid(code_id), code_id, True, None,
-                 "Used in codings but not defined in the codebook.")
+                 EXTRA_CODE_DESCRIPTION)
     group = _code_el(codes_el, ns, guid("valence-group", "valence"), VALENCE_GROUP_NAME, False,
-                     None, "Valence of a finding: good practice, an area requiring attention, "
-                     "or neutral. Applied alongside a level of operation.")
+                     None, _VALENCE_GROUP_DESCRIPTION)
     for vid in VALENCES:
         val = codebook.valence[vid]
         _code_el(group, ns, valence_guid(vid), val.name, True, val.colour,
                  xml_safe(val.definition))
+
+
+def own_descriptions(codebook: Codebook) -> set[str]:
+    """Every code description `add_codes` writes for ``codebook`` (whitespace runs as single
+    spaces), so an importer can tell this project's own definitions from a memo."""
+    texts = [code_description(c) for c in codebook.codes]
+    texts += [xml_safe(codebook.valence[v].definition) for v in VALENCES]
+    texts += [EXTRA_CODE_DESCRIPTION, _VALENCE_GROUP_DESCRIPTION]
+    return {" ".join(t.split()) for t in texts if t}
