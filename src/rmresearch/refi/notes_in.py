@@ -146,9 +146,11 @@ def _place(places: _Places, note: RawNote) -> tuple[list[dict[str, Any]], str]:
         return [], f"it annotates {note.other}, which rmresearch keeps no notes on"
     if note.target == "source":
         src = places.sources.get(note.source or "")
-        view = places.view(src)[0] if src is not None else None
-        why = places.view(src)[1] if src is not None else "its source is not a text source"
-        return ([dict(target="document", doc_id=view.doc_id)], "") if view else ([], why)
+        if src is None:
+            return [], "its source is not a text source of the file"
+        view, why = places.view(src)
+        return ([dict(target="document", doc_id=view.doc_id)], "") if view else \
+            ([], f"its source '{src.name}' {why}")
     src, start, end, why = _span(places, note)
     view, no_match = places.view(src) if src is not None else (None, why)
     if view is None:
