@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from rmresearch.cli import main
@@ -193,3 +194,19 @@ def test_notes_add_and_list_from_the_command_line(tmp_path: Path, capsys) -> Non
     assert f"human:ana-ruiz  segment {first}: Opening small talk." in out
     assert "human:ana-ruiz  project: Read all four documents." in out
     assert (tmp_path / "notes.csv").read_text(encoding="utf-8").count("human:ana-ruiz") == 2
+
+
+def test_a_pseudonymised_export_comes_back_without_doubling_notes(tmp_path: Path,
+                                                                  capsys) -> None:
+    store = build_noted_store(tmp_path / "a")
+    with ProjectStore.open(store) as st:
+        st.add_notes(pd.DataFrame([dict(target="document", doc_id="C1/observation",
+                                        author="human:ana", text="Helen Marsh joined late.")]))
+    before = _notes(store)
+    out = tmp_path / "shared" / "p.qdpx"
+    out.parent.mkdir()
+    assert main(["export", "project", "--store", str(store), "--output", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["import-codings", "--store", str(store), "--input", str(out)]) == 0
+    assert "notes from p.qdpx: 0 added, 6 already in the store" in capsys.readouterr().out
+    assert _notes(store) == before

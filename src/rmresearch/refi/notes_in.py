@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..codebook.themes import with_themes
-from ..store.notes import NOTE_COLUMNS
+from ..store.notes import NOTE_COLUMNS, note_id
 from .coders import coder_name
 from .match import View, match_source, offset_mapper, views_of
 from .notes_out import MACHINE_NOTE_PREFIX, parse_cue
@@ -56,6 +56,7 @@ class NotesImport:
     unmatched: list[dict[str, str]] = field(default_factory=list)
     machine: int = 0
     rehomed: int = 0
+    same: int = 0  # stored notes, as a pseudonymised export shows them
     messages: list[str] = field(default_factory=list)
 
 
@@ -68,9 +69,9 @@ class _Places:
         self.project, self.coder = project, coder
         self.sources = {s.guid: s for s in project.sources}
         self.selections = {sel.guid: (s, sel) for s in project.sources for sel in s.selections}
+        self._tables, self._pseudonymiser = (documents, segments), pseudonymiser
         self._views = views_of(documents, segments)
-        self._pseudo = (views_of(documents, segments, pseudonymiser)
-                        if pseudonymiser is not None else [])
+        self._pseudo: list[View] | None = None  # built only when a source needs them
         self._matched: dict[str, tuple[View | None, str]] = {}
         self.codings = set(codings[["segment_id", "code", "coder"]].itertuples(
             index=False, name=None))
@@ -83,7 +84,9 @@ class _Places:
     def view(self, src: QSource) -> tuple[View | None, str]:
         if src.guid not in self._matched:
             view, why = match_source(src, self._views)
-            if view is None and self._pseudo:
+            if view is None and self._pseudonymiser is not None:
+                if self._pseudo is None:
+                    self._pseudo = views_of(*self._tables, self._pseudonymiser)
                 view, _ = match_source(src, self._pseudo)
             self._matched[src.guid] = (view, why)
         return self._matched[src.guid]
@@ -184,7 +187,8 @@ def _skip(places: _Places, note: RawNote) -> str:
 
 def map_notes(raw: list[RawNote], project: QdpxProject, documents: pd.DataFrame,
               segments: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook, *,
-              pseudonymiser: Any = None, coder: str | None = None) -> NotesImport:
+              pseudonymiser: Any = None, coder: str | None = None,
+              existing: pd.DataFrame | None = None) -> NotesImport:
     """Map the file's notes (`read_notes`) onto the store (see module docstring).
 
     Parameters
@@ -194,6 +198,8 @@ def map_notes(raw: list[RawNote], project: QdpxProject, documents: pd.DataFrame,
     codebook : the project's coding frame.
     pseudonymiser : object with ``text(str)``, to recognise pseudonymised exports.
     coder : the author of notes that name none (default ``human:unknown``).
+    existing : the store's notes; with a pseudonymiser, a note that is one of them as a
+        pseudonymised export shows it is not added again.
     """
     places = _Places(project, documents, segments, codings, codebook, pseudonymiser, coder)
     out = NotesImport(pd.DataFrame(columns=NOTE_COLUMNS))
@@ -222,17 +228,35 @@ def map_notes(raw: list[RawNote], project: QdpxProject, documents: pd.DataFrame,
             rows.append(dict(target, author=author, created=note.created, text=note.text,
                              title=note.name or None, origin=f"import {file}"))
     if rows:
-        out.notes = pd.DataFrame(rows).reindex(columns=NOTE_COLUMNS)
+        out.notes = _not_stored(pd.DataFrame(rows).reindex(columns=NOTE_COLUMNS), existing,
+                                pseudonymiser, out)
     return out
+
+
+def _not_stored(notes: pd.DataFrame, existing: pd.DataFrame | None, pseudonymiser: Any,
+                out: NotesImport) -> pd.DataFrame:
+    """Drop the notes that are a stored note as a pseudonymised export shows it (same
+    target and author, the stored text pseudonymised), counting them in ``out.same``."""
+    if pseudonymiser is None or existing is None or existing.empty:
+        return notes
+    keys = ("segment_id", "code", "coder", "doc_id")
+    shown = {note_id(r["target"], r, r["author"], pseudonymiser.text(str(r["text"])))
+             for r in existing.to_dict("records")}
+    ids = [note_id(r["target"], {k: r[k] for k in keys}, r["author"], r["text"])
+           for r in notes.to_dict("records")]
+    same = pd.Series([i in shown for i in ids], index=notes.index, dtype=bool)
+    out.same += int(same.sum())
+    return notes[~same]
 
 
 def _summary(result: NotesImport, added: int, times: dict[str, int], file: str) -> list[str]:
     lines = []
-    if len(result.notes):
+    if len(result.notes) or result.same:
         kinds = result.notes["target"].value_counts().sort_index()
-        lines.append(f"notes from {file}: {added} added, {len(result.notes) - added} already "
-                     "in the store (" + ", ".join(f"{n} on {'the ' if k == 'project' else 'a '}"
-                                                  f"{k}" for k, n in kinds.items()) + ").")
+        on = ", ".join(f"{n} on {'the' if k == 'project' else 'a'} {k}" for k, n in kinds.items())
+        lines.append(f"notes from {file}: {added} added, "
+                     f"{len(result.notes) - added + result.same} already in the store"
+                     + (f" (of those read: {on})." if on else "."))
     if result.rehomed:
         lines.append(f"{result.rehomed} note(s) on codings the store does not hold were kept "
                      "on their segments.")
@@ -261,7 +285,8 @@ def import_notes(store: Any, path: str | Path, codebook: Codebook, *,
     path = Path(path)
     project = read_qdpx(path)
     result = map_notes(read_notes(path), project, store.documents(), store.segments(),
-                       store.codings(), codebook, pseudonymiser=pseudonymiser, coder=coder)
+                       store.codings(), codebook, pseudonymiser=pseudonymiser, coder=coder,
+                       existing=store.notes())
     added = store.add_notes(result.notes) if len(result.notes) else 0
     times = store.fill_segment_times(result.times)
     result.messages = _summary(result, added, times, path.name)
