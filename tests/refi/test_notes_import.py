@@ -191,7 +191,7 @@ def test_notes_add_and_list_from_the_command_line(tmp_path: Path, capsys) -> Non
                  str(tmp_path / "notes.csv")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("2 note(s).")
-    assert f"human:ana-ruiz  segment {first}: Opening small talk." in out
+    assert f"human:ana-ruiz  segment C1/interview1 / {first}: Opening small talk." in out
     assert "human:ana-ruiz  project: Read all four documents." in out
     assert (tmp_path / "notes.csv").read_text(encoding="utf-8").count("human:ana-ruiz") == 2
 

@@ -191,3 +191,19 @@ def test_a_pseudonymised_export_leaks_no_name_through_notes(noted: Path, tmp_pat
                for n in notes), notes
     assert any(n.startswith("machine coder ensemble@abc: score 0.60; evidence: like ")
                and n.endswith("thanking staff") for n in notes)
+
+
+def test_a_note_on_a_segment_of_an_earlier_text_goes_on_its_document(noted: Path) -> None:
+    from rmresearch.codebook import default_codebook
+    from rmresearch.refi.export import project_xml
+
+    with ProjectStore.open(noted) as st:
+        docs, segs, codings, notes = st.documents(), st.segments(), st.codings(), st.notes()
+    gone = notes["target"] == "segment"  # as if its document had been edited since
+    notes.loc[gone, "segment_id"] = "C2/journal#0ld5e9men7"
+    qde, _ = project_xml(docs, segs, codings, default_codebook(), notes=notes)
+    root = etree.fromstring(qde)
+    journal = root.find(f"q:Sources/q:TextSource[@guid='{guid('source', 'C2/journal')}']", NS)
+    assert sorted(_note_texts(root, journal.findall("q:NoteRef", NS))) == [
+        "Setting only, no finding.", "Written the same evening."]
+    assert journal.find("q:PlainTextSelection", NS) is None

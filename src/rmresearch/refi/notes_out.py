@@ -5,9 +5,10 @@ Every note is a ``<Note>`` under ``<Notes>`` (its text in ``PlainTextContent``),
 ``NoteRef`` from what it annotates, where REFI-QDA 1.5 puts it: the project (after its
 ``Description``), a ``TextSource``, a ``Code``, a ``Coding`` (after its ``CodeRef``) or a
 ``PlainTextSelection``. A note on a segment, and a segment's cue time, hang on one uncoded
-``PlainTextSelection`` that spans the segment exactly. Texts go through the same
-pseudonymiser as the sources; GUIDs are fixed (a stored note's id, or uuid5 of what a
-generated note is about), so repeat exports are byte-identical.
+``PlainTextSelection`` that spans the segment exactly (a note on a segment of an earlier
+version of its document, whose text has changed since, on the document). Texts go through
+the same pseudonymiser as the sources; GUIDs are fixed (a stored note's id, or uuid5 of
+what a generated note is about), so repeat exports are byte-identical.
 """
 from __future__ import annotations
 
@@ -128,11 +129,14 @@ def build_notes(notes: pd.DataFrame | None, codings: pd.DataFrame, segments: pd.
 
     index = NoteIndex()
     stored = notes if notes is not None else pd.DataFrame(columns=["note_id"])
+    current = set(segments["segment_id"])
     for row in stored.sort_values("note_id").to_dict("records"):
         text = safe(str(row["text"]))
         gid = index.add(row["note_id"], text, row["author"], _created(row["created"]),
                         safe(_title(str(row["text"]), row.get("title"))))
         target = row["target"]
+        if target in ("segment", "coding") and row["segment_id"] not in current:
+            target = "document" if row.get("doc_id") else "project"  # its text has changed
         where = {"project": None, "document": (index.documents, row["doc_id"]),
                  "segment": (index.segments, row["segment_id"]),
                  "coding": (index.codings, (row["segment_id"], row["code"], row["coder"])),

@@ -75,6 +75,9 @@ class NoteStore:
         """
         df = _checked(notes)
         self._check_targets(df)
+        docs = dict(self.conn.execute("SELECT segment_id, doc_id FROM segments").fetchall())
+        df["doc_id"] = [d or (docs.get(s) if s else None)  # where a segment note belongs
+                        for d, s in zip(df["doc_id"], df["segment_id"])]
         cols = ", ".join(NOTE_COLUMNS)
         with self.transaction() as conn:
             before = conn.total_changes
