@@ -306,7 +306,9 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
 
     Returns ``{"run_id", "codings": {coder: n}, "added", "seen", "notes", "skipped",
     "offsets"}``: ``added`` codings in all, ``skipped`` what was left out (``file, source,
-    code, reason, codings``), ``offsets`` how each ``.qdpx`` source counted its offsets.
+    code, reason, codings``), ``offsets`` how each ``.qdpx`` source counted its offsets,
+    ``notes_unplaced`` the file's notes that could not be placed (``file, note, target,
+    reason``; the others are stored, `rmresearch.refi.notes_in`).
 
     Raises
     ------

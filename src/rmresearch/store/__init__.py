@@ -1,7 +1,8 @@
 """The project store: one SQLite file (WAL mode) per project.
 
 Holds documents (every version), segments (with their discourse role), codings with their
-coder, the segments each coder has seen, evaluation-form responses, and runs. Every write is
+coder, the segments each coder has seen, evaluation-form responses, notes (memos, see
+`notes`), and runs. Every write is
 one transaction. Human codings (coder ``human:<name>``) are protected by triggers: no machine
 run can update or delete them. All SQL of the package lives in this package.
 """
