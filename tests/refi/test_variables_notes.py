@@ -73,10 +73,17 @@ def _qde(path: Path) -> bytes:
         return zf.read("project.qde")
 
 
-def _note_texts(root, refs) -> list[str]:
-    notes = {n.get("guid"): n.findtext("q:PlainTextContent", namespaces=NS)
-             for n in root.iterfind("q:Notes/q:Note", NS)}
-    return [notes[r.get("targetGUID")] for r in refs]
+def _texts(path: Path) -> dict[str, str]:
+    """Every note's text by GUID: inline, or in its file in the archive (project notes)."""
+    root = etree.fromstring(_qde(path))
+    with zipfile.ZipFile(path) as zf:
+        return {n.get("guid"): n.findtext("q:PlainTextContent", namespaces=NS) or zf.read(
+                    "sources/" + n.get("plainTextPath").split("://")[1]).decode("utf-8")
+                for n in root.iterfind("q:Notes/q:Note", NS)}
+
+
+def _note_texts(texts: dict[str, str], refs) -> list[str]:
+    return [texts[r.get("targetGUID")] for r in refs]
 
 
 def test_variables_are_typed_on_every_source_and_cases_link_their_documents(
@@ -115,49 +122,57 @@ def test_notes_hang_where_the_schema_puts_them_and_repeat_exports_are_identical(
     first = export_project(noted, tmp_path / "a.qdpx")["path"].read_bytes()
     again = export_project(noted, tmp_path / "b.qdpx")["path"].read_bytes()
     assert first == again
-    root = etree.fromstring(_qde(tmp_path / "a.qdpx"))
-    assert _note_texts(root, root.findall("q:NoteRef", NS)) == ["First pass over cohort one."]
+    root, texts = etree.fromstring(_qde(tmp_path / "a.qdpx")), _texts(tmp_path / "a.qdpx")
+    assert _note_texts(texts, root.findall("q:NoteRef", NS)) == ["First pass over cohort one."]
     journal = root.find(f"q:Sources/q:TextSource[@guid='{guid('source', 'C2/journal')}']", NS)
-    assert _note_texts(root, journal.findall("q:NoteRef", NS)) == ["Written the same evening."]
+    assert _note_texts(texts, journal.findall("q:NoteRef", NS)) == ["Written the same evening."]
     setting = journal.find("q:PlainTextSelection/q:NoteRef/..", NS)
     assert setting.get("name") == "We met in the canteen." and not setting.findall(
         "q:Coding", NS)
-    assert _note_texts(root, setting.findall("q:NoteRef", NS)) == ["Setting only, no finding."]
+    assert _note_texts(texts, setting.findall("q:NoteRef", NS)) == ["Setting only, no finding."]
     code = root.find(".//q:Code[@name='Symbolic']", NS)
-    assert _note_texts(root, code.findall("q:NoteRef", NS)) == ["Boards and photos go here."]
+    assert _note_texts(texts, code.findall("q:NoteRef", NS)) == ["Boards and photos go here."]
     human = root.find(".//q:PlainTextSelection[@name='Thanked Band 3s by name.']/q:Coding/"
                       "q:NoteRef", NS)
-    assert _note_texts(root, [human]) == ["A team-wide habit, not a one-off."]
+    assert _note_texts(texts, [human]) == ["A team-wide habit, not a one-off."]
     user = {u.get("name"): u.get("guid") for u in root.iterfind("q:Users/q:User", NS)}
-    authors = {n.findtext("q:PlainTextContent", namespaces=NS): n.get("creatingUser")
+    authors = {texts[n.get("guid")]: n.get("creatingUser")
                for n in root.iterfind("q:Notes/q:Note", NS)}
     assert authors["Boards and photos go here."] == user["human:ben"]  # an author, not a coder
+    # QualCoder's import needs a date on every note, and reads journals from files
+    dates = [n.get("creationDateTime") for n in root.iterfind("q:Notes/q:Note", NS)]
+    assert all(d and not d.startswith("1980") for d in dates), dates  # the runs' own times
+    journal_guid = root.find("q:NoteRef", NS).get("targetGUID")
+    project_note = root.find(f"q:Notes/q:Note[@guid='{journal_guid}']", NS)
+    assert project_note.get("plainTextPath", "").startswith("internal://")
 
 
 def test_each_machine_coding_carries_its_score_and_evidence(noted: Path, tmp_path: Path) -> None:
-    root = etree.fromstring(_qde(export_project(noted, tmp_path / "p.qdpx")["path"]))
+    out = export_project(noted, tmp_path / "p.qdpx")["path"]
+    root, texts = etree.fromstring(_qde(out)), _texts(out)
     machine = root.find(".//q:User[@name='ensemble@abc']", NS).get("guid")
     codings = root.findall(f".//q:Coding[@creatingUser='{machine}']", NS)
-    texts = [_note_texts(root, c.findall("q:NoteRef", NS)) for c in codings]
+    found = [_note_texts(texts, c.findall("q:NoteRef", NS)) for c in codings]
     expected = "machine coder ensemble@abc: score 0.87; evidence: talked over a junior colleague"
-    assert [expected] in texts  # on the level coding (the valence coding has none)
+    assert [expected] in found  # on the level coding (the valence coding has none)
     assert machine_note("ensemble@x", float("nan"), None) == \
         "machine coder ensemble@x: no score; evidence: none recorded"
     human = root.find(".//q:User[@name='human:ana']", NS).get("guid")
     for coding in root.findall(f".//q:Coding[@creatingUser='{human}']", NS):
         assert not any(t.startswith("machine coder") for t in
-                       _note_texts(root, coding.findall("q:NoteRef", NS)))
+                       _note_texts(texts, coding.findall("q:NoteRef", NS)))
 
 
 def test_vtt_cue_times_are_exported_on_each_timed_segment(noted: Path, tmp_path: Path) -> None:
-    root = etree.fromstring(_qde(export_project(noted, tmp_path / "p.qdpx")["path"]))
+    out = export_project(noted, tmp_path / "p.qdpx")["path"]
+    root, texts = etree.fromstring(_qde(out)), _texts(out)
     with ProjectStore.open(noted) as st:
         segs = st.segments()
     timed = segs[segs["time"].notna()]
     assert len(timed) >= 3 and set(timed["doc_id"]) == {"C1/interview1"}
     found = {}
     for sel in root.iterfind(".//q:PlainTextSelection", NS):
-        for text in _note_texts(root, sel.findall("q:NoteRef", NS)):
+        for text in _note_texts(texts, sel.findall("q:NoteRef", NS)):
             if parse_cue(text) is not None:
                 found[(int(sel.get("startPosition")), int(sel.get("endPosition")))] = \
                     parse_cue(text)
@@ -184,8 +199,7 @@ def test_a_pseudonymised_export_leaks_no_name_through_notes(noted: Path, tmp_pat
     for name in ("Helen", "Marsh", "Amara", "Okafor"):
         assert name not in text
     root = etree.fromstring(text.encode("utf-8"))
-    notes = [n.findtext("q:PlainTextContent", namespaces=NS)
-             for n in root.iterfind("q:Notes/q:Note", NS)]
+    notes = list(_texts(out).values())
     assert any(n.endswith("for the rota.") and n.startswith(("Leader", "Mentor", "Mentee",
                                                              "Person", "P"))
                for n in notes), notes
@@ -201,9 +215,12 @@ def test_a_note_on_a_segment_of_an_earlier_text_goes_on_its_document(noted: Path
         docs, segs, codings, notes = st.documents(), st.segments(), st.codings(), st.notes()
     gone = notes["target"] == "segment"  # as if its document had been edited since
     notes.loc[gone, "segment_id"] = "C2/journal#0ld5e9men7"
-    qde, _ = project_xml(docs, segs, codings, default_codebook(), notes=notes)
+    qde, files = project_xml(docs, segs, codings, default_codebook(), notes=notes)
     root = etree.fromstring(qde)
+    texts = {n.get("guid"): n.findtext("q:PlainTextContent", namespaces=NS) or files[
+        "sources/" + n.get("plainTextPath").split("://")[1]]
+        for n in root.iterfind("q:Notes/q:Note", NS)}
     journal = root.find(f"q:Sources/q:TextSource[@guid='{guid('source', 'C2/journal')}']", NS)
-    assert sorted(_note_texts(root, journal.findall("q:NoteRef", NS))) == [
+    assert sorted(_note_texts(texts, journal.findall("q:NoteRef", NS))) == [
         "Setting only, no finding.", "Written the same evening."]
     assert journal.find("q:PlainTextSelection", NS) is None

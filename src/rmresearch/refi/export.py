@@ -212,7 +212,7 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     add_variables(project)
     add_cases(project, docs)
     files = _sources(project, docs, segs, codings, index)
-    add_notes_element(project, index, users)
+    files |= add_notes_element(project, index, users)
     etree.SubElement(project, f"{{{NS_PROJECT}}}Description").text = _CONVENTION_NOTE
     add_note_refs(project, index.project)
     return _serialise(project, "project"), files
@@ -230,14 +230,18 @@ def export_project(store_path: str | Path, output: str | Path, *,
                    pseudonymiser: TextPseudonymiser | None = None) -> dict[str, Any]:
     """Export a project store as a REFI-QDA ``.qdpx`` file.
 
-    Returns a summary: ``path, sources, selections, users, pseudonymised``.
+    Returns a summary: ``path, sources, codings, users, pseudonymised``.
     """
     from ..store import ProjectStore
 
     store_path = Path(store_path)
     with ProjectStore.open_existing(store_path) as store:
         documents, segments, codings = store.documents(), store.segments(), store.codings()
-        notes = store.notes()
+        notes, runs = store.notes(), store.runs()
+    when = dict(zip(runs["run_id"], runs["finished"].fillna(runs["started"])))
+    read = dict(zip(documents["doc_id"], documents["run_id"].map(when)))
+    codings = codings.assign(created=codings["run_id"].map(when))  # for the machine's notes
+    segments = segments.assign(created=segments["doc_id"].map(read))  # for cue times
     codings = findings_only(codings, segments)  # a machine's levels on non-findings stay home
     qde, files = project_xml(documents, segments, codings, codebook or default_codebook(),
                              name=store_path.stem, pseudonymiser=pseudonymiser, notes=notes)
@@ -245,5 +249,5 @@ def export_project(store_path: str | Path, output: str | Path, *,
     if hasattr(pseudonymiser, "save"):
         pseudonymiser.save()  # identifiers numbered while exporting stay numbered the same
     kept = codings[codings["segment_id"].isin(set(segments["segment_id"]))]
-    return {"path": Path(output), "sources": len(files), "codings": len(kept),
+    return {"path": Path(output), "sources": len(documents), "codings": len(kept),
             "users": int(kept["coder"].nunique()), "pseudonymised": pseudonymiser is not None}

@@ -25,12 +25,14 @@ from .qde import NS_PROJECT, code_guid, guid, xml_safe
 
 __all__ = ["NoteIndex", "build_notes", "machine_note", "cue_note", "parse_cue", "CUE_PREFIX",
            "MACHINE_NOTE_PREFIX", "add_notes_element", "add_note_refs", "add_code_note_refs",
-           "segment_selection_guid"]
+           "segment_selection_guid", "UNKNOWN_DATE"]
 
 CUE_PREFIX = "VTT cue start "
 MACHINE_NOTE_PREFIX = "machine coder "
 _CUE = re.compile(r"^VTT cue start (\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)\b")
 _EVIDENCE_MAX = 300  # characters of evidence kept in a machine note
+#: the date of a note whose time the store does not know (the ZIP entries' fixed date)
+UNKNOWN_DATE = "1980-01-01T00:00:00Z"
 
 
 def _clock(seconds: float) -> str:
@@ -120,8 +122,10 @@ def build_notes(notes: pd.DataFrame | None, codings: pd.DataFrame, segments: pd.
     Parameters
     ----------
     notes : the store's notes (`rmresearch.store.notes.NOTE_COLUMNS`), or None.
-    codings : the exported codings (``segment_id, code, coder, score, evidence``).
-    segments : the exported segments (``segment_id`` and, for transcripts, ``time``).
+    codings : the exported codings (``segment_id, code, coder, score, evidence`` and
+        ``created``, when their run was, for the machine's notes).
+    segments : the exported segments (``segment_id`` and, for transcripts, ``time`` and
+        ``created``, when the document was read).
     pseudonymiser : object with ``text(str) -> str``, or None.
     """
     def safe(text: str) -> str:
@@ -150,13 +154,14 @@ def build_notes(notes: pd.DataFrame | None, codings: pd.DataFrame, segments: pd.
         key = (row["segment_id"], row["code"], row["coder"])
         text = safe(machine_note(row["coder"], row.get("score"), row.get("evidence")))
         index.codings.setdefault(key, []).append(
-            index.add(guid("machine-note", "|".join(key)), text, row["coder"], None,
-                      f"{row['coder']} on {row['code']}"))
+            index.add(guid("machine-note", "|".join(key)), text, row["coder"],
+                      _created(row.get("created")), f"{row['coder']} on {row['code']}"))
     if "time" in segments:
         timed = segments[segments["time"].notna()].sort_values("segment_id")
-        for sid, seconds in zip(timed["segment_id"], timed["time"]):
+        made = timed["created"] if "created" in timed else [None] * len(timed)
+        for sid, seconds, when in zip(timed["segment_id"], timed["time"], made):
             index.segments.setdefault(sid, []).append(
-                index.add(guid("cue-note", sid), cue_note(seconds), None, None,
+                index.add(guid("cue-note", sid), cue_note(seconds), None, _created(when),
                           f"cue {_clock(seconds)}"))
     return index
 
@@ -186,18 +191,31 @@ def add_code_note_refs(project: Any, index: NoteIndex) -> None:
             code.insert(at + offset, etree.Element(f"{{{NS_PROJECT}}}NoteRef", targetGUID=gid))
 
 
-def add_notes_element(project: Any, index: NoteIndex, users: dict[str, str]) -> None:
-    """Add ``<Notes>`` (nothing when there are none); ``users`` maps an author to a GUID."""
+def add_notes_element(project: Any, index: NoteIndex, users: dict[str, str]
+                      ) -> dict[str, str]:
+    """Add ``<Notes>`` (nothing when there are none); ``users`` maps an author to a GUID.
+
+    Every note has a ``creationDateTime`` (QualCoder's import stops at a note without one;
+    `UNKNOWN_DATE` when the store has none). A project note's text is a file in the archive
+    (``plainTextPath``), as QualCoder reads journals; the others hold it inline. Returns
+    those files, ``{"sources/<guid>.txt": text}``.
+    """
     from lxml import etree
 
+    files: dict[str, str] = {}
     if not index.notes:
-        return
+        return files
     el = etree.SubElement(project, f"{{{NS_PROJECT}}}Notes")
+    journals = set(index.project)
     for note in index.notes:
         attrs = {"guid": note["guid"], "name": note["name"]}
+        if note["guid"] in journals:
+            attrs["plainTextPath"] = f"internal://{note['guid']}.txt"
+            files[f"sources/{note['guid']}.txt"] = note["text"]
         if note["author"] in users:
             attrs["creatingUser"] = users[note["author"]]
-        if note["created"]:
-            attrs["creationDateTime"] = note["created"]
+        attrs["creationDateTime"] = note["created"] or UNKNOWN_DATE
         node = etree.SubElement(el, f"{{{NS_PROJECT}}}Note", attrs)
-        etree.SubElement(node, f"{{{NS_PROJECT}}}PlainTextContent").text = note["text"]
+        if note["guid"] not in journals:
+            etree.SubElement(node, f"{{{NS_PROJECT}}}PlainTextContent").text = note["text"]
+    return files
