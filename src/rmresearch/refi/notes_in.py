@@ -133,7 +133,8 @@ def _span(places: _Places, note: RawNote) -> tuple[QSource | None, int, int, str
         return src, int(lf[0]), int(lf[1]), ""
     found = places.selections.get(note.selection or "")
     if found is None:
-        return None, 0, 0, f"its selection {note.selection} is not in the file"
+        return None, 0, 0, (f"its selection {note.selection} is not on a text source of "
+                            "the file")
     return found[0], found[1].start, found[1].end, ""
 
 
