@@ -210,3 +210,20 @@ def test_a_pseudonymised_export_comes_back_without_doubling_notes(tmp_path: Path
     assert main(["import-codings", "--store", str(store), "--input", str(out)]) == 0
     assert "notes from p.qdpx: 0 added, 6 already in the store" in capsys.readouterr().out
     assert _notes(store) == before
+
+
+def test_notes_on_codes_outside_the_codebook_and_on_valences_round_trip(tmp_path: Path
+                                                                        ) -> None:
+    store = build_noted_store(tmp_path / "a")
+    with ProjectStore.open(store) as st:
+        st.add_notes(pd.DataFrame([
+            dict(target="code", code="Leadership style", author="human:ana",
+                 text="A code from the old frame."),
+            dict(target="code", code="valence:attention", author="human:ana",
+                 text="Absences count too.")]))
+    qdpx = export_project(store, tmp_path / "p.qdpx")["path"]
+    fresh = build_store(tmp_path / "b", DOCS, MANIFEST)
+    import_codings(fresh, qdpx)
+    assert _notes(fresh) == _notes(store) and len(_notes(store)) == 7
+    again = import_codings(store, qdpx)
+    assert any(n.startswith("notes from p.qdpx: 0 added, 7 already") for n in again["notes"])

@@ -205,7 +205,8 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
                             name=xml_safe(name), origin=_origin(pseudonymiser is not None))
     users = _users(project, set(codings["coder"]) | index.authors)
     codebook = with_themes(codebook)  # the second tier, nested under the levels
-    extra = sorted(set(codings["code"]) - set(codebook.ids))
+    noted = {c for c in index.codes if not c.startswith("valence:")}  # codes with notes
+    extra = sorted((set(codings["code"]) | noted) - set(codebook.ids))
     add_codes(etree.SubElement(etree.SubElement(project, f"{{{NS_PROJECT}}}CodeBook"),
                                f"{{{NS_PROJECT}}}Codes"), codebook, NS_PROJECT, extra)
     add_code_note_refs(project, index)

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ..vocabulary import is_human
-from .qde import NS_PROJECT, code_guid, guid, xml_safe
+from .qde import NS_PROJECT, code_guid, guid, valence_guid, xml_safe
 
 __all__ = ["NoteIndex", "build_notes", "machine_note", "cue_note", "parse_cue", "CUE_PREFIX",
            "MACHINE_NOTE_PREFIX", "add_notes_element", "add_note_refs", "add_code_note_refs",
@@ -181,7 +181,8 @@ def add_code_note_refs(project: Any, index: NoteIndex) -> None:
 
     if not index.codes:
         return
-    by_guid = {code_guid(code): gids for code, gids in index.codes.items()}
+    by_guid = {(valence_guid(code.split(":", 1)[1]) if code.startswith("valence:")
+                else code_guid(code)): gids for code, gids in index.codes.items()}
     for code in project.iter(f"{{{NS_PROJECT}}}Code"):
         gids = by_guid.get(code.get("guid"))
         if not gids:

@@ -22,7 +22,7 @@ NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rmresearch.invalid/refi-qda")
 VALENCE_GROUP_NAME = "Valence"
-EXTRA_CODE_DESCRIPTION = "Used in codings but not defined in the codebook."
+EXTRA_CODE_DESCRIPTION = "Used in codings or notes but not defined in the codebook."
 _VALENCE_GROUP_DESCRIPTION = ("Valence of a finding: good practice, an area requiring "
                               "attention, or neutral. Applied alongside a level of operation.")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -101,8 +101,8 @@ def _code_el(parent: Any, ns: str, gid: str, name: str, codable: bool, colour: s
 def add_codes(codes_el: Any, codebook: Codebook, ns: str, extra: Iterable[str] = ()) -> None:
     """Add the codebook's codes (nested by parent) and a valence group under ``codes_el``.
 
-    ``extra`` are code ids found in codings but not in the codebook: they are added at the
-    top level, named by their id, so every coding has a code to point at.
+    ``extra`` are code ids found in codings or notes but not in the codebook: added at the
+    top level, named by their id, so every coding and note has a code to point at.
     """
     def add(parent_el: Any, parent_id: str | None) -> None:
         for code in codebook.children(parent_id):
