@@ -5,10 +5,10 @@ Each module imports only typer at import time; the package API loads when a comm
 """
 from __future__ import annotations
 
-from . import coding, dask, feedback, interchange, project, start
+from . import coding, dask, feedback, interchange, notes, project, start
 from .app import app, main
 
 __all__ = ["app", "main"]
 
-for _group in (start, project, coding, interchange, feedback, dask):
+for _group in (start, project, coding, interchange, feedback, dask, notes):
     _group.register(app)

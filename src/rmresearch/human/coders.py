@@ -2,15 +2,17 @@
 revisions (`rmresearch.store.revisions`) and listing or restoring those revisions."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from ..codebook import Codebook
 from ..errors import InputError, join_allowed
 from ..vocabulary import HUMAN_PREFIX
 
 __all__ = ["write_human_codings", "summary_counts", "resolve_coders", "coder_seen",
-           "coder_history", "restore_coder"]
+           "coder_history", "restore_coder", "kept_users", "qdpx_notes"]
 
 
 def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[str, str]],
@@ -109,3 +111,32 @@ def restore_coder(store_path: Any, coder: str, revision: int) -> Any:
 
     with ProjectStore.open_existing(store_path) as store:
         return store.restore_revision(_human_coder(store, coder), revision)
+
+
+def kept_users(users: Iterable[str], codings: pd.DataFrame, stored: pd.DataFrame,
+               held: set[str]) -> list[str]:
+    """Notes on users of a ``.qdpx`` with no codings in it whose codings in the store on its
+    documents are kept (only a file holding some of a coder's codings revises them)."""
+    from ..refi.import_ import MACHINE_PREFIXES, coder_name
+
+    named = {coder_name(n) for n in users
+             if n.strip() and not n.strip().lower().startswith(MACHINE_PREFIXES)}
+    notes = []
+    for who in sorted(named - set(codings["coder"])):
+        n = int(((stored["coder"] == who) & stored["segment_id"].isin(held)).sum())
+        if n:
+            notes.append(f"{who} is a user of the file but has no codings in it: their {n} "
+                         "codings in the store on its documents are kept (a file revises a "
+                         "coder's work only when it holds some of it).")
+    return notes
+
+
+def qdpx_notes(store: Any, path: Path, codebook: Codebook, qdpx: dict[str, Any],
+                  coder: str | None) -> tuple[list[str], list[Any]]:
+    """A .qdpx file's memos, notes and cue times placed on the store: the summary lines and
+    the notes that could not be placed (`rmresearch.refi.notes_in.import_notes`)."""
+    from ..refi.notes_in import import_notes
+
+    found = import_notes(store, path, codebook, pseudonymiser=qdpx["pseudonymiser"],
+                         coder=coder)
+    return found.messages, found.unmatched

@@ -41,7 +41,8 @@ from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed, resource_errors
 from ..schemas import COLUMNS
 from ..vocabulary import VALENCES
-from .coders import coder_seen, resolve_coders, summary_counts, write_human_codings
+from .coders import (coder_seen, kept_users, qdpx_notes, resolve_coders, summary_counts,
+                     write_human_codings)
 
 __all__ = ["import_codings", "parse_table", "write_human_codings", "summary_counts",
            "resolve_coders",
@@ -309,7 +310,9 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
     ``added`` ... ``unchanged`` what that did to the store (`summary_counts`);
     ``revisions`` coder -> (revision now current, whether this import made it); ``skipped``
     what was left out (``file, source, code, reason, codings``), ``offsets`` how each
-    ``.qdpx`` source counted its offsets.
+    ``.qdpx`` source counted its offsets, ``notes_unplaced`` the file's notes that could not
+    be placed (``file, note, target, reason``; the others are stored,
+    `rmresearch.refi.notes_in`).
 
     Raises
     ------
@@ -329,24 +332,6 @@ def import_codings(store_path: str | Path, path: str | Path, *, coder: str | Non
         qdpx = dict(pseudonymiser=pseudonymiser, as_coder=as_coder, strict=strict,
                     code_map=code_map)
         return _import(Path(store_path), path, coder, fmt, codebook, qdpx, extra_params or {})
-
-
-def _kept_users(users: Iterable[str], codings: pd.DataFrame, stored: pd.DataFrame,
-                held: set[str]) -> list[str]:
-    """Notes on users of a ``.qdpx`` with no codings in it whose codings in the store on its
-    documents are kept (only a file holding some of a coder's codings revises them)."""
-    from ..refi.import_ import MACHINE_PREFIXES, coder_name
-
-    named = {coder_name(n) for n in users
-             if n.strip() and not n.strip().lower().startswith(MACHINE_PREFIXES)}
-    notes = []
-    for who in sorted(named - set(codings["coder"])):
-        n = int(((stored["coder"] == who) & stored["segment_id"].isin(held)).sum())
-        if n:
-            notes.append(f"{who} is a user of the file but has no codings in it: their {n} "
-                         "codings in the store on its documents are kept (a file revises a "
-                         "coder's work only when it holds some of it).")
-    return notes
 
 
 def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
@@ -375,7 +360,7 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
             segs = store.segments()
             held = set(segs.loc[segs["doc_id"].isin(result.documents), "segment_id"])
             scope = {who: held for who in set(codings["coder"])}
-            notes += _kept_users(project.users.values(), codings, stored, held)
+            notes += kept_users(project.users.values(), codings, stored, held)
         else:
             every = set(store.segments(current_only=False)["segment_id"])
             codings, seen, names = _parse_sheet(path, store.segments(), coder, fmt,
@@ -392,6 +377,9 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
                   **extra_params}
         revised = write_human_codings(store, codings, seen, params, codebook.hash,
                                       scope=scope, source=path.name)
+        if fmt == "qdpx":  # memos, notes and cue times, after the codings they annotate
+            found, extra["notes_unplaced"] = qdpx_notes(store, path, codebook, qdpx, coder)
+            notes = notes + found
     counts = codings.groupby("coder").size().to_dict()
     return {"run_id": revised.run_id, "codings": counts, **summary_counts(revised),
             "seen": len(seen), "notes": notes, **extra}

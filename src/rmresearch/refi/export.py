@@ -2,10 +2,12 @@
 
 A project export holds every current document as a UTF-8 ``.txt`` source under
 ``sources/``, a user for every coder, one ``PlainTextSelection`` per (segment, coder,
-valence) with a ``Coding`` for each code (and one for the valence pseudo-code); a
-phrase-level coding gets a selection of its own with the phrase's offsets and text
-(`rmresearch.refi.phrases`); a case per
-mentoring pair and the variables cohort, source, role and stage. GUIDs are uuid5 values and
+valence) with a ``Coding`` for each code (and one for the valence pseudo-code; a
+phrase-level coding gets a selection of its own with the phrase's offsets and text,
+`rmresearch.refi.phrases`), a case per mentoring pair linked to its documents, the typed variables cohort, pair, source, role,
+stage and date (`rmresearch.refi.variables`), and notes: the store's memos, the machine's
+score and evidence on each of its codings, transcript cue times (`rmresearch.refi.notes_out`).
+GUIDs are uuid5 values and
 ZIP entries carry a fixed date, so the same project gives the same bytes. The project states
 how its offsets are counted (codepoints over LF text) in its ``origin``
 (``rmresearch X (offsets=codepoints/lf)``, with ``; pseudonymised`` when it is) and its
@@ -25,15 +27,17 @@ from ..codebook import Codebook, default_codebook
 from ..codebook.themes import with_themes
 from ..coding.roles import findings_only
 from ..errors import RmResearchError
+from .notes_out import NoteIndex, add_code_note_refs, add_note_refs, add_notes_element, \
+    build_notes, segment_selection_guid
 from .offsets import OURS
 from .phrases import selection_rows, shown_phrases
 from .pseudo import TextPseudonymiser, pseudonymise_pieces
 from .qde import NS_CODEBOOK, NS_PROJECT, add_codes, code_guid, guid, schema_errors, \
     valence_guid, xml_safe
+from .variables import VARIABLES, add_cases, add_variable_values, add_variables
 
 __all__ = ["codebook_xml", "export_codebook", "project_xml", "export_project", "VARIABLES"]
 
-VARIABLES = {"cohort": "cohort", "source": "source", "role": "author_role", "stage": "stage"}
 _CONVENTION_NOTE = ("Exported by rmresearch. Selection offsets count Unicode codepoints (not "
                     "UTF-16 code units) of each source's text, which has LF line ends; the "
                     "first character is 0 and endPosition is exclusive.")
@@ -92,52 +96,16 @@ def _pseudonymise(documents: pd.DataFrame, segments: pd.DataFrame,
     return docs, segs
 
 
-def _variables(project: Any) -> None:
+def _selections(source: Any, segments: pd.DataFrame, codings: pd.DataFrame,
+                index: NoteIndex) -> int:
+    """Coded selections (one per segment, coder and valence, with a ``NoteRef`` on each
+    coding a note annotates), then an uncoded selection for each segment with notes (a
+    coding's notes go there when the coding is not exported)."""
     from lxml import etree
 
-    el = etree.SubElement(project, f"{{{NS_PROJECT}}}Variables")
-    for name in VARIABLES:
-        etree.SubElement(el, f"{{{NS_PROJECT}}}Variable", guid=guid("variable", name),
-                         name=name, typeOfVariable="Text")
-
-
-def _variable_value(parent: Any, name: str, value: Any) -> None:
-    from lxml import etree
-
-    if value is None or (isinstance(value, float) and value != value) or value == "":
-        return
-    vv = etree.SubElement(parent, f"{{{NS_PROJECT}}}VariableValue")
-    etree.SubElement(vv, f"{{{NS_PROJECT}}}VariableRef", targetGUID=guid("variable", name))
-    etree.SubElement(vv, f"{{{NS_PROJECT}}}TextValue").text = xml_safe(str(value))
-
-
-def _cases(project: Any, documents: pd.DataFrame) -> None:
-    from lxml import etree
-
-    pairs = documents[documents["pair_id"].notna() & (documents["pair_id"] != "")]
-    if pairs.empty:
-        return
-    cases = etree.SubElement(project, f"{{{NS_PROJECT}}}Cases")
-    for pair_id, docs in pairs.groupby("pair_id", sort=True):
-        case = etree.SubElement(cases, f"{{{NS_PROJECT}}}Case", guid=guid("case", pair_id),
-                                name=xml_safe(str(pair_id)))
-        etree.SubElement(case, f"{{{NS_PROJECT}}}Description").text = \
-            "A reverse-mentoring pair (mentor and mentee)."
-        cohorts = sorted(docs["cohort"].dropna().unique())
-        if len(cohorts) == 1:
-            _variable_value(case, "cohort", cohorts[0])
-        for doc_id in sorted(docs["doc_id"]):
-            etree.SubElement(case, f"{{{NS_PROJECT}}}SourceRef", targetGUID=guid("source", doc_id))
-
-
-def _selections(source: Any, segments: pd.DataFrame, codings: pd.DataFrame) -> int:
-    from lxml import etree
-
-    if codings.empty:
-        return 0
     merged = selection_rows(codings, segments)  # a phrase-level coding: its own selection
     merged["valence"] = merged["valence"].fillna("")
-    count = 0
+    count, exported = 0, set()
     for (sid, coder, valence, span), group in merged.groupby(
             ["segment_id", "coder", "valence", "span"], sort=False):
         row, user = group.iloc[0], guid("user", coder)
@@ -153,23 +121,76 @@ def _selections(source: Any, segments: pd.DataFrame, codings: pd.DataFrame) -> i
             coding = etree.SubElement(sel, f"{{{NS_PROJECT}}}Coding",
                                       guid=guid("coding", f"{key}|{code}"), creatingUser=user)
             etree.SubElement(coding, f"{{{NS_PROJECT}}}CodeRef", targetGUID=target)
+            add_note_refs(coding, index.codings.get((sid, code, coder)))
+            exported.add((sid, code, coder))
         count += 1
+    for seg in segments.to_dict("records"):
+        sid = seg["segment_id"]
+        gids = list(index.segments.get(sid, [])) + [
+            g for key in index.coding_keys(sid) if key not in exported
+            for g in index.codings[key]]
+        if gids:
+            sel = etree.SubElement(source, f"{{{NS_PROJECT}}}PlainTextSelection",
+                                   guid=segment_selection_guid(sid), name=xml_safe(seg["text"]),
+                                   startPosition=str(int(seg["start"])),
+                                   endPosition=str(int(seg["end"])))
+            add_note_refs(sel, gids)
     return count
+
+
+def _users(project: Any, names: set[str]) -> dict[str, str]:
+    """Add ``<Users>`` (coders and note authors); returns name -> user GUID."""
+    from lxml import etree
+
+    users = {name: guid("user", name) for name in sorted(names)}
+    if users:
+        el = etree.SubElement(project, f"{{{NS_PROJECT}}}Users")
+        for name, gid in users.items():
+            etree.SubElement(el, f"{{{NS_PROJECT}}}User", guid=gid, name=xml_safe(name),
+                             id=xml_safe(name))
+    return users
+
+
+def _sources(project: Any, docs: pd.DataFrame, segs: pd.DataFrame, codings: pd.DataFrame,
+             index: NoteIndex) -> dict[str, str]:
+    """Add ``<Sources>``: a text source per document with its selections, notes and
+    variables; returns ``{"sources/<guid>.txt": text}``."""
+    from lxml import etree
+
+    sources_el = etree.SubElement(project, f"{{{NS_PROJECT}}}Sources")
+    files: dict[str, str] = {}
+    for doc in docs.to_dict("records"):
+        gid = guid("source", doc["doc_id"])
+        files[f"sources/{gid}.txt"] = doc["text"]
+        src = etree.SubElement(sources_el, f"{{{NS_PROJECT}}}TextSource", guid=gid,
+                               name=xml_safe(str(doc["name"])),
+                               plainTextPath=f"internal://{gid}.txt")
+        mine = segs[segs["doc_id"] == doc["doc_id"]]
+        _selections(src, mine, codings[codings["segment_id"].isin(set(mine["segment_id"]))],
+                    index)
+        add_note_refs(src, index.documents.get(doc["doc_id"]))
+        add_variable_values(src, doc)
+    if not len(sources_el):
+        project.remove(sources_el)
+    return files
 
 
 def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
                 codebook: Codebook, *, name: str = "rmresearch project",
-                pseudonymiser: TextPseudonymiser | None = None) -> tuple[bytes, dict[str, str]]:
+                pseudonymiser: TextPseudonymiser | None = None,
+                notes: pd.DataFrame | None = None) -> tuple[bytes, dict[str, str]]:
     """Build ``project.qde`` and the source texts.
 
     Parameters
     ----------
     documents : ``doc_id, cohort, pair_id, source, author_role, stage, date, text`` (current).
-    segments : ``segment_id, doc_id, start, end, text`` (codepoint offsets into the text).
-    codings : ``segment_id, code, coder, valence`` and optionally ``phrase_start,
-        phrase_end`` (other columns ignored).
+    segments : ``segment_id, doc_id, start, end, text`` (codepoint offsets into the text)
+        and, optionally, ``time`` (a transcript cue's start in seconds).
+    codings : ``segment_id, code, coder, valence``, optionally ``phrase_start, phrase_end``
+        and, for machine coders' notes, ``score, evidence``.
     codebook : the coding frame; codes used in codings but missing from it are added.
     pseudonymiser : object with ``text(str) -> str``; None keeps real names.
+    notes : the store's notes (`rmresearch.store.ProjectStore.notes`), or None.
 
     Returns
     -------
@@ -182,35 +203,22 @@ def project_xml(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     codings = codings[codings["segment_id"].isin(set(segs["segment_id"]))]
     codings = shown_phrases(codings, segments, segs)
     codings = codings.sort_values(["segment_id", "coder", "code"], kind="stable")
+    index = build_notes(notes, codings, segs, pseudonymiser)
     project = etree.Element(f"{{{NS_PROJECT}}}Project", nsmap={None: NS_PROJECT},
                             name=xml_safe(name), origin=_origin(pseudonymiser is not None))
-    users = etree.SubElement(project, f"{{{NS_PROJECT}}}Users")
-    for coder in sorted(codings["coder"].unique()):
-        etree.SubElement(users, f"{{{NS_PROJECT}}}User", guid=guid("user", coder),
-                         name=xml_safe(coder), id=xml_safe(coder))
-    if not len(users):
-        project.remove(users)
+    users = _users(project, set(codings["coder"]) | index.authors)
     codebook = with_themes(codebook)  # the second tier, nested under the levels
-    extra = sorted(set(codings["code"]) - set(codebook.ids))
+    noted = {c for c in index.codes if not c.startswith("valence:")}  # codes with notes
+    extra = sorted((set(codings["code"]) | noted) - set(codebook.ids))
     add_codes(etree.SubElement(etree.SubElement(project, f"{{{NS_PROJECT}}}CodeBook"),
                                f"{{{NS_PROJECT}}}Codes"), codebook, NS_PROJECT, extra)
-    _variables(project)
-    _cases(project, docs)
-    sources_el = etree.SubElement(project, f"{{{NS_PROJECT}}}Sources")
-    files: dict[str, str] = {}
-    for doc in docs.to_dict("records"):
-        gid = guid("source", doc["doc_id"])
-        files[f"sources/{gid}.txt"] = doc["text"]
-        src = etree.SubElement(sources_el, f"{{{NS_PROJECT}}}TextSource", guid=gid,
-                               name=xml_safe(str(doc["name"])),
-                               plainTextPath=f"internal://{gid}.txt")
-        mine = segs[segs["doc_id"] == doc["doc_id"]]
-        _selections(src, mine, codings[codings["segment_id"].isin(set(mine["segment_id"]))])
-        for var, column in VARIABLES.items():
-            _variable_value(src, var, doc.get(column))
-    if not len(sources_el):
-        project.remove(sources_el)
+    add_code_note_refs(project, index)
+    add_variables(project)
+    add_cases(project, docs)
+    files = _sources(project, docs, segs, codings, index)
+    files |= add_notes_element(project, index, users)
     etree.SubElement(project, f"{{{NS_PROJECT}}}Description").text = _CONVENTION_NOTE
+    add_note_refs(project, index.project)
     return _serialise(project, "project"), files
 
 
@@ -226,19 +234,24 @@ def export_project(store_path: str | Path, output: str | Path, *,
                    pseudonymiser: TextPseudonymiser | None = None) -> dict[str, Any]:
     """Export a project store as a REFI-QDA ``.qdpx`` file.
 
-    Returns a summary: ``path, sources, selections, users, pseudonymised``.
+    Returns a summary: ``path, sources, codings, users, pseudonymised``.
     """
     from ..store import ProjectStore
 
     store_path = Path(store_path)
     with ProjectStore.open_existing(store_path) as store:
         documents, segments, codings = store.documents(), store.segments(), store.codings()
+        notes, runs = store.notes(), store.runs()
+    when = dict(zip(runs["run_id"], runs["finished"].fillna(runs["started"])))
+    read = dict(zip(documents["doc_id"], documents["run_id"].map(when)))
+    codings = codings.assign(created=codings["run_id"].map(when))  # for the machine's notes
+    segments = segments.assign(created=segments["doc_id"].map(read))  # for cue times
     codings = findings_only(codings, segments)  # a machine's levels on non-findings stay home
     qde, files = project_xml(documents, segments, codings, codebook or default_codebook(),
-                             name=store_path.stem, pseudonymiser=pseudonymiser)
+                             name=store_path.stem, pseudonymiser=pseudonymiser, notes=notes)
     write_qdpx(output, qde, files)
     if hasattr(pseudonymiser, "save"):
         pseudonymiser.save()  # identifiers numbered while exporting stay numbered the same
     kept = codings[codings["segment_id"].isin(set(segments["segment_id"]))]
-    return {"path": Path(output), "sources": len(files), "codings": len(kept),
+    return {"path": Path(output), "sources": len(documents), "codings": len(kept),
             "users": int(kept["coder"].nunique()), "pseudonymised": pseudonymiser is not None}

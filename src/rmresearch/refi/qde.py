@@ -15,12 +15,16 @@ from ..codebook import Codebook
 from ..vocabulary import VALENCES
 
 __all__ = ["NS_PROJECT", "NS_CODEBOOK", "guid", "code_guid", "valence_guid", "schema_errors",
-           "validate_xml", "add_codes", "xml_safe", "code_description", "VALENCE_GROUP_NAME"]
+           "validate_xml", "add_codes", "xml_safe", "code_description", "VALENCE_GROUP_NAME",
+           "EXTRA_CODE_DESCRIPTION", "own_descriptions"]
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rmresearch.invalid/refi-qda")
 VALENCE_GROUP_NAME = "Valence"
+EXTRA_CODE_DESCRIPTION = "Used in codings or notes but not defined in the codebook."
+_VALENCE_GROUP_DESCRIPTION = ("Valence of a finding: good practice, an area requiring "
+                              "attention, or neutral. Applied alongside a level of operation.")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -97,8 +101,8 @@ def _code_el(parent: Any, ns: str, gid: str, name: str, codable: bool, colour: s
 def add_codes(codes_el: Any, codebook: Codebook, ns: str, extra: Iterable[str] = ()) -> None:
     """Add the codebook's codes (nested by parent) and a valence group under ``codes_el``.
 
-    ``extra`` are code ids found in codings but not in the codebook: they are added at the
-    top level, named by their id, so every coding has a code to point at.
+    ``extra`` are code ids found in codings or notes but not in the codebook: added at the
+    top level, named by their id, so every coding and note has a code to point at.
     """
     def add(parent_el: Any, parent_id: str | None) -> None:
         for code in codebook.children(parent_id):
@@ -109,11 +113,19 @@ def add_codes(codes_el: Any, codebook: Codebook, ns: str, extra: Iterable[str] =
     add(codes_el, None)
     for code_id in extra:
         _code_el(codes_el, ns, code_guid(code_id), code_id, True, None,
-                 "Used in codings but not defined in the codebook.")
+                 EXTRA_CODE_DESCRIPTION)
     group = _code_el(codes_el, ns, guid("valence-group", "valence"), VALENCE_GROUP_NAME, False,
-                     None, "Valence of a finding: good practice, an area requiring attention, "
-                     "or neutral. Applied alongside a level of operation.")
+                     None, _VALENCE_GROUP_DESCRIPTION)
     for vid in VALENCES:
         val = codebook.valence[vid]
         _code_el(group, ns, valence_guid(vid), val.name, True, val.colour,
                  xml_safe(val.definition))
+
+
+def own_descriptions(codebook: Codebook) -> set[str]:
+    """Every code description `add_codes` writes for ``codebook`` (whitespace runs as single
+    spaces), so an importer can tell this project's own definitions from a memo."""
+    texts = [code_description(c) for c in codebook.codes]
+    texts += [xml_safe(codebook.valence[v].definition) for v in VALENCES]
+    texts += [EXTRA_CODE_DESCRIPTION, _VALENCE_GROUP_DESCRIPTION]
+    return {" ".join(t.split()) for t in texts if t}

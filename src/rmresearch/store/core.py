@@ -1,5 +1,6 @@
 """`ProjectStore`: the connection, transactions and runs; the writing and reading methods come
-from `IngestWriter`, `CodingWriter`, `RevisionWriter`, `ChoiceWriter` and `Reader`."""
+from `IngestWriter`, `CodingWriter`, `RevisionWriter`, `ChoiceWriter`, `NoteStore` and
+`Reader`."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from ..private import private_store_file
 from .choices import ChoiceWriter
 from .codings import CodingWriter
 from .ingesting import IngestWriter
+from .notes import NoteStore
 from .reading import Reader
 from .revisions import RevisionWriter
 from .schema import ADDED_COLUMNS, SCHEMA, now
@@ -33,7 +35,8 @@ def require_store(path: str | Path) -> Path:
 
 
 
-class ProjectStore(IngestWriter, CodingWriter, RevisionWriter, ChoiceWriter, Reader):
+class ProjectStore(IngestWriter, CodingWriter, RevisionWriter, ChoiceWriter, NoteStore,
+                   Reader):
     """A project store; use ``with ProjectStore.open(path) as store:``.
 
     Parameters

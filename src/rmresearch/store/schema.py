@@ -81,6 +81,10 @@ CREATE TABLE IF NOT EXISTS sheet_choices (
   choice_id INTEGER PRIMARY KEY, pair_id TEXT NOT NULL, segment_id TEXT NOT NULL,
   code TEXT NOT NULL, keep INTEGER NOT NULL, by TEXT, at TEXT);
 CREATE INDEX IF NOT EXISTS sheet_choices_pair ON sheet_choices (pair_id, segment_id, code);
+CREATE TABLE IF NOT EXISTS notes (
+  note_id TEXT PRIMARY KEY, target TEXT NOT NULL, doc_id TEXT, segment_id TEXT, code TEXT,
+  coder TEXT, author TEXT NOT NULL, created TEXT NOT NULL, text TEXT NOT NULL, title TEXT,
+  origin TEXT);
 CREATE TRIGGER IF NOT EXISTS human_codings_no_update BEFORE UPDATE ON codings
   WHEN OLD.coder LIKE '{HUMAN_PREFIX}%'
   BEGIN SELECT RAISE(ABORT, 'human codings are never changed by a run'); END;
