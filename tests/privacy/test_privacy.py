@@ -344,3 +344,15 @@ def test_a_one_letter_particle_is_never_a_person_of_its_own() -> None:
     assert not [p.name for p in key.people if len(p.name.strip(". ")) < 2]
     published = Pseudonymiser(key).text("Leader O said so. " + text)
     assert "Briain" not in published and "Ciarán" not in published
+
+
+def test_digests_and_guids_hold_no_names_but_names_beside_them_do() -> None:
+    from rmresearch.privacy.leakcheck import scan_text
+
+    key = build_key(pd.DataFrame({"text": ["Ade Bello chaired the panel."], "cohort": ["C1"],
+                                  "pair_id": ["C1-P01"], "mentor": ["Ade Bello"],
+                                  "mentee": ["Tom Hurst"]}), use_ner=False)
+    guid = '<Coding guid="4F1C9E2A-5ADE-4C3B-9ADE-0123456789AB" creatingUser="x"/>'
+    digest = "segment 3ade0aada91b7c2e"
+    assert list(scan_text(guid + " " + digest, key)) == []
+    assert [kind for _, _, kind in scan_text(guid + " Ade said so", key)] == ["person"]

@@ -67,15 +67,17 @@ class Leak:
         return f"{where}: an unpseudonymised {KINDS.get(self.kind, self.kind)} {self.pseudonym}"
 
 
-_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{10,}(?![0-9A-Za-z])")
+# a hex digest (content hash, segment id) or a GUID (REFI-QDA elements: "...-5ADE-...")
+_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:[0-9a-f]{10,}|[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}"
+                      r"-[0-9A-Fa-f]{12})(?![0-9A-Za-z])")
 
 
 def scan_text(text: str, key: PseudonymKey, matcher: NameMatcher | None = None,
               known: KnownValues | None = None) -> Iterator[tuple[int, str, str]]:
     """Yield ``(offset, pseudonym, kind)`` for each real name or identifier in ``text``.
 
-    Hex digests (content hashes, segment ids) are blanked first: "...3ade0aada..." holds
-    no name even when a name such as "Ade" can be read in it.
+    Hex digests (content hashes, segment ids) and GUIDs are blanked first: "...3ade0aada..."
+    and "4f1c9e2a-5ade-..." hold no name even when a name such as "Ade" can be read in them.
     """
     matcher = matcher or NameMatcher(key)
     text = _nfc(text)
