@@ -189,9 +189,9 @@ other, beside the codebook theme its findings were given most often.
         md("""
 ## Topics beside the codebook themes
 
-Topics that overlap no codebook theme come first: what the frame misses. A topic overlaps
-the theme that at least 30% of its findings were given (`share`); the others follow by level
-and theme.
+Topics that overlap no codebook theme come first: what the frame misses (their `theme` is
+only the nearest, with its small `share`). A topic overlaps the theme that at least 30% of its
+findings were given (`share`); these follow by level and theme.
 """),
         code('by_theme = topic_frame.topics_by_theme(result.assignments, '
              'texts["segment_id"].tolist(),\n'

@@ -34,7 +34,7 @@ __all__ = ["topic_labels", "distinct_quotes", "proper_names", "LABEL_STOP_WORDS"
 Embed = Callable[[list[str]], np.ndarray]
 
 MAX_WORDS = 6                # longest candidate phrase
-MIN_SUPPORT = 0.1            # share of a topic's texts a candidate must occur in
+MIN_SUPPORT = 0.2            # share of a topic's texts a candidate must occur in
 MIN_LIFT = 2.0               # how much commoner in the topic than overall
 CANDIDATES = 20              # candidates per topic that are embedded and compared
 LIFT_WEIGHT = 0.05           # weight of log(lift) added to a candidate's cosine
@@ -90,25 +90,37 @@ def _surface(texts: Sequence[str]) -> dict[str, str]:
 def _phrases_of(doc: object, stop_words: frozenset[str], names: set[str]) -> list[str]:
     """The candidate phrases of one tagged text: 1 to `MAX_WORDS` words in a row (a hyphen or
     a possessive "'s" may join them) that begin with a content word (noun, adjective, verb or
-    number) and end with a noun or an -ing form, neither a stop word, and hold no proper name,
-    no personal pronoun ("I", "me") and no "that" (so no "admit that I ..." frames)."""
+    number) and end with a noun or an -ing form, neither a stop word nor a name. A name
+    followed by "'s" reads "someone's" ("mispronounced someone's name", "someone's name"),
+    and may begin a phrase; any other name, a
+    personal pronoun ("I", "me") or "that" ends the phrase (so no "admit that I ..." frames)."""
     tokens = list(doc)  # type: ignore[call-overload]
     found = []
     for i, first in enumerate(tokens):
-        if first.pos_ not in _FIRST or first.lower_ in stop_words or first.lower_ in names:
+        if first.pos_ not in _FIRST or first.lower_ in stop_words \
+                or (i and first.lower_ in names and tokens[i - 1].lower_ in names):
             continue
-        words = 0
-        for last in tokens[i:]:
-            if last.lower_ in names or last.lower_ == "that" or last.tag_ == "PRP" \
-                    or not (last.is_alpha or last.lower_ in _JOINERS):
+        words, text, j = 0, "", i
+        while j < len(tokens) and words <= MAX_WORDS:
+            token = tokens[j]
+            if token.lower_ in names:
+                end = j
+                while end < len(tokens) and tokens[end].lower_ in names:
+                    end += 1
+                if end == len(tokens) or tokens[end].lower_ not in _JOINERS - {"-"}:
+                    break
+                text, words, j = f"{text} someone".lstrip(), words + 1, end
+                continue
+            if token.lower_ == "that" or token.tag_ == "PRP" \
+                    or not (token.is_alpha or token.lower_ in _JOINERS):
                 break
-            words += last.is_alpha
-            if words > MAX_WORDS:
-                break
-            ends = last.pos_ in _LAST or last.tag_ == "VBG"
-            if last.is_alpha and ends and last.lower_ not in stop_words:
-                span = doc[i:last.i + 1]  # type: ignore[index]
-                found.append(span.text.lower().replace("\u2019", "'"))
+            glue = " " if text and token.is_alpha and not text.endswith("-") else ""
+            text += glue + token.lower_.replace("\u2019", "'")
+            words += token.is_alpha
+            ends = token.pos_ in _LAST or token.tag_ == "VBG"
+            if token.is_alpha and ends and token.lower_ not in stop_words and words <= MAX_WORDS:
+                found.append(text)
+            j += 1
     return sorted(set(found))
 
 
