@@ -172,3 +172,20 @@ def test_a_name_with_a_possessive_reads_someone_in_a_label():
                           fallback={})
     assert "someone's name" in labels[0], labels
     assert not {"amara", "okafor", "helen", "priya", "nowak"} & set(labels[0].split())
+
+
+def test_a_label_ending_in_ward_is_not_read_as_a_ward_code_beside_its_size():
+    """The published table reads cell after cell: "name on the ward" then the size 19 read
+    "ward 19" to the leak check (seen on the bundled data); the label now has text after it."""
+    from rmresearch.privacy.identifiers import find_identifiers
+
+    topics = pd.DataFrame({"topic": [-1, 0], "size": [3, 19], "keywords": ["", ""],
+                           "label": ["unassigned", "name on the ward"],
+                           "representative": [[], ["Greeted the porters by name."]]})
+    by_theme = pd.DataFrame({"topic": [0], "theme": ["individual.names_pronunciation"],
+                             "theme_name": ["Names and pronunciation"], "n": [15]})
+    table = topics_beside_themes(topics, by_theme)
+    cells = " ".join(str(v) for v in table.drop(columns="representative").iloc[0])
+    assert "name on the ward" in cells
+    assert find_identifiers(cells) == []
+    assert find_identifiers("name on the ward 19") != []  # what the old column order gave

@@ -118,7 +118,7 @@ def topics_beside_themes(topics: pd.DataFrame, by_theme: pd.DataFrame, *,
     -------
     pandas.DataFrame
         One row per topic (``-1`` left out): ``frame`` (`FRAME_MISSES` or `FRAME_THEME`),
-        ``topic`` (int64), ``label``, ``size`` (int64), ``level`` and ``theme`` (the best
+        ``topic``, ``size`` (int64), ``label``, ``level`` and ``theme`` (the best
         theme's level and name; empty for a topic no finding of which got a named theme),
         ``overlap`` (int64, texts given that theme), ``share`` (float64, overlap / size, 2
         decimals), ``representative``. Topics the frame misses come first, largest first;
@@ -141,7 +141,9 @@ def topics_beside_themes(topics: pd.DataFrame, by_theme: pd.DataFrame, *,
     table["_theme"] = table["theme_id"].where(~misses, "")
     table = table.sort_values(["_first", "_level", "_theme", "size", "topic"],
                               ascending=[True, True, True, False, True], kind="mergesort")
-    columns = ["frame", "topic", "label", "size", "level", "theme", "overlap", "share",
+    # the label is followed by a text column: a label ending "... on the ward" beside a
+    # count would read "ward 19" to the leak check, a ward code
+    columns = ["frame", "topic", "size", "label", "level", "theme", "overlap", "share",
                "representative"]
     return table[columns].reset_index(drop=True)
 
