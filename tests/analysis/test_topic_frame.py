@@ -189,3 +189,15 @@ def test_a_label_ending_in_ward_is_not_read_as_a_ward_code_beside_its_size():
     assert "name on the ward" in cells
     assert find_identifiers(cells) == []
     assert find_identifiers("name on the ward 19") != []  # what the old column order gave
+
+
+def test_too_few_texts_give_an_empty_table_with_its_columns():
+    """The report's fallback (every text unassigned) still gives a table to publish."""
+    topics = pd.DataFrame({"topic": [-1], "size": [4], "label": ["unassigned"],
+                           "keywords": [""], "representative": [[]]})
+    assignments = pd.DataFrame({"index": range(4), "topic": [-1] * 4})
+    by_theme = topics_by_theme(assignments, ["s0", "s1", "s2", "s3"], _themed())
+    assert by_theme.empty
+    table = topics_beside_themes(topics, by_theme)
+    assert table.empty and list(table.columns) == [
+        "frame", "topic", "size", "label", "level", "theme", "overlap", "share", "representative"]
