@@ -52,6 +52,7 @@ _WORD = re.compile(r"(?u)\b[A-Za-z][A-Za-z-]*[A-Za-z]\b")
 _FIRST = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM"})
 _LAST = frozenset({"NOUN", "PROPN"})
 _JOINERS = frozenset({"-", "'s", "\u2019s"})
+_CUT = frozenset({"NOUN", "PROPN", "NUM"})  # a phrase followed by one of these is cut short
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -92,7 +93,8 @@ def _phrases_of(doc: object, stop_words: frozenset[str], names: set[str]) -> lis
     a possessive "'s" may join them) that begin with a content word (noun, adjective, verb or
     number) and end with a noun or an -ing form, neither a stop word nor a name. A name
     followed by "'s" reads "someone's" ("mispronounced someone's name", "someone's name"),
-    and may begin a phrase; any other name, a
+    and may begin a phrase; a phrase followed by a noun, a number or "'s" is cut short ("course
+    for band [7]") and left out; any other name, a
     personal pronoun ("I", "me") or "that" ends the phrase (so no "admit that I ..." frames)."""
     tokens = list(doc)  # type: ignore[call-overload]
     found = []
@@ -118,7 +120,10 @@ def _phrases_of(doc: object, stop_words: frozenset[str], names: set[str]) -> lis
             text += glue + token.lower_.replace("\u2019", "'")
             words += token.is_alpha
             ends = token.pos_ in _LAST or token.tag_ == "VBG"
-            if token.is_alpha and ends and token.lower_ not in stop_words and words <= MAX_WORDS:
+            cut = j + 1 < len(tokens) and (tokens[j + 1].pos_ in _CUT
+                                           or tokens[j + 1].lower_ in _JOINERS)
+            if token.is_alpha and ends and not cut and token.lower_ not in stop_words \
+                    and words <= MAX_WORDS:
                 found.append(text)
             j += 1
     return sorted(set(found))
