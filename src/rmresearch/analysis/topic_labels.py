@@ -4,19 +4,21 @@ A topic's keyword list ("panel, white, shortlisting, band") tells a reader littl
 from the topic's own findings ("diverse interview panel") tells them what it is about. For
 each topic this module
 
-- **labels** it with its most central phrase: candidate phrases are the word n-grams (1 to 4
-  words, sklearn's ``CountVectorizer``) of the topic's texts that begin and end with a content
-  word, hold no proper name, occur in at least `MIN_SUPPORT` of the topic's texts (and in two
-  at least) and are at least `MIN_LIFT` times as common in the topic as in all the texts;
-  the `CANDIDATES` most frequent are embedded with the topic model's embedder and the one
-  closest (cosine) to the topic's centroid wins, phrases of two or more words first. Labels
-  are unique across topics (a topic whose best phrase is taken gets its next best);
+- **labels** it with its most central phrase: candidates are runs of 1 to `MAX_WORDS` words
+  of the topic's texts, part-of-speech checked with spaCy's small model (`_phrases_of`: they
+  begin with a content word and end with a noun, are not cut short, hold no name), counted per
+  text with sklearn's ``CountVectorizer``; a candidate must occur in at least `MIN_SUPPORT`
+  of the topic's texts (and in two at least) and be at least `MIN_LIFT` times as common in the
+  topic as in all the texts. The `CANDIDATES` most distinctive are embedded with the topic
+  model's embedder; the one closest (cosine, plus `LIFT_WEIGHT` x log lift) to the topic's
+  centroid wins, phrases of two or more words first. Labels are unique across topics (a
+  topic whose best phrase is taken gets its next best);
 - **quotes** it with up to three representative texts that are not near-copies: the
   texts closest to the centroid, skipping any whose embedding is within `MAX_QUOTE_SIMILARITY`
   cosine of a quote already chosen or that repeats most of its words (`MAX_WORD_OVERLAP`).
 
-Everything is deterministic: ties are broken by frequency, then alphabetically or by input
-order, and cosines are rounded to 4 decimals before they are compared.
+Everything is deterministic: ties are broken alphabetically or by input order, and scores are
+rounded to 4 decimals before they are compared.
 """
 from __future__ import annotations
 
