@@ -133,8 +133,16 @@ def _embedder_class() -> type:
     return publish(_FunctionEmbedder, __name__, "_FunctionEmbedder")
 
 
-# pickle finds the lazily built backend class as a module attribute
-__getattr__ = module_getattr(__name__, {"_FunctionEmbedder": _embedder_class})
+def _missed_by_frame() -> Callable[..., pd.DataFrame]:
+    """`missed_by_frame` now lives in `topic_frame` (which imports this module)."""
+    from .topic_frame import missed_by_frame
+
+    return missed_by_frame
+
+
+# pickle finds the lazily built backend class as a module attribute; missed_by_frame moved
+__getattr__ = module_getattr(__name__, {"_FunctionEmbedder": _embedder_class,
+                                        "missed_by_frame": _missed_by_frame})
 
 
 # ---------------------------------------------------------------- validation
