@@ -173,23 +173,40 @@ def emergent_themes() -> list:
         md("""
 # Emergent themes
 
-Topics found without the four-level frame (BERTopic over the findings in interviews, journals
-and free-text answers: questions, headings, thanks and logistics are left out; seeded so that
-every run gives the same topics), with their sizes, keyword labels and
-representative pseudonymised quotes; and how topics spread over the levels: topics that sit
-mostly outside any level show what the frame misses.
+Topics found bottom-up, without the codebook: BERTopic over the findings in interviews,
+journals and free-text answers that the level coder coded with confidence (questions,
+headings, thanks, logistics and talk about the mentoring itself are left out), seeded so that
+every run gives the same topics. Each topic is named by the phrase most central to its
+findings and shown with up to three pseudonymised quotes that are not near-copies of each
+other, beside the codebook theme its findings were given most often.
 """),
         params(SOURCE, line("cohorts"), output("outputs/themes"), line("min_topic_size"),
                COMMON),
-        code(OPEN + "\nfrom rmresearch.analysis import topics\n\n"
-             "texts = ctx.theme_segments(cohorts)\n"
+        code(OPEN + "\nfrom rmresearch.analysis import topic_frame, topics\n\n"
+             "texts = topic_frame.coded_findings(ctx.theme_segments(cohorts), "
+             "ctx.coded(cohorts))\n"
              "result = ctx.emergent_topics(texts, min_topic_size=min_topic_size)"),
-        md("## Topics"),
+        md("""
+## Topics beside the codebook themes
+
+Topics that overlap no codebook theme come first: what the frame misses (their `theme` is
+only the nearest, with its small `share`). A topic overlaps the theme that at least 30% of its
+findings were given (`share`); these follow by level and theme.
+"""),
+        code('by_theme = topic_frame.topics_by_theme(result.assignments, '
+             'texts["segment_id"].tolist(),\n'
+             '                                      ctx.themed(cohorts))\n'
+             'beside = topic_frame.topics_beside_themes(result.topics, by_theme)\n'
+             'ctx.show(ctx.publish(beside.drop(columns="overlap"), "topics_beside_themes", '
+             'counts=["size"],\n'
+             '                     texts=["label", "representative"]), max_rows=200)'),
+        md("## Topics and their keywords"),
         code('ctx.show(ctx.publish(result.topics, "topics", counts=["size"], '
-             'texts=["label", "keywords", "representative"]))'),
+             'texts=["label", "keywords", "representative"]), max_rows=200)'),
         md("## Topics by level"),
         code('cross = topics.topics_by_level(result.assignments, texts["segment_id"].tolist(), '
-             'ctx.coded(cohorts))\nctx.show(ctx.publish(cross, "topics_by_level", wide=True))'),
+             'ctx.coded(cohorts))\nctx.show(ctx.publish(cross, "topics_by_level", wide=True), '
+             'max_rows=200)'),
     ]
 
 

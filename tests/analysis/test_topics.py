@@ -19,9 +19,11 @@ import pandas as pd
 import pytest
 
 from rmresearch.errors import RmResearchError
-from rmresearch.analysis.topics import (NO_CODE, OUTLIER_LABEL, TopicResult, TopicsError, default_embed,
-                               fit_topics, missed_by_frame, topics_by_level,
-                               write_topic_tables)
+from rmresearch.analysis.topic_frame import missed_by_frame
+from rmresearch.analysis.topic_labels import MAX_QUOTE_SIMILARITY, MAX_WORDS
+from rmresearch.analysis.topics import (NO_CODE, OUTLIER_LABEL, TopicResult, TopicsError,
+                                        default_embed, fit_topics, topics_by_level,
+                                        write_topic_tables)
 
 pytestmark = pytest.mark.slow
 
@@ -197,7 +199,11 @@ def test_tables_have_the_documented_schema(result):
     for _, row in topics[topics["topic"] != -1].iterrows():
         words = row["keywords"].split(";")
         assert 1 <= len(words) <= 10
-        assert row["label"] == ", ".join(words[:4])
+        label = row["label"].lower()
+        members = [TEXTS[i].lower().replace("\u2019", "'") for i in
+                   result.assignments.index[result.assignments["topic"] == row["topic"]]]
+        assert 1 <= len(label.split()) <= MAX_WORDS and sum(label in m for m in members) >= 2, \
+            (label, members[:3])
     assert "model" not in repr(result)
 
 
@@ -205,10 +211,14 @@ def test_representative_texts_come_from_the_input(result):
     inputs = set(TEXTS)
     for topic, size, docs in result.topics[["topic", "size", "representative"]].itertuples(
             index=False):
-        assert len(docs) == min(3, size)
-        assert set(docs) <= inputs
+        assert (1 <= len(docs) <= 3) if topic != -1 else docs == []
+        assert len(set(docs)) == len(docs) and set(docs) <= inputs
         members = {TEXTS[i] for i in result.assignments.index[result.assignments["topic"] == topic]}
         assert set(docs) <= members
+        if len(docs) > 1:
+            vectors = default_embed(list(docs))
+            similar = vectors @ vectors.T
+            assert (similar[~np.eye(len(docs), dtype=bool)] <= MAX_QUOTE_SIMILARITY + 1e-4).all()
 
 
 def _codings() -> pd.DataFrame:
@@ -291,10 +301,12 @@ def test_embed_function_gives_the_same_result_as_precomputed(result, embeddings)
 
     def embed(texts: list[str]) -> np.ndarray:
         calls.append(len(texts))
+        if texts[0] not in lookup:  # the candidate phrases of the labels
+            return default_embed(texts)
         return np.stack([lookup[t] for t in texts])
 
     fitted = fit_topics(TEXTS, embed=embed, seed=42)
-    assert calls == [len(TEXTS)]
+    assert calls[0] == len(TEXTS) and len(calls) == 2  # the texts, then the label phrases
     pd.testing.assert_frame_equal(fitted.assignments, result.assignments)
     pd.testing.assert_frame_equal(fitted.topics, result.topics)
 

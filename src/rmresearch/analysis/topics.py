@@ -1,21 +1,20 @@
-"""Emergent themes: seeded, offline BERTopic over segments, and what the level frame misses.
+"""Emergent themes: seeded, offline BERTopic over findings, and what the frames miss.
 
-The four-level frame (individual, departmental, organisational, symbolic) is deductive. This
-module looks for themes bottom-up so a researcher can see what the frame does not capture:
-BERTopic clusters sentence embeddings (UMAP to 5 dimensions, then HDBSCAN) and describes each
-cluster by its class-based TF-IDF keywords.
+The four-level frame and its themes are deductive. This module looks for themes bottom-up so a
+researcher can see what the frame does not capture: BERTopic clusters sentence embeddings (UMAP
+to 5 dimensions, then HDBSCAN); each cluster gets its class-based TF-IDF keywords, a readable
+phrase as label and distinct quotes (`rmresearch.analysis.topic_labels`); `topic_frame` sets
+each topic beside the codebook theme it overlaps most.
 
 Everything is explicit so runs are repeatable and nothing is downloaded:
 
-- the embedding model is always given to BERTopic (BERTopic's default would download one);
-  by default the packaged all-MiniLM-L6-v2, loaded lazily once per process and only if needed;
+- the embedding model is always given to BERTopic (its default would download one); by
+  default the packaged all-MiniLM-L6-v2, loaded lazily once per process and only if needed;
 - ``UMAP(random_state=seed, init="pca", n_jobs=1)``: ``random_state`` alone is not enough;
-- embeddings are computed with one fixed batch size (64), L2-normalised, float32;
+- embeddings: one fixed batch size (64), L2-normalised, float32;
 - numpy's and Python's global generators are seeded during a fit and restored afterwards;
 - probabilities are rounded to 6 decimals, so tables written with :func:`write_topic_tables`
   are byte-identical from run to run (same texts, embeddings and seed).
-
-The first fit in a process pays about 12 s of numba compilation inside UMAP.
 """
 from __future__ import annotations
 
@@ -35,7 +34,7 @@ from ..errors import TopicsError
 from ..lazy import module_getattr, publish
 
 __all__ = ["TopicResult", "TopicsError", "fit_topics", "default_embed", "topics_by_level",
-           "missed_by_frame", "write_topic_tables", "DOMAIN_STOP_WORDS", "LEVEL_ORDER",
+           "write_topic_tables", "DOMAIN_STOP_WORDS", "LEVEL_ORDER",
            "MIN_TEXTS", "EMBED_BATCH_SIZE", "OUTLIER_LABEL", "NO_CODE"]
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -71,10 +70,12 @@ class TopicResult:
 
         - ``topic`` (int64): ``-1`` for unassigned texts, then 0, 1, ... largest first;
         - ``size`` (int64): number of texts assigned to the topic;
-        - ``label`` (str): top 4 keywords joined by ``", "``; ``"unassigned"`` for ``-1``;
+        - ``label`` (str): a short phrase from the topic's texts (`topic_labels`; its top 4
+          keywords joined by ``", "`` if no phrase qualifies); ``"unassigned"`` for ``-1``;
         - ``keywords`` (str): top 10 c-TF-IDF keywords (words or two-word phrases) joined
           by ``";"``;
-        - ``representative`` (object): list of up to 3 input texts that typify the topic.
+        - ``representative`` (object): up to 3 input texts that typify the topic, none a
+          near-copy of another (`topic_labels.distinct_quotes`); empty for ``-1``.
     assignments : pandas.DataFrame
         One row per input text, in input order. Columns: ``index`` (int64, position in the
         input), ``topic`` (int64), ``probability`` (float64, HDBSCAN membership strength of the
@@ -132,8 +133,16 @@ def _embedder_class() -> type:
     return publish(_FunctionEmbedder, __name__, "_FunctionEmbedder")
 
 
-# pickle finds the lazily built backend class as a module attribute
-__getattr__ = module_getattr(__name__, {"_FunctionEmbedder": _embedder_class})
+def _missed_by_frame() -> Callable[..., pd.DataFrame]:
+    """`missed_by_frame` now lives in `topic_frame` (which imports this module)."""
+    from .topic_frame import missed_by_frame
+
+    return missed_by_frame
+
+
+# pickle finds the lazily built backend class as a module attribute; missed_by_frame moved
+__getattr__ = module_getattr(__name__, {"_FunctionEmbedder": _embedder_class,
+                                        "missed_by_frame": _missed_by_frame})
 
 
 # ---------------------------------------------------------------- validation
@@ -222,17 +231,24 @@ def _build_model(n_texts: int, seed: int, min_topic_size: int, nr_topics: int | 
                     calculate_probabilities=False, verbose=False)
 
 
-def _topic_table(model: Any, assigned: np.ndarray) -> pd.DataFrame:
+def _topic_table(model: Any, assigned: np.ndarray, docs: list[str], vectors: np.ndarray,
+                 embed: Embed) -> pd.DataFrame:
     """Describe every topic (``-1`` always included); schema in :class:`TopicResult`."""
+    from .topic_labels import LABEL_STOP_WORDS, distinct_quotes, topic_labels
+
     ids = sorted({OUTLIER_TOPIC, *(int(t) for t in assigned)})
     sizes = np.bincount(assigned - OUTLIER_TOPIC, minlength=len(ids) + 1)
+    words = {t: [w for w, _ in (model.get_topic(t) or []) if w][:KEYWORDS] for t in ids}
+    labels = topic_labels(docs, vectors, assigned, embed,
+                          stop_words=DOMAIN_STOP_WORDS | LABEL_STOP_WORDS,
+                          fallback={t: ", ".join(w[:LABEL_WORDS]) for t, w in words.items()})
     rows = []
     for topic in ids:
-        words = [w for w, _ in (model.get_topic(topic) or []) if w][:KEYWORDS]
-        label = OUTLIER_LABEL if topic == OUTLIER_TOPIC else ", ".join(words[:LABEL_WORDS])
-        docs = list(model.representative_docs_.get(topic, []))[:REPRESENTATIVE_DOCS]
         size = int(sizes[topic - OUTLIER_TOPIC])
-        rows.append((topic, size, label, ";".join(words) if size else "", docs if size else []))
+        quotes = [] if topic == OUTLIER_TOPIC else distinct_quotes(
+            docs, vectors, np.flatnonzero(assigned == topic).tolist(), REPRESENTATIVE_DOCS)
+        rows.append((topic, size, labels.get(topic, OUTLIER_LABEL),
+                     ";".join(words[topic]) if size else "", quotes))
     table = pd.DataFrame(rows, columns=["topic", "size", "label", "keywords", "representative"])
     return table.astype({"topic": "int64", "size": "int64", "label": str, "keywords": str})
 
@@ -289,7 +305,7 @@ def fit_topics(texts: Sequence[str], *, embeddings: np.ndarray | None = None, se
     with _seeded(seed):
         assigned, probabilities = model.fit_transform(docs, embeddings=vectors)
     assigned = np.asarray(assigned, dtype=np.int64)
-    return TopicResult(_topic_table(model, assigned),
+    return TopicResult(_topic_table(model, assigned, docs, vectors, embed),
                        _assignment_table(assigned, probabilities), model)
 
 
@@ -350,36 +366,6 @@ def topics_by_level(assignments: pd.DataFrame, segment_ids: Sequence[str],
         index=sorted(frame["topic"].unique()), columns=columns, fill_value=0)
     table.index.name, table.columns.name = "topic", "level"
     return table.astype("int64")
-
-
-def missed_by_frame(topics: pd.DataFrame, by_level: pd.DataFrame, *,
-                    min_share: float = 0.5) -> pd.DataFrame:
-    """Topics mostly made of uncoded segments: what the four-level frame misses.
-
-    Parameters
-    ----------
-    topics : pandas.DataFrame
-        ``TopicResult.topics``.
-    by_level : pandas.DataFrame
-        The output of :func:`topics_by_level`.
-    min_share : float
-        Keep topics whose share of ``none`` segments is at least this (0-1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``topic`` (int64), ``size`` (int64), ``none`` (int64), ``share_none``
-        (float64, rounded to 3 decimals), ``label``, ``keywords``; the outlier topic is
-        excluded; sorted by ``share_none`` then ``size`` (both descending), then ``topic``.
-    """
-    table = topics.loc[topics["topic"] != OUTLIER_TOPIC, ["topic", "size", "label", "keywords"]]
-    table = table.merge(by_level[NO_CODE].rename("none"), left_on="topic", right_index=True)
-    table["share_none"] = (table["none"] / table["size"].clip(lower=1)).round(3)
-    table = table.loc[table["share_none"] >= min_share]
-    table = table.sort_values(["share_none", "size", "topic"], ascending=[False, False, True],
-                              kind="mergesort")
-    return table[["topic", "size", "none", "share_none", "label", "keywords"]].reset_index(
-        drop=True)
 
 
 def write_topic_tables(result: TopicResult, folder: str | Path) -> dict[str, Path]:

@@ -123,7 +123,9 @@ class ReportContext:
         return segs[keep & (segs["text"].str.split().str.len() >= 4)].reset_index(drop=True)
 
     def emergent_topics(self, texts: pd.DataFrame, *, min_topic_size: int) -> Any:
-        """Fit emergent topics on ``texts`` (`theme_segments`), with cached embeddings.
+        """Fit emergent topics on ``texts`` (`theme_segments`, usually narrowed by
+        `rmresearch.analysis.topic_frame.coded_findings`), with cached embeddings: the texts'
+        and those of the candidate phrases of the topic labels (the disk cache, `embed`).
 
         Too few texts for topics is not a failure of the report: the reader is told so (a
         printed note) and a `TopicResult` with every text unassigned (topic -1) comes back, so
@@ -145,8 +147,8 @@ class ReportContext:
             return topics.TopicResult(topics=outlier.astype({"topic": "int64", "size": "int64"}),
                                       assignments=assigned, model=None)
         listed = texts["text"].tolist()
-        return topics.fit_topics(listed, embeddings=self.embed(listed), seed=self.seed,
-                                 min_topic_size=min_topic_size)
+        return topics.fit_topics(listed, embeddings=self.embed(listed), embed=self.embed,
+                                 seed=self.seed, min_topic_size=min_topic_size)
 
     def agreement(self, coders: str = "", threshold: float = 0.67) -> tuple:
         """Agreement among ``coders`` (default: every human coder and the machine coder).
