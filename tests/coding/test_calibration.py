@@ -89,9 +89,10 @@ def test_platt_is_the_default_monotonic_and_refitted_on_a_projects_own_codings()
     a, b = code_segments(seg, coder=default), code_segments(seg, coder=raw)
     assert a[["segment_id", "code", "valence"]].equals(b[["segment_id", "code", "valence"]])
     expected = PlattCalibrator().transform(np.column_stack([b["score"], b["score"]]))[:, 0]
-    assert np.allclose(a["score"].to_numpy(), expected)
-    assert (np.argsort(a["score"].to_numpy(), kind="stable")
-            == np.argsort(b["score"].to_numpy(), kind="stable")).all()
+    assert np.allclose(a["score"].to_numpy(), expected, atol=1e-3)  # scores are rounded
+    raw_s, cal_s = b["score"].to_numpy(), a["score"].to_numpy()
+    assert all(cal_s[i] >= cal_s[j] for i in range(len(a)) for j in range(len(a))
+               if raw_s[i] > raw_s[j])  # the map keeps the order
     # a project with enough human codings gets a map fitted on them
     gold = pd.read_csv(ROOT / "data" / "gold" / "curve_staff_survey.csv")
     few = gold.iloc[:MIN_HUMAN_FOR_CALIBRATION - 1][["text", "levels", "valence"]]

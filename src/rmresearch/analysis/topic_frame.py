@@ -13,6 +13,7 @@ from typing import Sequence
 import pandas as pd
 
 from ..codebook.themes import OTHER, level_of
+from ..coding.calibration import STRONG_SCORE
 from ..errors import TopicsError
 from .topics import LEVEL_ORDER, NO_CODE, OUTLIER_TOPIC
 
@@ -21,8 +22,8 @@ __all__ = ["coded_findings", "topics_by_theme", "topics_beside_themes", "missed_
 
 MIN_OVERLAP = 0.3  # share of a topic's findings its best theme must hold to count as overlap
 #: the level coder's confidence from which a passage counts as strong evidence (as for the
-#: quotes of a feedback sheet, `rmresearch.feedback.findings.STRONG_SCORE`)
-MIN_CODER_SCORE = 0.7
+#: quotes of a feedback sheet: `rmresearch.coding.calibration.STRONG_SCORE`)
+MIN_CODER_SCORE = STRONG_SCORE
 FRAME_MISSES = "what the frame misses"
 FRAME_THEME = "beside a codebook theme"
 

@@ -25,7 +25,7 @@ import numpy as np
 
 __all__ = ["blend_level_proba", "cross_validated_level_proba", "LevelCalibrator",
            "PlattCalibrator", "reliability_table", "expected_calibration_error", "CV_FOLDS",
-           "OUT_OF_REGISTER_PLATT", "MIN_HUMAN_FOR_CALIBRATION"]
+           "OUT_OF_REGISTER_PLATT", "MIN_HUMAN_FOR_CALIBRATION", "STRONG_SCORE"]
 
 CV_FOLDS = 5
 #: Platt map ``sigmoid(a * logit(p) + b)`` of a coding's raw score, fitted on the codings
@@ -36,6 +36,10 @@ CV_FOLDS = 5
 OUT_OF_REGISTER_PLATT = (0.5169, -0.1948)
 #: Human-coded segments a project needs before the calibration is fitted on them instead
 MIN_HUMAN_FOR_CALIBRATION = 50
+#: A coding's (calibrated) score from which it is strong evidence: the feedback sheet's
+#: first quotes, the texts emergent topics are fitted on (a raw 0.7 before scores were
+#: calibrated)
+STRONG_SCORE = 0.55
 
 
 def blend_level_proba(p_embedding: np.ndarray, p_lexical: np.ndarray, hits: np.ndarray,

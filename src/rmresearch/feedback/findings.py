@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..coding.calibration import STRONG_SCORE
 from ..vocabulary import LEVELS, VALENCES, valence_words
 from .evidence import FINDING_VALENCES, KINDS, mentor_evidence, of_kind, passages
 
@@ -19,8 +20,6 @@ __all__ = ["MIN_QUOTE_WORDS", "STRONG_SCORE", "QUOTE_COLUMNS", "level_profile",
            "finding_quotes", "lean", "session_lean", "valence_label"]
 
 MIN_QUOTE_WORDS = 5  # shorter passages are quoted only when nothing longer is there
-STRONG_SCORE = 0.55  # calibrated probability of being right from which a passage is strong
-#                    evidence (a raw 0.7 before scores were calibrated, coding.calibration)
 QUOTE_COLUMNS = ["code", "valence", "rank", "quote", "kind", "source_label", "where",
                  "stage", "date", "segment_id", "doc_id", "score"]
 #: the mentor's choice of quotes: (segment_id, code) -> keep (True) or drop (False)
