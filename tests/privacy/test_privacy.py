@@ -356,3 +356,19 @@ def test_digests_and_guids_hold_no_names_but_names_beside_them_do() -> None:
     digest = "segment 3ade0aada91b7c2e"
     assert list(scan_text(guid + " " + digest, key)) == []
     assert [kind for _, _, kind in scan_text(guid + " Ade said so", key)] == ["person"]
+
+
+def test_a_table_cell_ending_in_ward_before_a_number_is_no_ward_code(tmp_path) -> None:
+
+    key = build_key(pd.DataFrame({"text": ["Ade Bello chaired the panel on Ward 12."],
+                                  "cohort": ["C1"], "pair_id": ["C1-P01"],
+                                  "mentor": ["Ade Bello"], "mentee": ["Tom Hurst"]}),
+                    use_ner=False)
+    table = ("<table><tr><td>name on the ward</td><td>19</td></tr>\n"
+             "<tr><td>staff on the ward</td>\n<td>7</td></tr></table>")
+    (tmp_path / "table.html").write_text(table, encoding="utf-8")
+    assert leak_check([tmp_path / "table.html"], key) == []
+    (tmp_path / "inline.html").write_text("<p>She moved to\nWard <b>12</b> in May.</p>",
+                                          encoding="utf-8")
+    found = leak_check([tmp_path / "inline.html"], key)
+    assert [leak.kind for leak in found] == ["ward"] and "line 2" in found[0].location

@@ -44,6 +44,12 @@ _MARKUP = {".html", ".htm", ".xml", ".svg", ".qde", ".xhtml"}
 _ZIPS = {".zip", ".qdpx"}
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 _TAG = re.compile(r"<[^<>]*>")
+# Tags that end a cell, row, paragraph or line: what stands either side of them is not one
+# phrase ("... on the ward</td><td>19" is no ward code), so they become a paragraph
+# separator, not a space (inline tags such as <b> still join: "Ward <b>12</b>" is one).
+_BLOCK_TAG = re.compile(r"</?(?:td|th|tr|table|thead|tbody|caption|p|div|li|ul|ol|dt|dd|"
+                        r"h[1-6]|br|hr)\b[^<>]*>", re.I)
+_CELL_BREAK = "\u2029"
 _ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -125,7 +131,8 @@ def _blank_code(match: re.Match) -> str:
 
 def _markup(text: str) -> Iterator[tuple[str, str, bool]]:
     text = _STYLE_SCRIPT.sub(_blank_code, _DATA_URI.sub(" ", text))
-    stripped = _TAG.sub(lambda m: "\n" * m.group().count("\n") + " ", text)
+    stripped = _TAG.sub(lambda m: "\n" * m.group().count("\n") +
+                        (_CELL_BREAK if _BLOCK_TAG.fullmatch(m.group()) else " "), text)
     yield "", html.unescape(stripped), True
     for m in _ATTR.finditer(text):
         value = m.group(1) if m.group(1) is not None else m.group(2)
