@@ -169,6 +169,13 @@ REPORT_PROSE = [
     ("heading", "Report author: Head of Workforce Equality"),
     ("heading", "Previously discussed at: Workforce Committee, 3 March"),
     ("heading", "Executive sponsor: Chief People Officer"),
+    # bullet notes: a meeting's list, the mentors' own walk-round without a subject
+    ("heading", "Attendees: two matrons, the deputy director, both of us"),
+    ("heading", "Agenda: discharge delays, the new rota, estates"),
+    ("method", "Toured the outpatients department together after clinic"),
+    ("method", "Spent about 30 mins in the main office"),
+    ("finding", "Agenda: he added the staff network's report as a standing item."),
+    ("finding", "Walked past the porters for 10 mins without saying a word to them."),
     # findings beside them stay findings
     ("finding", "The programme led the trust to publish its shortlisting figures by ethnicity "
                 "for the first time."),

@@ -55,6 +55,11 @@ _METHOD = [re.compile(p, _I) for p in (
     r"^(?:I|we) (?:reminded|showed|played back to|fed back to|shared (?:\w+ )?with|"
     r"walked) (?:him|her|them|our mentee|my mentee|the (?:director|leader|corridor|ward|"
     r"department|reception|floor))\b",
+    # bullet notes leave the subject out: "Walked the floor together for 40 mins" (alone,
+    # "Walked past the porters" is the leader's act, so the mentors' company must be said)
+    r"^(?:walked|toured|went round|sat in on|shadowed|met|visited)\b[^.;!?]*\b(?:together|"
+    r"with (?:him|her|them|our mentee|my mentee|the (?:leader|director)))\b",
+    r"^spent (?:about |around |nearly )?\d+ ?(?:mins?|minutes|hours?|hrs?)\b",
 )]
 # What turns a method sentence into a finding: something seen, said or judged.
 _REPORTS = re.compile(
@@ -101,8 +106,16 @@ _COVER = re.compile(
     r"(?:author|owner)|(?:executive|accountable|responsible|lead) (?:lead|director|officer|"
     r"sponsor)|presented by|prepared by|author|sponsor|date of (?:the )?(?:meeting|paper)|"
     r"agenda item|paper (?:number|reference)|freedom of information status|foi status)\s*:", _I)
+# a meeting record's list: "Agenda: winter pressures, rota, estates"
+_LISTED = re.compile(r"^\W*(?:agenda|attendees|present|apologies|in attendance)\s*:\s*"
+                     r"[^.;:!?]{1,60}(?:[,;][^.;:!?]{1,60}){0,9}\.?$", _I)
+_VERB_IN_LIST = re.compile(r"\b(?:is|are|was|were|has|have|had|said|told|did|does|"
+                           r"\w+ed)\b", _I)
 
 
 def is_cover_label(text: str) -> bool:
-    """A label from a paper's cover sheet ("Previously considered by: People Committee")."""
+    """A label from a paper's cover sheet ("Previously considered by: People Committee") or
+    a meeting record's list ("Agenda: winter pressures, rota, estates")."""
+    if _LISTED.match(text):
+        return not _VERB_IN_LIST.search(text.split(":", 1)[1])
     return bool(_COVER.match(text)) and len(words_of(text)) <= 16
