@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rmresearch.analysis.topic_frame import (FRAME_MISSES, FRAME_THEME, coded_findings,
-                                             topics_beside_themes, topics_by_theme)
+from rmresearch.analysis.topic_frame import (FRAME_MISSES, FRAME_THEME, MIN_CODER_SCORE,
+                                             coded_findings, topics_beside_themes,
+                                             topics_by_theme)
 from rmresearch.analysis.topic_labels import (MAX_QUOTE_SIMILARITY, MAX_WORDS, distinct_quotes,
                                               proper_names, topic_labels)
 from rmresearch.analysis.topics import DOMAIN_STOP_WORDS, TopicsError
@@ -149,7 +150,9 @@ def test_topics_by_theme_names_its_missing_inputs():
 
 def test_coded_findings_keeps_confidently_coded_texts_in_order():
     texts = pd.DataFrame({"segment_id": ["a", "b", "c", "d"], "text": ["1", "2", "3", "4"]})
-    coded = pd.DataFrame({"segment_id": ["d", "b", "b", "c"], "score": [0.9, 0.4, 0.75, 0.69]})
+    low = MIN_CODER_SCORE  # the calibrated score from which a coding is strong evidence
+    coded = pd.DataFrame({"segment_id": ["d", "b", "b", "c"],
+                          "score": [low + 0.3, low - 0.2, low + 0.05, low - 0.01]})
     assert coded_findings(texts, coded)["segment_id"].tolist() == ["b", "d"]
     assert coded_findings(texts, coded, min_score=0)["segment_id"].tolist() == ["b", "c", "d"]
     with pytest.raises(TopicsError, match="score"):
