@@ -86,8 +86,8 @@ requiring attention, and where they came from (interview, observation, inspectio
 evaluation form).
 """),
         code('counts = ctx.publish(analysis.level_counts(coded), "level_valence_source", '
-             'counts=["n"])\nctx.show(counts, f"Cohort {cohort}: findings by level, valence '
-             'and source")'),
+             'counts=["n"])\nctx.show(analysis.counts_wide(counts, ["code", "valence"], '
+             '"source"), f"Cohort {cohort}: findings by level, valence and source")'),
         code('ctx.figure(plots.level_valence_bar(analysis.level_counts(coded, by=("code", '
              '"valence"))), "level_valence")'),
         md("""
@@ -134,9 +134,10 @@ and what their free-text answers said, coded into the levels.
              'counts=["n_respondents"]), f"Cohort {cohort}: change in ratings")'),
         code('ctx.figure(plots.survey_plot(items), "survey_items")'),
         code('form_coded = coded[coded["source"] == "feedback_form"]\n'
-             'ctx.show(ctx.publish(analysis.level_counts(form_coded, by=("code", "valence")), '
-             '"free_text_levels", counts=["n"]), f"Cohort {cohort}: levels of the free-text '
-             'answers")'),
+             'free = ctx.publish(analysis.level_counts(form_coded, by=("code", "valence")), '
+             '"free_text_levels", counts=["n"])\n'
+             'ctx.show(analysis.counts_wide(free, ["code"], "valence"), f"Cohort {cohort}: '
+             'levels of the free-text answers")'),
     ]
 
 
@@ -186,7 +187,8 @@ segments. A segment coded at two levels counts under both.
 """),
         code('ctx.show(analysis.distribution_wide(dist), f"{compared}: segments coded at each '
              'level")'),
-        code('ctx.figure(plots.cohort_comparison_plot(dist), "level_distribution")'),
+        code('ctx.figure(plots.cohort_comparison_plot(dist, title=f"{compared}: share of '
+             'segments coded at each level"), "level_distribution")'),
         md("""
 ## Tests of the level and valence mix
 Each row tests whether the share of segments at a level (or the valence mix of the findings)
@@ -200,7 +202,8 @@ The same respondents' 1-10 ratings at the first and the last stage of the evalua
 (Wilcoxon signed-rank test; effect r from -1, everyone lower, to +1, everyone higher). The
 CSV `stage_tests` also holds every step between consecutive stages.
 """),
-        code('ctx.show(analysis.stage_change_view(stage_tests), f"{compared}: change in ratings '
+        code('ctx.say(analysis.change_in_words(stage_tests))\n'
+             'ctx.show(analysis.stage_change_view(stage_tests), f"{compared}: change in ratings '
              'from the first to the last stage", max_rows=200)'),
         md("""
 ## Ratings compared between cohorts

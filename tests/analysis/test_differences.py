@@ -7,8 +7,9 @@ import math
 import pandas as pd
 from scipy import stats
 
-from rmresearch.analysis import (NO_DIFFERENCE, between_view, compare_cohorts, compare_pairs,
-                                 compare_stages, differences_in_words, distribution_wide,
+from rmresearch.analysis import (NO_DIFFERENCE, between_view, change_in_words,
+                                 compare_cohorts, compare_pairs, compare_stages, counts_wide,
+                                 differences_in_words, distribution_wide, level_counts,
                                  level_distribution, pairs_wide, stage_change_view,
                                  valence_distribution)
 from tests.conftest import make_responses
@@ -97,10 +98,15 @@ def test_suppressed_counts_stay_hidden_in_the_words_and_the_wide_table():
 def test_pairs_wide_has_one_column_per_cohort():
     coded, segments = _pairs_frames()
     wide = pairs_wide(compare_pairs(coded, segments))
-    assert list(wide.columns) == ["level", "finding", "cohort C1", "cohort C2", "adjusted p"]
+    assert list(wide.columns) == ["level", "finding", "cohort C1", "cohort C2", "adjusted p",
+                                  "note"]
     row = wide[(wide.level == "organisational") & (wide.finding == "requiring attention")]
     assert row[["cohort C1", "cohort C2"]].iloc[0].tolist() == ["2 of 8", "7 of 9"]
-    assert wide[wide.level == "individual"]["adjusted p"].tolist() == ["-", "-"]
+    everyone = wide[(wide.level == "individual") & (wide.finding == "good practice")]
+    assert everyone[["adjusted p", "note"]].iloc[0].tolist() == [
+        "-", "every pair of every cohort recorded it: nothing to compare"]
+    nobody = wide[(wide.level == "symbolic") & (wide.finding == "good practice")]
+    assert nobody["note"].iloc[0] == "no pair recorded it"
 
 
 def test_stage_change_is_shown_first_to_last_and_between_cohorts_wide():
@@ -118,3 +124,30 @@ def test_stage_change_is_shown_first_to_last_and_between_cohorts_wide():
     assert {"mean C1", "mean C2", "most different pair", "adjusted p"} <= set(between.columns)
     assert len(between) == len(tests[tests["group_b"].notna()]
                                .drop_duplicates(["stratum", "question_id", "stage"]))
+
+
+def test_change_in_words_counts_rises_and_names_surviving_changes():
+    tests = compare_stages(make_responses())
+    words = change_in_words(tests)
+    view = stage_change_view(tests)
+    rose, fell = int((view["change"] > 0).sum()), int((view["change"] < 0).sum())
+    assert words[0].startswith(f"From the first to the last stage, the mean rating rose in "
+                               f"{rose} of the 4 cohort, role and question groups")
+    assert f"and fell in {fell};" in words[0]
+    survived = int((view["adjusted p"] < 0.05).sum())
+    assert len(words) == 1 + survived
+    for w in words[1:]:
+        assert "rose from" in w or "fell from" in w
+
+
+def test_counts_wide_keeps_hidden_counts_hidden():
+    coded, _ = _pairs_frames()
+    long = level_counts(coded, by=("code", "valence", "cohort")).astype(object)
+    long.loc[(long.code == "organisational") & (long.valence == "attention")
+             & (long.cohort == "C1"), "n"] = "<5"
+    wide = counts_wide(long, ["code", "valence"], "cohort")
+    assert list(wide.columns) == ["code", "valence", "C1", "C2"]
+    org = wide[(wide.code == "organisational") & (wide.valence == "attention")].iloc[0]
+    assert (org["C1"], org["C2"]) == ("<5", 9)  # C2: 7 pairs, one with 3 passages
+    ind = wide[(wide.code == "individual") & (wide.valence == "positive")].iloc[0]
+    assert (ind["C1"], ind["C2"]) == (8, 9)

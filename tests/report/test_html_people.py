@@ -53,3 +53,10 @@ def test_numbers_among_suppression_markers_get_two_decimals() -> None:
     shown, notes = people_frame(df)
     assert shown["prop"].tolist() == ["<5", "0.12"] and shown["n"].tolist() == ["<5", 12]
     assert notes == []
+
+
+def test_one_reason_for_several_columns_is_said_once() -> None:
+    df = pd.DataFrame({"kappa": [math.nan], "kappa_low": [math.nan], "alpha": [0.7]})
+    shown, notes = people_frame(df)
+    assert notes == ["- in kappa, kappa_low: Cohen's kappa compares exactly two coders; with "
+                     "more, read alpha and AC1."]

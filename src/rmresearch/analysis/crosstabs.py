@@ -13,9 +13,12 @@ from ..vocabulary import VALENCE_LABELS
 from .coded import category_order, require_columns
 from .stattests import format_p
 
-__all__ = ["distribution_wide", "pairs_wide", "stage_change_view", "between_view"]
+__all__ = ["distribution_wide", "pairs_wide", "stage_change_view", "between_view",
+           "counts_wide"]
 
 CANNOT = "-"
+#: a cohort whose form was not answered at a stage
+NOT_ASKED = "no answers"
 
 
 def _count_share(n: object, share: object) -> str:
@@ -47,7 +50,7 @@ def distribution_wide(distribution: pd.DataFrame, by: str = "cohort") -> pd.Data
 
 def pairs_wide(pair_tests: pd.DataFrame) -> pd.DataFrame:
     """Level x valence: in each cohort "7 of 9" pairs with the finding, then the adjusted p
-    ("-" when every cohort's pairs all had it, or none did: nothing to test)."""
+    ("-" when every cohort's pairs all had it, or none did: the note says so)."""
     require_columns(pair_tests, ["code", "valence", "group", "pairs_with", "pairs_total",
                                  "p_adj"], "pair tests")
     groups = category_order("group", pair_tests["group"])
@@ -58,8 +61,17 @@ def pairs_wide(pair_tests: pd.DataFrame) -> pd.DataFrame:
         row.update({f"cohort {g}": f"{sel.at[g, 'pairs_with']} of {sel.at[g, 'pairs_total']}"
                     for g in groups if g in sel.index})
         row["adjusted p"] = format_p(grp["p_adj"].iloc[0])
+        row["note"] = _pairs_note(grp)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _pairs_note(grp: pd.DataFrame) -> str:
+    if (grp["pairs_with"] == grp["pairs_total"]).all():
+        return "every pair of every cohort recorded it: nothing to compare"
+    if (grp["pairs_with"] == 0).all():
+        return "no pair recorded it"
+    return str(grp["note"].iloc[0] or "")
 
 
 def _role(stratum: object) -> str:
@@ -93,26 +105,45 @@ def stage_change_view(stage_tests: pd.DataFrame, overall: bool = True) -> pd.Dat
                      "respondents": r.n_a, "mean before": r.mean_a, "mean after": r.mean_b,
                      "change": r.mean_b - r.mean_a if computed else float("nan"),
                      "effect r": r.rank_biserial, "adjusted p": r.p_adj, "note": r.note})
-    return pd.DataFrame(rows, columns=["cohort", "role", "question", "stages", "respondents",
-                                       "mean before", "mean after", "change", "effect r",
-                                       "adjusted p", "note"])
+    out = pd.DataFrame(rows, columns=["cohort", "role", "question", "stages", "respondents",
+                                      "mean before", "mean after", "change", "effect r",
+                                      "adjusted p", "note"])
+    return out.sort_values(["cohort", "role"], kind="mergesort").reset_index(drop=True)
 
 
 def between_view(stage_tests: pd.DataFrame) -> pd.DataFrame:
     """Ratings compared between cohorts at each stage: one row per role x question x stage,
     each cohort's mean in its own column, and the smallest adjusted p among the cohort pairs
-    and the pair of cohorts it belongs to."""
+    and the pair of cohorts it belongs to ("no answers": the cohort's form was not answered at
+    that stage). Rows in programme order of the stages."""
     between = stage_tests[stage_tests["group_b"].notna()]
     groups = category_order("cohort", pd.concat([between["group_a"], between["group_b"]]))
+    stages = {s: i for i, s in enumerate(category_order("stage", between["stage"]))}
+    between = between.assign(_s=between["stage"].map(stages)).sort_values(
+        ["stratum", "question_id", "_s"], kind="mergesort")
     rows = []
     for (stratum, question, stage), grp in between.groupby(["stratum", "question_id",
                                                             "stage"], sort=False):
         means = {**dict(zip(grp["group_a"], grp["mean_a"])),
                  **dict(zip(grp["group_b"], grp["mean_b"]))}
         row = {"role": _role(stratum), "question": question, "stage": stage}
-        row.update({f"mean {g}": means.get(g, float("nan")) for g in groups})
+        row.update({f"mean {g}": means.get(g, NOT_ASKED) for g in groups})
         best = grp.sort_values("p_adj", kind="mergesort").iloc[0]
         row["most different pair"] = f"{best.group_a} vs {best.group_b}"
         row["adjusted p"] = best.p_adj
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def counts_wide(published: pd.DataFrame, index: list[str], columns: str,
+                values: str = "n") -> pd.DataFrame:
+    """A long count table (already published: hidden counts stay hidden) as a cross-table,
+    ``index`` down the side and one column per category of ``columns`` (e.g. level x valence
+    by source); categories in their display order, a missing combination shown as 0."""
+    require_columns(published, [*index, columns, values], "count table")
+    wide = published.pivot_table(index=index, columns=columns, values=values,
+                                 aggfunc="first", sort=False)
+    order = [c for c in category_order(columns, published[columns]) if c in wide.columns]
+    wide = wide.reindex(columns=order).fillna(0)
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index()

@@ -13,9 +13,10 @@ import pandas as pd
 
 from ..vocabulary import VALENCE_LABELS
 from .coded import category_order, require_columns
+from .crosstabs import stage_change_view
 from .stattests import format_p
 
-__all__ = ["valence_distribution", "differences_in_words", "NO_DIFFERENCE"]
+__all__ = ["valence_distribution", "differences_in_words", "change_in_words", "NO_DIFFERENCE"]
 
 #: the opening sentence when no difference survives correction
 NO_DIFFERENCE = ("No difference between the cohorts survives correction for multiple "
@@ -187,3 +188,35 @@ def differences_in_words(pair_tests: pd.DataFrame | None = None,
             f"correction for multiple comparisons (Benjamini-Hochberg, adjusted p below "
             f"{alpha:g}):")
     return [head, *sentences]
+
+
+def change_in_words(stage_tests: pd.DataFrame, alpha: float = 0.05) -> list[str]:
+    """One sentence on the change from the first to the last stage within each cohort: in
+    how many cohort x role x question groups the mean rating rose or fell, and how many of
+    those changes survive correction; then one sentence per surviving change.
+
+    Parameters
+    ----------
+    stage_tests : DataFrame
+        `compare_stages` output.
+    alpha : float
+        A change is named when its adjusted p-value is below this (default 0.05).
+    """
+    view = stage_change_view(stage_tests)
+    change = pd.to_numeric(view["change"], errors="coerce")
+    if change.notna().sum() == 0:
+        return ["No respondent answered a 1-10 question at two stages: no change to report."]
+    p_adj = pd.to_numeric(view["adjusted p"], errors="coerce")
+    survived = int((p_adj < alpha).sum())
+    groups = int(change.notna().sum())
+    verdict = ("none of these changes survives" if survived == 0 else
+               f"{survived} of these changes survive{'s' if survived == 1 else ''}")
+    rose = int((change > 0).sum())
+    first = (f"From the first to the last stage, the mean rating rose in {rose} of the "
+             f"{groups} cohort, role and question groups with answers at both stages "
+             f"and fell in {int((change < 0).sum())}; {verdict} correction for multiple "
+             f"comparisons (adjusted p below {alpha:g}).")
+    overall = stage_tests[stage_tests["group_b"].isna()]
+    named = _stage_sentences(overall[overall["stage"].isin(set(view["stages"].str.replace(
+        " → ", " to ")))], alpha)
+    return [first, *named]

@@ -184,7 +184,18 @@ def people_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                     legend[v] = f"Q{len(legend) + 1}"
             out[col] = [legend.get(v, v) if isinstance(v, str) else v for v in values]
     notes += [f"{short}: {text}" for text, short in legend.items()]
-    return out, notes
+    return out, _merged(notes)
+
+
+def _merged(notes: list[str]) -> list[str]:
+    """Notes giving the same reason for several columns said once ("- in kappa, kappa_low:")."""
+    columns: dict[str, list[str]] = {}
+    for note in notes:
+        head, sep, reason = note.partition(": ")
+        key = reason if head.startswith(f"{CANNOT} in ") and sep else note
+        columns.setdefault(key, []).append(head[len(CANNOT) + 4:] if key == reason else "")
+    return [f"{CANNOT} in {', '.join(cols)}: {key}" if cols[0] else key
+            for key, cols in columns.items()]
 
 
 def frame_html(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60) -> str:

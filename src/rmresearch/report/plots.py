@@ -186,7 +186,9 @@ def survey_plot(items: pd.DataFrame, palette: Mapping[str, str] | None = None,
 def cohort_comparison_plot(dist: pd.DataFrame, by: str = "cohort",
                            palette: Mapping[str, str] | None = None,
                            title: str = "Share of segments coded at each level") -> Figure:
-    """Grouped bars of `level_distribution` proportions: levels on x, one bar per ``by``."""
+    """Grouped bars of `level_distribution` proportions: levels on x, one bar per ``by``,
+    the legend outside the axes so it never covers a bar. A share hidden by the publisher's
+    small-count rule (a marker such as ``"<5"``) is not drawn."""
     require_columns(dist, [by, "code", "prop"], "level distribution")
     _style()
     codes = category_order("code", dist["code"])
@@ -195,13 +197,15 @@ def cohort_comparison_plot(dist: pd.DataFrame, by: str = "cohort",
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     width = 0.8 / max(1, len(groups))
     for k, (g, colour) in enumerate(zip(groups, colours)):
-        sub = dist[dist[by] == g].set_index("code")["prop"].reindex(codes)
+        sub = pd.to_numeric(dist[dist[by] == g].set_index("code")["prop"],
+                            errors="coerce").reindex(codes)
         ax.bar(np.arange(len(codes)) + (k - (len(groups) - 1) / 2) * width,
                sub.to_numpy(dtype=float), width=width, color=colour, label=str(g))
     ax.set_xticks(np.arange(len(codes)), codes)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set(xlabel="Level of operation", ylabel="Segments", title=title)
-    ax.legend(title=by, frameon=False)
+    ax.set(xlabel="Level of operation", ylabel="Share of segments", title=title)
+    ax.legend(title=by.capitalize(), frameon=False, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 
