@@ -89,7 +89,8 @@ evaluation form).
              'counts=["n"])\nctx.show(analysis.counts_wide(counts, ["code", "valence"], '
              '"source"), f"Cohort {cohort}: findings by level, valence and source")'),
         code('ctx.figure(plots.level_valence_bar(analysis.level_counts(coded, by=("code", '
-             '"valence"))), "level_valence")'),
+             '"valence")), title=f"Cohort {cohort}: findings by level and valence"), '
+             '"level_valence")'),
         md("""
 ## Framework matrix
 Pairs by level: how many passages, how many show good practice and how many an area requiring
@@ -100,7 +101,8 @@ attention, with up to three pseudonymised quotes per cell.
              'counts=["n", "n_positive", "n_attention", "n_neutral"], texts=["quotes"])\n'
              'ctx.show(analysis.framework_wide(published), f"Cohort {cohort}: framework '
              'matrix")'),
-        code('ctx.figure(plots.framework_heatmap(matrix), "framework_matrix")'),
+        code('ctx.figure(plots.framework_heatmap(matrix, title=f"Cohort {cohort}: findings per '
+             'pair and level"), "framework_matrix")'),
         md("""
 ## Congruence: said and done
 Does what a leader says in private interviews (in their words, or as the mentor reports them)
@@ -113,7 +115,8 @@ practice, mixed, said only, seen only, or no evidence.
              'ctx.show(ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", "n_said_attention", '
              '"n_done", "n_done_positive", "n_done_attention"]), f"Cohort {cohort}: said and '
              'seen")'),
-        code('ctx.figure(plots.congruence_chart(cong), "congruence")'),
+        code('ctx.figure(plots.congruence_chart(cong, title=f"Cohort {cohort}: said and seen, '
+             'pairs per level"), "congruence")'),
         md("""
 ## Cohort-wide learning
 The common areas of good practice and the common areas requiring attention across pairs, with
@@ -132,7 +135,8 @@ and what their free-text answers said, coded into the levels.
              '"median", "sd"]), f"Cohort {cohort}: ratings by role and stage")'),
         code('ctx.show(ctx.publish(ctx.survey_change(responses), "survey_change", '
              'counts=["n_respondents"]), f"Cohort {cohort}: change in ratings")'),
-        code('ctx.figure(plots.survey_plot(items), "survey_items")'),
+        code('ctx.figure(plots.survey_plot(items, title=f"Cohort {cohort}: evaluation scores '
+             '(1-10) by stage"), "survey_items")'),
         code('form_coded = coded[coded["source"] == "feedback_form"]\n'
              'free = ctx.publish(analysis.level_counts(form_coded, by=("code", "valence")), '
              '"free_text_levels", counts=["n"])\n'
@@ -202,8 +206,8 @@ The same respondents' 1-10 ratings at the first and the last stage of the evalua
 (Wilcoxon signed-rank test; effect r from -1, everyone lower, to +1, everyone higher). The
 CSV `stage_tests` also holds every step between consecutive stages.
 """),
-        code('ctx.say(analysis.change_in_words(stage_tests))\n'
-             'ctx.show(analysis.stage_change_view(stage_tests), f"{compared}: change in ratings '
+        code('ctx.say(analysis.change_in_words(stage_tests))'),
+        code('ctx.show(analysis.stage_change_view(stage_tests), f"{compared}: change in ratings '
              'from the first to the last stage", max_rows=200)'),
         md("""
 ## Ratings compared between cohorts

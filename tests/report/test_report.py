@@ -142,6 +142,7 @@ def test_the_comparison_page_opens_with_the_differences_in_words(batches) -> Non
     else:
         assert "No difference between the cohorts survives correction" in opening
     for heading in ("Change between stages within each cohort", "enrolment → end",
+                    "From the first to the last stage, the mean rating rose in",
                     "Ratings compared between cohorts", "Cohorts C1, C2:"):
         assert heading in text
     assert "0.000000" not in text and "nan" not in text.split()

@@ -8,6 +8,7 @@ levels as in the default codebook, valence good practice green / attention red /
 """
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -34,6 +35,8 @@ __all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "VALENCE_LABELS", "CONGRUENCE_COL
 
 _FALLBACK = sns.color_palette("colorblind", 10).as_hex()
 DPI = 150
+#: characters per line of a survey question in a panel title
+QUESTION_WIDTH = 34
 
 
 def _style() -> None:
@@ -93,7 +96,7 @@ def level_valence_bar(counts: pd.DataFrame, palette: Mapping[str, str] | None = 
     _stacked(ax, wide, _colours(list(wide.columns), VALENCE_COLOURS, palette),
              [VALENCE_LABELS.get(v, v) for v in wide.columns])
     ax.set(xlabel="Level of operation", ylabel="Findings (segments)", title=title)
-    ax.legend(title="Valence", frameon=False)
+    ax.legend(title="Valence", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 
@@ -145,6 +148,8 @@ def survey_plot(items: pd.DataFrame, palette: Mapping[str, str] | None = None,
                 title: str = "Evaluation scores (1-10) by stage") -> Figure:
     """Mean score per stage from `survey_items`: one panel per question, one colour per
     ``hue`` value and, when ``style`` has several values (e.g. cohorts), one line style each.
+    A long question is wrapped (at most three lines of `QUESTION_WIDTH` characters) so panel
+    titles never run into each other; the legend sits outside the panels.
     """
     require_columns(items, ["question_id", "stage", "mean", hue], "survey items")
     _style()
@@ -173,13 +178,15 @@ def survey_plot(items: pd.DataFrame, palette: Mapping[str, str] | None = None,
                 ax.plot(range(len(stages)), line.to_numpy(dtype=float), marker="o",
                         color=colours[g], linestyle=dashes[st], label=label)
         ax.set_xticks(range(len(stages)), stages, rotation=30, ha="right")
-        ax.set(title=q, ylim=(1, 10), xlabel="")
+        ax.set(title="\n".join(textwrap.wrap(q, QUESTION_WIDTH, max_lines=3,
+                                              placeholder=" …")), ylim=(1, 10), xlabel="")
     for ax in list(axes.flat)[len(questions):]:
         ax.set_visible(False)
     axes.flat[0].set_ylabel("Mean score")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right center", frameon=False, fontsize="small")
     fig.suptitle(title)
+    fig.supxlabel("Programme stage")
     return fig
 
 
