@@ -112,9 +112,10 @@ practice, mixed, said only, seen only, or no evidence.
 """),
         code('cong = analysis.congruence(coded, segments)\n'
              'print(analysis.incongruence_statement(cong))\n'
-             'ctx.show(ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", "n_said_attention", '
-             '"n_done", "n_done_positive", "n_done_attention"]), f"Cohort {cohort}: said and '
-             'seen")'),
+             'published = ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", '
+             '"n_said_attention", "n_done", "n_done_positive", "n_done_attention"])\n'
+             'ctx.show(analysis.congruence_wide(published), f"Cohort {cohort}: said and seen, '
+             'per pair and level")'),
         code('ctx.figure(plots.congruence_chart(cong, title=f"Cohort {cohort}: said and seen, '
              'pairs per level"), "congruence")'),
         md("""

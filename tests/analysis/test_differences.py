@@ -151,3 +151,20 @@ def test_counts_wide_keeps_hidden_counts_hidden():
     assert (org["C1"], org["C2"]) == ("<5", 9)  # C2: 7 pairs, one with 3 passages
     ind = wide[(wide.code == "individual") & (wide.valence == "positive")].iloc[0]
     assert (ind["C1"], ind["C2"]) == (8, 9)
+
+
+def test_congruence_wide_is_pair_by_level_and_keeps_hidden_counts():
+    from rmresearch.analysis import congruence, congruence_wide
+    from tests.conftest import make_coded, make_segments
+
+    cong = congruence(make_coded(), make_segments()).astype(object)
+    first = cong.index[0]
+    cong.loc[first, "n_said"] = "<5"
+    wide = congruence_wide(cong)
+    assert list(wide.columns)[0] == "pair_id"
+    assert list(wide.columns)[1:] == [c for c in ["individual", "departmental",
+                                                  "organisational", "symbolic"]
+                                      if c in set(cong["code"])]
+    assert len(wide) == cong["pair_id"].nunique()
+    row = wide.set_index("pair_id").loc[cong.at[first, "pair_id"], cong.at[first, "code"]]
+    assert row == f"{cong.at[first, 'congruence']} (said <5, seen {cong.at[first, 'n_done']})"

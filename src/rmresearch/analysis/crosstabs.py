@@ -14,7 +14,7 @@ from .coded import category_order, require_columns
 from .stattests import format_p
 
 __all__ = ["distribution_wide", "pairs_wide", "stage_change_view", "between_view",
-           "counts_wide"]
+           "counts_wide", "congruence_wide"]
 
 CANNOT = "-"
 #: a cohort whose form was not answered at a stage
@@ -147,3 +147,17 @@ def counts_wide(published: pd.DataFrame, index: list[str], columns: str,
     wide = wide.reindex(columns=order).fillna(0)
     wide.columns = [str(c) for c in wide.columns]
     return wide.reset_index()
+
+
+def congruence_wide(published: pd.DataFrame) -> pd.DataFrame:
+    """Pair x level: whether what was said and what was seen agree, with how many passages
+    were said and seen ("congruent (said 36, seen 16)"), from the published `congruence`
+    table (a hidden count stays "<5")."""
+    require_columns(published, ["pair_id", "code", "congruence", "n_said", "n_done"],
+                    "congruence")
+    cell = [f"{c} (said {s}, seen {d})" for c, s, d in
+            zip(published["congruence"], published["n_said"], published["n_done"])]
+    wide = published.assign(_cell=cell).pivot_table(
+        index="pair_id", columns="code", values="_cell", aggfunc="first", sort=False)
+    order = [c for c in category_order("code", published["code"]) if c in wide.columns]
+    return wide.reindex(columns=order).fillna(CANNOT).reset_index().rename_axis(columns=None)
