@@ -165,3 +165,26 @@ def test_comparison_legend_sits_outside_the_bars():
                      if p.get_height() == p.get_height())  # NaN: not drawn
     assert heights == [0.2, 0.3, 0.4]  # the hidden share is not drawn
     plt.close(fig)
+
+
+def _labels_apart(fig) -> bool:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for ax in fig.axes for t in ax.get_xticklabels()
+             if t.get_text()]
+    return len(boxes) >= 4 and not any(a.overlaps(b) for i, a in enumerate(boxes)
+                                       for b in boxes[i + 1:])
+
+
+def test_level_names_on_the_x_axis_do_not_overlap_beside_an_outside_legend():
+    fig = plots.level_valence_bar(level_counts(make_coded()))
+    assert _labels_apart(fig)
+    legend = fig.axes[0].get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= fig.axes[0].get_window_extent().x1
+    plt.close(fig)
+    dist = pd.DataFrame({"cohort": ["C1"] * 4, "code": ["individual", "departmental",
+                                                        "organisational", "symbolic"],
+                         "prop": [0.1, 0.2, 0.3, 0.4]})
+    fig = plots.cohort_comparison_plot(dist)
+    assert _labels_apart(fig)
+    plt.close(fig)

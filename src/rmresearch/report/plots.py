@@ -92,7 +92,7 @@ def level_valence_bar(counts: pd.DataFrame, palette: Mapping[str, str] | None = 
                               fill_value=0, observed=False)
     wide = wide.reindex(index=category_order("code", counts["code"]),
                         columns=category_order("valence", counts["valence"]), fill_value=0)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(8.8, 4.2))
     _stacked(ax, wide, _colours(list(wide.columns), VALENCE_COLOURS, palette),
              [VALENCE_LABELS.get(v, v) for v in wide.columns])
     ax.set(xlabel="Level of operation", ylabel="Findings (segments)", title=title)
@@ -201,7 +201,7 @@ def cohort_comparison_plot(dist: pd.DataFrame, by: str = "cohort",
     codes = category_order("code", dist["code"])
     groups = category_order(by, dist[by])
     colours = _colours(groups, {}, palette)
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plt.subplots(figsize=(8.6, 4.2))
     width = 0.8 / max(1, len(groups))
     for k, (g, colour) in enumerate(zip(groups, colours)):
         sub = pd.to_numeric(dist[dist[by] == g].set_index("code")["prop"],
