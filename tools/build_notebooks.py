@@ -124,8 +124,9 @@ The common areas of good practice and the common areas requiring attention acros
 how many pairs show each.
 """),
         code('learning = analysis.cohort_learning(coded)\n'
-             'ctx.show(ctx.publish(learning, "cohort_learning", counts=["n_pairs", "n_segments"],'
-             ' texts=["area", "example"]), f"Cohort {cohort}: cohort-wide learning")'),
+             'published = ctx.publish(learning, "cohort_learning", texts=["area", "example"])\n'
+             'ctx.show(analysis.learning_view(published), f"Cohort {cohort}: cohort-wide '
+             'learning")'),
         md("""
 ## Evaluation forms
 Participants' 1-10 ratings by role and stage, the change between the first and last stage,

@@ -168,3 +168,25 @@ def test_congruence_wide_is_pair_by_level_and_keeps_hidden_counts():
     assert len(wide) == cong["pair_id"].nunique()
     row = wide.set_index("pair_id").loc[cong.at[first, "pair_id"], cong.at[first, "code"]]
     assert row == f"{cong.at[first, 'congruence']} (said <5, seen {cong.at[first, 'n_done']})"
+
+
+def test_learning_view_puts_counts_before_texts_so_no_ward_code_is_read_across_cells():
+    import re
+
+    from rmresearch.analysis import learning_view
+    from rmresearch.privacy.identifiers import find_identifiers
+    from rmresearch.report.html import frame_html
+
+    published = pd.DataFrame({"code": ["departmental"], "valence": ["positive"],
+                              "area": ["abusive ward"], "n_pairs": [4], "n_segments": [5],
+                              "example": ["She spoke up when a patient was abusive on the ward."],
+                              "area_source": ["keywords"]})
+
+    def read_as_the_leak_check_does(df: pd.DataFrame) -> list:
+        return list(find_identifiers(re.sub(r"<[^>]+>", " ", frame_html(df))))
+
+    assert read_as_the_leak_check_does(published)  # "abusive ward 4": a false ward code
+    view = learning_view(published)
+    assert list(view.columns) == ["level", "finding", "pairs", "passages", "area", "example"]
+    assert view.iloc[0].tolist()[:4] == ["departmental", "good practice", 4, 5]
+    assert read_as_the_leak_check_does(view) == []

@@ -19,7 +19,7 @@ from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURC
 from .coded import category_order, choose_coder, coded_segments, findings_only
 from .comparison import compare_cohorts, compare_pairs, compare_stages
 from .crosstabs import (between_view, congruence_wide, counts_wide, distribution_wide,
-                        pairs_wide, stage_change_view)
+                        learning_view, pairs_wide, stage_change_view)
 from .differences import (NO_DIFFERENCE, change_in_words, differences_in_words,
                           valence_distribution)
 from .congruence import (CONGRUENCE_CATEGORIES, congruence, congruence_summary,
@@ -41,7 +41,7 @@ __all__ = [
     "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",
     "survey_items", "survey_change", "paired_values", "free_text_answers", "compare_cohorts",
     "compare_stages", "compare_pairs", "NO_DIFFERENCE", "differences_in_words", "change_in_words", "counts_wide",
-    "congruence_wide", "valence_distribution",
+    "congruence_wide", "learning_view", "valence_distribution",
     "distribution_wide", "pairs_wide", "stage_change_view", "between_view", "bh_adjust", "contingency_test", "cramers_v", "mann_whitney",
     "wilcoxon_paired",
 ]

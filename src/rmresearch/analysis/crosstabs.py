@@ -14,7 +14,7 @@ from .coded import category_order, require_columns
 from .stattests import format_p
 
 __all__ = ["distribution_wide", "pairs_wide", "stage_change_view", "between_view",
-           "counts_wide", "congruence_wide"]
+           "counts_wide", "congruence_wide", "learning_view"]
 
 CANNOT = "-"
 #: a cohort whose form was not answered at a stage
@@ -161,3 +161,17 @@ def congruence_wide(published: pd.DataFrame) -> pd.DataFrame:
         index="pair_id", columns="code", values="_cell", aggfunc="first", sort=False)
     order = [c for c in category_order("code", published["code"]) if c in wide.columns]
     return wide.reindex(columns=order).fillna(CANNOT).reset_index().rename_axis(columns=None)
+
+
+def learning_view(published: pd.DataFrame) -> pd.DataFrame:
+    """The published `cohort_learning` table for people: level, finding, how many pairs and
+    passages, then the area and its example. The counts come before the texts: an area ending
+    in "ward" right before a pair count of 4 would read as the ward code "ward 4" to the
+    leak check, which reads a page's cells run together."""
+    require_columns(published, ["code", "valence", "area", "n_pairs", "n_segments",
+                                "example"], "cohort learning")
+    out = published.assign(valence=published["valence"].map(
+        lambda v: VALENCE_LABELS.get(v, v)))
+    out = out[["code", "valence", "n_pairs", "n_segments", "area", "example"]]
+    return out.rename(columns={"code": "level", "valence": "finding", "n_pairs": "pairs",
+                               "n_segments": "passages"})
