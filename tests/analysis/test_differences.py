@@ -190,3 +190,18 @@ def test_learning_view_puts_counts_before_texts_so_no_ward_code_is_read_across_c
     assert list(view.columns) == ["level", "finding", "pairs", "passages", "area", "example"]
     assert view.iloc[0].tolist()[:4] == ["departmental", "good practice", 4, 5]
     assert read_as_the_leak_check_does(view) == []
+
+
+def test_change_in_words_says_when_the_small_count_rule_hides_every_group():
+    tests = compare_stages(make_responses()).astype(object)
+    change = tests["group_b"].isna()
+    tests.loc[change, ["n_a", "n_b", "mean_a", "mean_b"]] = "<5"
+    assert change_in_words(tests) == [
+        "In every one of the 4 cohort, role and question groups, <5 respondents answered at "
+        "both stages: their mean ratings are hidden by the small-count rule."]
+    tests.loc[tests.index[change][:1], ["n_a", "n_b", "mean_a", "mean_b"]] = [6, 6, 4.0, 6.5]
+    words = change_in_words(tests)
+    assert words[0].startswith("From the first to the last stage, the mean rating rose in 1 of "
+                               "the 1 cohort, role")
+    assert words[0].endswith("The 3 groups with fewer respondents than the small-count rule "
+                             "allows are not shown.")

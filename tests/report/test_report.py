@@ -141,8 +141,11 @@ def test_the_comparison_page_opens_with_the_differences_in_words(batches) -> Non
         assert "differences tested on this page survive correction" in opening
     else:
         assert "No difference between the cohorts survives correction" in opening
+    change = tests[tests["group_b"].isna()]
+    shown = pd.to_numeric(change["mean_a"], errors="coerce").notna().any()
+    assert ("From the first to the last stage, the mean rating rose in" in text) == shown
+    assert ("their mean ratings are hidden by the small-count rule" in text) != shown
     for heading in ("Change between stages within each cohort", "enrolment → end",
-                    "From the first to the last stage, the mean rating rose in",
                     "Ratings compared between cohorts", "Cohorts C1, C2:"):
         assert heading in text
     assert "0.000000" not in text and "nan" not in text.split()

@@ -204,8 +204,13 @@ def change_in_words(stage_tests: pd.DataFrame, alpha: float = 0.05) -> list[str]
     """
     view = stage_change_view(stage_tests)
     change = pd.to_numeric(view["change"], errors="coerce")
-    if change.notna().sum() == 0:
+    hidden = view["mean before"].map(lambda v: isinstance(v, str))
+    if not len(view) or (change.isna().all() and not hidden.any()):
         return ["No respondent answered a 1-10 question at two stages: no change to report."]
+    if change.notna().sum() == 0:
+        return [f"In every one of the {int(hidden.sum())} cohort, role and question groups, "
+                f"{view.loc[hidden, 'respondents'].iloc[0]} respondents answered at both "
+                "stages: their mean ratings are hidden by the small-count rule."]
     p_adj = pd.to_numeric(view["adjusted p"], errors="coerce")
     survived = int((p_adj < alpha).sum())
     groups = int(change.notna().sum())
@@ -216,6 +221,9 @@ def change_in_words(stage_tests: pd.DataFrame, alpha: float = 0.05) -> list[str]
              f"{groups} cohort, role and question groups with answers at both stages "
              f"and fell in {int((change < 0).sum())}; {verdict} correction for multiple "
              f"comparisons (adjusted p below {alpha:g}).")
+    if hidden.any():
+        first += (f" The {int(hidden.sum())} groups with fewer respondents than the "
+                  "small-count rule allows are not shown.")
     overall = stage_tests[stage_tests["group_b"].isna()]
     named = _stage_sentences(overall[overall["stage"].isin(set(view["stages"].str.replace(
         " → ", " to ")))], alpha)
