@@ -86,9 +86,11 @@ requiring attention, and where they came from (interview, observation, inspectio
 evaluation form).
 """),
         code('counts = ctx.publish(analysis.level_counts(coded), "level_valence_source", '
-             'counts=["n", "n_segments"])\nctx.show(counts)'),
+             'counts=["n"])\nctx.show(analysis.counts_wide(counts, ["code", "valence"], '
+             '"source"), f"Cohort {cohort}: findings by level, valence and source")'),
         code('ctx.figure(plots.level_valence_bar(analysis.level_counts(coded, by=("code", '
-             '"valence"))), "level_valence")'),
+             '"valence")), title=f"Cohort {cohort}: findings by level and valence"), '
+             '"level_valence")'),
         md("""
 ## Framework matrix
 Pairs by level: how many passages, how many show good practice and how many an area requiring
@@ -97,8 +99,10 @@ attention, with up to three pseudonymised quotes per cell.
         code('matrix = analysis.framework_matrix(coded, quotes=3)\n'
              'published = ctx.publish(matrix, "framework_matrix", '
              'counts=["n", "n_positive", "n_attention", "n_neutral"], texts=["quotes"])\n'
-             'ctx.show(analysis.framework_wide(published))'),
-        code('ctx.figure(plots.framework_heatmap(matrix), "framework_matrix")'),
+             'ctx.show(analysis.framework_wide(published), f"Cohort {cohort}: framework '
+             'matrix")'),
+        code('ctx.figure(plots.framework_heatmap(matrix, title=f"Cohort {cohort}: findings per '
+             'pair and level"), "framework_matrix")'),
         md("""
 ## Congruence: said and done
 Does what a leader says in private interviews (in their words, or as the mentor reports them)
@@ -108,30 +112,38 @@ practice, mixed, said only, seen only, or no evidence.
 """),
         code('cong = analysis.congruence(coded, segments)\n'
              'print(analysis.incongruence_statement(cong))\n'
-             'ctx.show(ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", "n_said_attention", '
-             '"n_done", "n_done_positive", "n_done_attention"]))'),
-        code('ctx.figure(plots.congruence_chart(cong), "congruence")'),
+             'published = ctx.publish(cong, "congruence", counts=["n_said", "n_said_positive", '
+             '"n_said_attention", "n_done", "n_done_positive", "n_done_attention"])\n'
+             'ctx.show(analysis.congruence_wide(published), f"Cohort {cohort}: said and seen, '
+             'per pair and level")'),
+        code('ctx.figure(plots.congruence_chart(cong, title=f"Cohort {cohort}: said and seen, '
+             'pairs per level"), "congruence")'),
         md("""
 ## Cohort-wide learning
 The common areas of good practice and the common areas requiring attention across pairs, with
 how many pairs show each.
 """),
         code('learning = analysis.cohort_learning(coded)\n'
-             'ctx.show(ctx.publish(learning, "cohort_learning", counts=["n_pairs", "n_segments"],'
-             ' texts=["area", "example"]))'),
+             'published = ctx.publish(learning, "cohort_learning", texts=["area", "example"])\n'
+             'ctx.show(analysis.learning_view(published), f"Cohort {cohort}: cohort-wide '
+             'learning")'),
         md("""
 ## Evaluation forms
 Participants' 1-10 ratings by role and stage, the change between the first and last stage,
 and what their free-text answers said, coded into the levels.
 """),
         code('responses = ctx.responses(cohort)\nitems = analysis.survey_items(responses)\n'
-             'ctx.show(ctx.publish(items, "survey_items", counts=["n"]))'),
+             'ctx.show(ctx.publish(items, "survey_items", counts=["n"], linked=["mean", '
+             '"median", "sd"]), f"Cohort {cohort}: ratings by role and stage")'),
         code('ctx.show(ctx.publish(ctx.survey_change(responses), "survey_change", '
-             'counts=["n_pairs"]))'),
-        code('ctx.figure(plots.survey_plot(items), "survey_items")'),
+             'counts=["n_respondents"]), f"Cohort {cohort}: change in ratings")'),
+        code('ctx.figure(plots.survey_plot(items, title=f"Cohort {cohort}: evaluation scores '
+             '(1-10) by stage"), "survey_items")'),
         code('form_coded = coded[coded["source"] == "feedback_form"]\n'
-             'ctx.show(ctx.publish(analysis.level_counts(form_coded, by=("code", "valence")), '
-             '"free_text_levels", counts=["n", "n_segments"]))'),
+             'free = ctx.publish(analysis.level_counts(form_coded, by=("code", "valence")), '
+             '"free_text_levels", counts=["n"])\n'
+             'ctx.show(analysis.counts_wide(free, ["code"], "valence"), f"Cohort {cohort}: '
+             'levels of the free-text answers")'),
     ]
 
 
@@ -140,31 +152,72 @@ def cohort_comparison() -> list:
         md("""
 # Cohort comparison
 
-How the cohorts differ in the levels and valence of their findings, tested with chi-square
-(or Fisher's exact test for small 2x2 tables), with Cramer's V as the effect size and
-Benjamini-Hochberg correction across the family of tests; and how 1-10 ratings changed
-between programme stages.
+How the cohorts differ in the levels and valence of their findings and in their 1-10 ratings.
+Every family of tests is corrected for multiple comparisons (Benjamini-Hochberg); only the
+differences that survive the correction are named below, in words. The tables after them
+give every test, significant or not.
 """),
         params(SOURCE, line("cohorts", help="comma-separated cohorts to compare (empty: all)"),
                output("outputs/comparison"), COMMON),
-        code(OPEN + "\ncoded = ctx.coded(cohorts)\nsegments = ctx.segments(cohorts)"),
-        md("## Level and valence distributions by cohort"),
-        code('dist = analysis.level_distribution(coded, segments, by="cohort")\n'
-             'ctx.show(ctx.publish(dist, "level_distribution", counts=["n", "n_segments"]))'),
-        code('ctx.figure(plots.cohort_comparison_plot(dist), "level_distribution")'),
+        code(OPEN + "\ncoded = ctx.coded(cohorts)\nsegments = ctx.segments(cohorts)\n"
+             "responses = ctx.responses(cohorts)\n"
+             'compared = "Cohorts " + ", ".join(analysis.category_order("cohort", '
+             'segments["cohort"]))'),
         md("""
-## Tests
-Each row tests whether the share of passages at a level (or the valence mix) differs between
-cohorts. `p_adj` is the Benjamini-Hochberg adjusted p-value.
+## What differs between the cohorts
+Differences whose adjusted p-value is below 0.05. Pairs are counted once however often they
+mention a finding, so one talkative pair cannot make a difference on its own.
 """),
-        code('ctx.show(ctx.publish(analysis.compare_cohorts(coded, segments), "cohort_tests"))'),
+        code('pair_tests = ctx.publish(analysis.compare_pairs(coded, segments), "pair_tests")\n'
+             'dist = ctx.publish(analysis.level_distribution(coded, segments, by="cohort"), '
+             '"level_distribution", counts=["n"], linked=["prop"])\n'
+             'valences = ctx.publish(analysis.valence_distribution(coded), '
+             '"valence_distribution", counts=["n"], linked=["prop"])\n'
+             'cohort_tests = ctx.publish(analysis.compare_cohorts(coded, segments), '
+             '"cohort_tests")\n'
+             'stage_tests = ctx.publish(analysis.compare_stages(responses), "stage_tests", '
+             'counts=["n_a", "n_b"], linked=["mean_a", "mean_b"])\n'
+             'ctx.say(analysis.differences_in_words(pair_tests, cohort_tests, stage_tests, '
+             'distribution=dist, valences=valences))'),
         md("""
-## Change between stages in the evaluation forms
-Paired change for the same respondents (Wilcoxon signed-rank, effect size r) and differences
-between groups (Mann-Whitney U, rank-biserial correlation).
+## Pairs with each kind of finding
+How many of each cohort's mentoring pairs recorded good practice, and an area requiring
+attention, at each level; the adjusted p-value tests whether the cohorts differ.
 """),
-        code('ctx.show(ctx.publish(analysis.compare_stages(ctx.responses(cohorts)), "stage_tests",'
-             ' counts=["n", "n_pairs"]))'),
+        code('ctx.show(analysis.pairs_wide(pair_tests), f"{compared}: pairs with each kind of '
+             'finding")'),
+        md("""
+## Level of the findings by cohort
+Segments (sentences and answers) coded at each level, and their share of the cohort's
+segments. A segment coded at two levels counts under both.
+"""),
+        code('ctx.show(analysis.distribution_wide(dist), f"{compared}: segments coded at each '
+             'level")'),
+        code('ctx.figure(plots.cohort_comparison_plot(dist, title=f"{compared}: share of '
+             'segments coded at each level"), "level_distribution")'),
+        md("""
+## Tests of the level and valence mix
+Each row tests whether the share of segments at a level (or the valence mix of the findings)
+differs between cohorts: chi-square, or Fisher's exact test for a small 2x2 table, with
+Cramér's V as the effect size. `p_adj` is the Benjamini-Hochberg adjusted p-value.
+"""),
+        code('ctx.show(cohort_tests, f"{compared}: tests of the level and valence mix")'),
+        md("""
+## Change between stages within each cohort
+The same respondents' 1-10 ratings at the first and the last stage of the evaluation forms
+(Wilcoxon signed-rank test; effect r from -1, everyone lower, to +1, everyone higher). The
+CSV `stage_tests` also holds every step between consecutive stages.
+"""),
+        code('ctx.say(analysis.change_in_words(stage_tests))'),
+        code('ctx.show(analysis.stage_change_view(stage_tests), f"{compared}: change in ratings '
+             'from the first to the last stage", max_rows=200)'),
+        md("""
+## Ratings compared between cohorts
+Each cohort's mean rating at each stage, and the pair of cohorts that differ most
+(Mann-Whitney U test, adjusted across all the pairs, stages and questions).
+"""),
+        code('ctx.show(analysis.between_view(stage_tests), f"{compared}: mean ratings by '
+             'cohort", max_rows=200)'),
     ]
 
 

@@ -63,6 +63,7 @@ def test_level_counts_full_grid_in_fixed_order():
     assert get[("individual", "attention", "observation")] == 1  # s06
     assert get[("symbolic", "positive", "interview")] == 0
     assert counts["n"].sum() == 12
+    assert list(counts.columns) == ["code", "valence", "source", "n"]  # no column repeats n
 
 
 def test_level_counts_n_segments_counts_distinct_segments():
@@ -341,7 +342,7 @@ def test_survey_items_summary():
 def test_survey_change_paired():
     out = survey_change(make_responses(), "enrolment", "end")
     row = out[(out.cohort == "C1") & (out.role == "mentor")].iloc[0]
-    assert (row.n_pairs, row.n_changed) == (6, 5)
+    assert (row.n_respondents, row.n_changed) == (6, 5)
     assert row.mean_before == pytest.approx(4.5)
     assert row.mean_change == pytest.approx(11 / 6)
     assert row.rank_biserial == pytest.approx(1.0)  # every changed answer rose
@@ -355,16 +356,16 @@ def test_survey_change_small_groups_do_not_crash():
     resp = resp[resp.respondent_id.isin(["C1-me0"]) | (resp.cohort == "C2")]
     out = survey_change(resp, "enrolment", "end")
     row = out[out.cohort == "C1"].iloc[0]
-    assert row.n_pairs == 1 and math.isnan(row.p) and "fewer than 2" in row.note
+    assert row.n_respondents == 1 and math.isnan(row.p) and "fewer than 2" in row.note
 
 
 def test_survey_change_group_without_pairs_gets_a_row():
     resp = make_responses()
     resp = resp[~((resp.stage == "end") & (resp.role == "mentee") & (resp.cohort == "C1"))]
     out = survey_change(resp, "enrolment", "end").set_index(["cohort", "role"])
-    assert out.loc[("C1", "mentee"), "n_pairs"] == 0
+    assert out.loc[("C1", "mentee"), "n_respondents"] == 0
     assert "both stages" in out.loc[("C1", "mentee"), "note"]
-    assert out.loc[("C2", "mentee"), "n_pairs"] == 6
+    assert out.loc[("C2", "mentee"), "n_respondents"] == 6
 
 
 def test_free_text_answers():

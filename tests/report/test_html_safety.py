@@ -86,7 +86,7 @@ def test_the_one_table_renderer_escapes_headers_cells_and_caption() -> None:
     table = lxml.html.fragment_fromstring(frame_html(df, caption=IMG, max_rows=2),
                                           create_parent="div")
     cells = [[c.text_content() for c in row] for row in table.iter("tr")]
-    assert cells == [[SCRIPT, ATTR], [IMG, f"a{SCRIPT}"], ["0.250000", "3"]]
+    assert cells == [[SCRIPT, ATTR], [IMG, f"a{SCRIPT}"], ["0.25", "3"]]
     assert table.find(".//caption").text_content() == IMG
     assert "1 more rows in the CSV" in table.text_content()
 

@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from rmresearch.report import plots  # noqa: E402
@@ -131,4 +132,59 @@ def test_congruence_chart_shows_the_vocabulary_categories_in_order():
     wanted = {tuple(round(c, 6) for c in matplotlib.colors.to_rgb(colour))
               for colour in vocabulary.PAIR_CONGRUENCE_COLOURS.values()}
     assert drawn and drawn <= wanted  # bars drawn (analysis uses the same words), in its colours
+    plt.close(fig)
+
+
+def test_long_questions_do_not_run_into_each_other():
+    long = ["How confident do you feel talking about race with senior leaders in your trust?",
+            "How well do you understand the trust's equality, diversity and inclusion strategy?"]
+    items = pd.DataFrame({"question_id": [q for q in long for _ in range(2)],
+                          "stage": ["enrolment", "end"] * 2, "mean": [5.0, 7.0, 6.0, 8.0],
+                          "role": "mentee"})
+    fig = plots.survey_plot(items)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    titles = [ax.title for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert len(titles) == 2 and all("\n" in t.get_text() for t in titles)
+    boxes = [t.get_window_extent(renderer) for t in titles]
+    assert not boxes[0].overlaps(boxes[1])
+    assert fig.get_supxlabel() == "Programme stage" and fig.axes[0].get_ylabel() == "Mean score"
+    plt.close(fig)
+
+
+def test_comparison_legend_sits_outside_the_bars():
+    dist = pd.DataFrame({"cohort": ["C1", "C2"] * 2,
+                         "code": ["individual"] * 2 + ["symbolic"] * 2,
+                         "prop": [0.4, "<5", 0.2, 0.3]})
+    fig = plots.cohort_comparison_plot(dist)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= ax.get_window_extent().x1  # right of the axes, over no bar
+    heights = sorted(round(p.get_height(), 2) for p in ax.patches
+                     if p.get_height() == p.get_height())  # NaN: not drawn
+    assert heights == [0.2, 0.3, 0.4]  # the hidden share is not drawn
+    plt.close(fig)
+
+
+def _labels_apart(fig) -> bool:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for ax in fig.axes for t in ax.get_xticklabels()
+             if t.get_text()]
+    return len(boxes) >= 4 and not any(a.overlaps(b) for i, a in enumerate(boxes)
+                                       for b in boxes[i + 1:])
+
+
+def test_level_names_on_the_x_axis_do_not_overlap_beside_an_outside_legend():
+    fig = plots.level_valence_bar(level_counts(make_coded()))
+    assert _labels_apart(fig)
+    legend = fig.axes[0].get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= fig.axes[0].get_window_extent().x1
+    plt.close(fig)
+    dist = pd.DataFrame({"cohort": ["C1"] * 4, "code": ["individual", "departmental",
+                                                        "organisational", "symbolic"],
+                         "prop": [0.1, 0.2, 0.3, 0.4]})
+    fig = plots.cohort_comparison_plot(dist)
+    assert _labels_apart(fig)
     plt.close(fig)

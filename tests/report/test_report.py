@@ -23,11 +23,13 @@ from rmresearch.report.context import open_report
 from rmresearch.report.index import published_files
 from rmresearch.report.notebooks import (NOTEBOOKS, execute_notebook, notebook_dir,
                                          shipped_notebook_dir)
+from rmresearch.report.publish import is_people_count
 from rmresearch.report.parameters import (DEFAULTS, NOTEBOOK_PARAMETERS, PARAMETERS, REQUIRED,
                                           batch_parameters, cli_help, parameter)
 from rmresearch.synthetic.generator import generate
 
 from tests.conftest import REPO  # noqa: E402
+from tests.report.machine_traces import machine_traces, readable_text
 
 COUNT_COLUMNS = re.compile(r"^(n|n_.*|size|individual|departmental|organisational|symbolic|none)$")
 
@@ -113,9 +115,51 @@ def test_no_real_name_is_published(batches, small_data: Path) -> None:
 def test_small_counts_are_suppressed(batches) -> None:
     for csv in batches[0].output.rglob("tables/*.csv"):
         table = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        for col in [c for c in table.columns if COUNT_COLUMNS.match(c)]:
+        for col in [c for c in table.columns if COUNT_COLUMNS.match(c) and is_people_count(c)]:
             shown = set(table[col])
             assert not shown & {"1", "2", "3", "4"}, (csv.name, col)
+
+
+def test_counts_of_coders_and_pairs_are_shown_as_they_are(batches) -> None:
+    out = batches[0].output
+    agreement = pd.read_csv(out / "agreement" / "tables" / "agreement.csv", dtype=str)
+    assert set(agreement["n_coders"]) == {"3"}  # two human coders and the machine
+    pairs = pd.read_csv(out / "comparison" / "tables" / "pair_tests.csv", dtype=str)
+    assert set(pairs["pairs_total"]) == {"3"}  # 3 pairs a cohort in the small data
+    page = (out / "agreement.html").read_text(encoding="utf-8")
+    assert "&lt;5" not in page.split("n_coders")[1].split("</tr>")[1]
+
+
+def test_the_comparison_page_opens_with_the_differences_in_words(batches) -> None:
+    out = batches[0].output
+    text = readable_text(out / "comparison.html")
+    opening = text.split("What differs between the cohorts", 1)[1].split(
+        "Pairs with each kind of finding", 1)[0]
+    tests = pd.concat([pd.read_csv(out / "comparison" / "tables" / f"{name}.csv")
+                       for name in ("pair_tests", "cohort_tests", "stage_tests")])
+    if (pd.to_numeric(tests["p_adj"], errors="coerce") < 0.05).any():
+        assert "differences tested on this page survive correction" in opening
+    else:
+        assert "No difference between the cohorts survives correction" in opening
+    change = tests[tests["group_b"].isna()]
+    shown = pd.to_numeric(change["mean_a"], errors="coerce").notna().any()
+    assert ("From the first to the last stage, the mean rating rose in" in text) == shown
+    assert ("their mean ratings are hidden by the small-count rule" in text) != shown
+    for heading in ("Change between stages within each cohort", "enrolment → end",
+                    "Ratings compared between cohorts", "Cohorts C1, C2:"):
+        assert heading in text
+    assert "0.000000" not in text and "nan" not in text.split()
+
+
+def test_no_published_file_holds_warnings_tracebacks_paths_or_half_names(
+        batches, small_data: Path) -> None:
+    names = pd.read_csv(small_data / "truth" / "people.csv")["name"].tolist()
+    files = [p for p in published_files(batches[0].output)
+             if p.suffix not in (".png", ".parquet")]
+    assert {p.suffix for p in files} >= {".html", ".csv", ".svg", ".json"}
+    found = {str(p.relative_to(batches[0].output)): machine_traces(readable_text(p), names)
+             for p in files}
+    assert not {k: v for k, v in found.items() if v}
 
 
 def test_two_runs_give_identical_tables_and_figures(batches) -> None:

@@ -8,14 +8,20 @@ function documents the schema it returns. Nothing here reads or writes files.
 - congruence (said in private vs seen in public): `congruence`, `congruence_summary`
 - cohort-wide learning: `cohort_learning`
 - evaluation forms: `survey_items`, `survey_change`, `free_text_answers`
-- comparison: `compare_cohorts`, `compare_stages`
+- comparison: `compare_cohorts`, `compare_pairs`, `compare_stages`; the surviving differences
+  in words (`differences_in_words`) and wide views for people (`distribution_wide`,
+  `pairs_wide`, `stage_change_view`, `between_view`, `counts_wide`)
 """
 from __future__ import annotations
 
 from ..vocabulary import (FORM_STAGES, LEVELS, SAID_SOURCES, SEEN_SOURCES, SOURCES, VALENCES,
                           stage_key)
 from .coded import category_order, choose_coder, coded_segments, findings_only
-from .comparison import compare_cohorts, compare_stages
+from .comparison import compare_cohorts, compare_pairs, compare_stages
+from .crosstabs import (between_view, congruence_wide, counts_wide, distribution_wide,
+                        learning_view, pairs_wide, stage_change_view)
+from .differences import (NO_DIFFERENCE, change_in_words, differences_in_words,
+                          valence_distribution)
 from .congruence import (CONGRUENCE_CATEGORIES, congruence, congruence_summary,
                          incongruence_statement, incongruent_pairs)
 from .framework import framework_matrix, framework_wide
@@ -34,6 +40,8 @@ __all__ = [
     "level_counts", "level_distribution", "framework_matrix", "framework_wide", "congruence",
     "congruence_summary", "cohort_learning", "normalise_phrase", "evidence_phrases",
     "survey_items", "survey_change", "paired_values", "free_text_answers", "compare_cohorts",
-    "compare_stages", "bh_adjust", "contingency_test", "cramers_v", "mann_whitney",
+    "compare_stages", "compare_pairs", "NO_DIFFERENCE", "differences_in_words", "change_in_words", "counts_wide",
+    "congruence_wide", "learning_view", "valence_distribution",
+    "distribution_wide", "pairs_wide", "stage_change_view", "between_view", "bh_adjust", "contingency_test", "cramers_v", "mann_whitney",
     "wilcoxon_paired",
 ]

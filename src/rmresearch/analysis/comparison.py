@@ -10,10 +10,12 @@ from .coded import category_order, require_columns
 from .stattests import bh_adjust, contingency_test, mann_whitney
 from .surveys import scored_responses, survey_change
 
-__all__ = ["compare_cohorts", "compare_stages"]
+__all__ = ["compare_cohorts", "compare_pairs", "compare_stages"]
 
 COHORT_COLUMNS = ["test", "variable", "n", "statistic", "dof", "p", "p_adj", "cramers_v",
                   "method", "note"]
+PAIR_COLUMNS = ["test", "code", "valence", "group", "pairs_with", "pairs_total", "share",
+                "statistic", "dof", "p", "p_adj", "cramers_v", "method", "note"]
 STAGE_COLUMNS = ["test", "question_id", "stage", "stratum", "group_a", "group_b", "n_a", "n_b",
                  "mean_a", "mean_b", "statistic", "p", "p_adj", "rank_biserial", "note"]
 
@@ -76,6 +78,66 @@ def compare_cohorts(coded: pd.DataFrame, segments: pd.DataFrame,
     return out[COHORT_COLUMNS]
 
 
+def compare_pairs(coded: pd.DataFrame, segments: pd.DataFrame, by: str = "cohort",
+                  valences: Sequence[str] = ("positive", "attention")) -> pd.DataFrame:
+    """Test whether cohorts differ in how many of their pairs record each kind of finding.
+
+    For every level x valence (good practice, attention), each cohort's mentoring pairs are
+    split into those with at least one such finding and those with none; the cohort x
+    (with, without) table is tested with `contingency_test` (Fisher's exact test for two
+    cohorts with small counts, else chi-square). Pairs, not passages, are the unit: a pair
+    that mentions a finding twenty times counts once, so one talkative pair cannot make a
+    difference on its own. p-values are Benjamini-Hochberg adjusted across the family.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Output of `coded_segments` (``segment_id, pair_id, code, valence``).
+    segments : DataFrame
+        The segments compared (``segment_id``, ``pair_id`` and ``by``): a cohort's pairs are
+        the pairs with at least one segment here.
+    by : str
+        Grouping column (default ``cohort``).
+    valences : sequence of str
+        Valences tested (default good practice and attention).
+
+    Returns
+    -------
+    DataFrame
+        One row per level x valence x group: ``test``, ``code``, ``valence``, ``group``,
+        ``pairs_with`` and ``pairs_total`` (int), ``share`` (float), and the test's
+        ``statistic, dof, p, p_adj, cramers_v, method, note`` repeated on the rows of one
+        level x valence.
+    """
+    require_columns(segments, ["segment_id", "pair_id", by], "segments")
+    require_columns(coded, ["segment_id", "code", "valence"], "coded segments")
+    segs = segments.dropna(subset=[by, "pair_id"])
+    totals = segs.groupby(by)["pair_id"].nunique()
+    groups = [g for g in category_order(by, segs[by]) if g in totals.index]
+    hits = coded[["segment_id", "code", "valence"]].merge(
+        segs[["segment_id", "pair_id", by]], on="segment_id")
+    rows, tests = [], []
+    for code in category_order("code", coded["code"]):
+        for valence in valences:
+            sel = hits[(hits["code"] == code) & (hits["valence"] == valence)]
+            with_ = sel.groupby(by)["pair_id"].nunique().reindex(groups, fill_value=0)
+            table = pd.DataFrame({"with": with_, "without": totals[groups] - with_})
+            res = contingency_test(table.to_numpy())
+            tests.append(res["p"])
+            for g in groups:
+                rows.append({"test": f"pairs with the finding by {by}", "code": code,
+                             "valence": valence, "group": g,
+                             "pairs_with": int(with_[g]), "pairs_total": int(totals[g]),
+                             "share": with_[g] / totals[g] if totals[g] else float("nan"),
+                             **{k: res[k] for k in ("statistic", "dof", "p", "cramers_v",
+                                                    "method", "note")}})
+    out = pd.DataFrame(rows, columns=[c for c in PAIR_COLUMNS if c != "p_adj"])
+    adjusted = bh_adjust(tests)
+    out.insert(PAIR_COLUMNS.index("p_adj"), "p_adj",
+               [a for a in adjusted for _ in groups])
+    return out.astype({"pairs_with": "int64", "pairs_total": "int64"})[PAIR_COLUMNS]
+
+
 def _stratum_label(strata: Sequence[str], key: tuple) -> str:
     return ", ".join(f"{s}={v}" for s, v in zip(strata, key)) if strata else ""
 
@@ -113,8 +175,8 @@ def _paired(responses: pd.DataFrame, between: str, strata: list[str],
             rows.append({"test": "stage change (Wilcoxon)", "question_id": r["question_id"],
                          "stage": f"{before} to {after}",
                          "stratum": _stratum_label(strata, tuple(r[s] for s in strata)),
-                         "group_a": r[between], "group_b": None, "n_a": r["n_pairs"],
-                         "n_b": r["n_pairs"], "mean_a": r["mean_before"],
+                         "group_a": r[between], "group_b": None, "n_a": r["n_respondents"],
+                         "n_b": r["n_respondents"], "mean_a": r["mean_before"],
                          "mean_b": r["mean_after"], "statistic": r["statistic"], "p": r["p"],
                          "rank_biserial": r["rank_biserial"], "note": r["note"]})
     return rows

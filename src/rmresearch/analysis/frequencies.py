@@ -40,8 +40,9 @@ def level_counts(coded: pd.DataFrame,
           cohort), stages ordered session_1.. then enrolment/post_training/midpoint/end,
           others sorted as text;
         - ``n`` (int): number of findings (coded (segment, level) rows);
-        - ``n_segments`` (int): number of distinct segments among them (differs from ``n``
-          only when ``code`` is not in ``by``).
+        - ``n_segments`` (int): number of distinct segments among them, only when ``code``
+          is not in ``by`` (with it, a segment is one finding per level and the column would
+          repeat ``n``).
 
         Rows whose ``by`` value is missing (e.g. ``pair_id`` of a form) are not counted.
     """
@@ -52,7 +53,8 @@ def level_counts(coded: pd.DataFrame,
     counts = pd.DataFrame({"n": grouped.size(), "n_segments": grouped["segment_id"].nunique()})
     out = grid.merge(counts.reset_index(), on=cols, how="left")
     out[["n", "n_segments"]] = out[["n", "n_segments"]].fillna(0)
-    return ordered_frame(out.astype({"n": "int64", "n_segments": "int64"}), cols)
+    out = out.astype({"n": "int64", "n_segments": "int64"})
+    return ordered_frame(out.drop(columns="n_segments") if "code" in cols else out, cols)
 
 
 def _grid(coded: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

@@ -14,9 +14,17 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-__all__ = ["bh_adjust", "cramers_v", "contingency_test", "wilcoxon_paired", "mann_whitney"]
+__all__ = ["format_p", "bh_adjust", "cramers_v", "contingency_test", "wilcoxon_paired", "mann_whitney"]
 
 NAN = float("nan")
+
+
+def format_p(p: float) -> str:
+    """A p-value as people read it: three decimals, ``"< 0.001"`` below that, ``"-"`` when
+    it could not be computed (NaN or None)."""
+    if p is None or pd.isna(p):
+        return "-"
+    return "< 0.001" if float(p) < 0.001 else f"{float(p):.3f}"
 
 
 def bh_adjust(p: Sequence[float]) -> np.ndarray:

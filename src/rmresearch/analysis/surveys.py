@@ -100,12 +100,13 @@ def survey_change(responses: pd.DataFrame, from_stage: str, to_stage: str,
     -------
     DataFrame
         One row per group x question: the ``by`` columns, ``question_id``, ``from_stage``,
-        ``to_stage``, ``n_pairs`` (int: respondents with both answers), ``n_changed`` (int),
+        ``to_stage``, ``n_respondents`` (int: respondents with both answers),
+        ``n_changed`` (int),
         ``mean_before``, ``mean_after``, ``mean_change`` (float), ``statistic`` (Wilcoxon W),
         ``p`` (Wilcoxon signed-rank, two-sided, zero differences dropped), ``rank_biserial``
         (matched-pairs rank-biserial correlation, -1..1, positive = scores rose), ``note``
         (why a value is NaN, or a caution; "" otherwise). A group answering at only one of
-        the stages has a row with ``n_pairs`` 0. Never raises for small groups.
+        the stages has a row with ``n_respondents`` 0. Never raises for small groups.
 
     Raises
     ------
@@ -128,10 +129,10 @@ def survey_change(responses: pd.DataFrame, from_stage: str, to_stage: str,
                      grp["before"].mean(), grp["after"].mean(),
                      (grp["after"] - grp["before"]).mean(), res["statistic"], res["p"],
                      res["rank_biserial"], res["note"]))
-    columns = [*keys, "from_stage", "to_stage", "n_pairs", "n_changed", "mean_before",
+    columns = [*keys, "from_stage", "to_stage", "n_respondents", "n_changed", "mean_before",
                "mean_after", "mean_change", "statistic", "p", "rank_biserial", "note"]
     out = pd.DataFrame(rows, columns=columns)
-    out = out.astype({"n_pairs": "int64", "n_changed": "int64"})
+    out = out.astype({"n_respondents": "int64", "n_changed": "int64"})
     return ordered_frame(out, keys)
 
 

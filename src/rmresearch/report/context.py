@@ -184,6 +184,15 @@ class ReportContext:
         paths = self.publisher.figure(fig, name)
         return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
 
+    def say(self, sentences: Sequence[str]) -> Any:
+        """Show sentences to the reader, pseudonymised and escaped: the first as a paragraph,
+        the others as a list under it (`rmresearch.report.html.sentences_html`)."""
+        from IPython.display import HTML
+
+        from .html import sentences_html
+
+        return HTML(sentences_html([self.text(str(s)) for s in sentences]))
+
     def text(self, value: Any) -> Any:
         """Pseudonymise a value for display."""
         return self.publisher.text(value)

@@ -27,7 +27,7 @@ import pandas as pd
 from ..errors import RmResearchError
 
 __all__ = ["CSP", "CSP_META", "NOTEBOOK_TEMPLATE", "escape", "cell_text", "table_html",
-           "frame_html", "people_frame", "page_problems", "check_page"]
+           "frame_html", "people_frame", "sentences_html", "page_problems", "check_page"]
 
 #: The Content-Security-Policy of every published page: nothing runs, nothing is fetched.
 CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; "
@@ -111,7 +111,8 @@ def table_html(header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
 
 
 #: columns holding p-values (shown with three decimals, "< 0.001" below that)
-P_COLUMNS = re.compile(r"^(?:p|q|p_?value|p_adj(?:usted)?|p_bh|p_holm|p_.*)$", re.IGNORECASE)
+P_COLUMNS = re.compile(r"^(?:p|q|p_?value|p_adj(?:usted)?|p_bh|p_holm|p_.*|(?:adjusted )?p)$",
+                       re.IGNORECASE)
 #: columns whose long values (survey questions) are shortened to Q1, Q2 ... with a legend
 QUESTION_COLUMNS = ("question", "question_id", "item")
 LONG = 32
@@ -126,21 +127,56 @@ def _number(value: Any, p_value: bool) -> str:
     return f"{float(value):.2f}"
 
 
+#: why a statistic cannot be computed, for the columns where the reason is always the same
+WHY_NOT: dict[str, str] = {
+    "kappa": "Cohen's kappa compares exactly two coders; with more, read alpha and AC1",
+    "dof": "Fisher's exact test has no degrees of freedom",
+    "sd": "a standard deviation needs at least two answers",
+}
+
+
+def _why(col: Any, all_missing: bool, has_note: bool) -> str:
+    name = str(col)
+    for key, reason in WHY_NOT.items():
+        if name == key or name.startswith(f"{key}_"):
+            return f"{CANNOT} in {name}: {reason}."
+    where = "any row" if all_missing else "that row"
+    tail = "; the note column says why" if has_note else ""
+    return f"{CANNOT} in {name}: could not be computed for {where} (too few cases, or no " \
+           f"variation){tail}."
+
+
+def _shown(values: pd.Series, p_value: bool) -> list[str]:
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+               and not pd.isna(v)]
+    whole = all(float(v).is_integer() for v in numbers) and not p_value
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(v)  # a suppression marker or text already meant for people
+        elif v is None or (not isinstance(v, bool) and pd.isna(v)):
+            out.append(CANNOT)
+        else:
+            out.append(str(int(v)) if whole else _number(v, p_value))
+    return out
+
+
 def people_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """``df`` as people read it, and the notes it needs: floats to two decimals (whole numbers
     as whole numbers), p-values to three ("< 0.001"), a statistic that could not be computed
-    as "-", long survey questions as Q1, Q2 ... (the notes give the legend)."""
+    as "-" with a note saying why (`WHY_NOT`), long survey questions as Q1, Q2 ... (the
+    notes give the legend). Numbers among suppression markers ("<5") are formatted too."""
     out, notes, legend = df.copy(), [], {}
+    has_note = "note" in df.columns
     for col in df.columns:
         values = df[col]
-        if values.dtype.kind == "f":
-            whole = values.dropna().eq(values.dropna().round()).all()
-            p_value = bool(P_COLUMNS.match(str(col)))
-            out[col] = [CANNOT if pd.isna(v) else str(int(v)) if whole and not p_value
-                        else _number(v, p_value) for v in values]
-            if values.isna().any() and values.notna().any():
-                notes.append(f"{CANNOT} in {col}: could not be computed for that row (too few "
-                             "cases, or no variation).")
+        floats = values.dtype.kind == "f" or (values.dtype == object and any(
+            isinstance(v, float) for v in values))
+        if floats:
+            out[col] = _shown(values, bool(P_COLUMNS.match(str(col))))
+            missing = values.map(lambda v: not isinstance(v, str) and pd.isna(v))
+            if missing.any():
+                notes.append(_why(col, bool(missing.all()), has_note))
         elif str(col).lower() in QUESTION_COLUMNS and (values.dtype == object or
                                                        pd.api.types.is_string_dtype(values)):
             for v in values:
@@ -148,7 +184,18 @@ def people_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                     legend[v] = f"Q{len(legend) + 1}"
             out[col] = [legend.get(v, v) if isinstance(v, str) else v for v in values]
     notes += [f"{short}: {text}" for text, short in legend.items()]
-    return out, notes
+    return out, _merged(notes)
+
+
+def _merged(notes: list[str]) -> list[str]:
+    """Notes giving the same reason for several columns said once ("- in kappa, kappa_low:")."""
+    columns: dict[str, list[str]] = {}
+    for note in notes:
+        head, sep, reason = note.partition(": ")
+        key = reason if head.startswith(f"{CANNOT} in ") and sep else note
+        columns.setdefault(key, []).append(head[len(CANNOT) + 4:] if key == reason else "")
+    return [f"{CANNOT} in {', '.join(cols)}: {key}" if cols[0] else key
+            for key, cols in columns.items()]
 
 
 def frame_html(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60) -> str:
@@ -164,6 +211,14 @@ def frame_html(df: pd.DataFrame, caption: str | None = None, max_rows: int = 60)
     legend = "".join(f"<li>{escape(n)}</li>" for n in notes)
     return (table_html([str(c) for c in df.columns], rows, caption=caption) + more
             + (f"<ul class='notes'>{legend}</ul>" if legend else ""))
+
+
+def sentences_html(sentences: Sequence[str]) -> str:
+    """Sentences as HTML, every one escaped: the first a paragraph, the rest a list."""
+    if not sentences:
+        return ""
+    rest = "".join(f"<li>{escape(s)}</li>" for s in sentences[1:])
+    return f"<p>{escape(sentences[0])}</p>" + (f"<ul>{rest}</ul>" if rest else "")
 
 
 def _css_problems(text: str, where: str) -> list[str]:

@@ -8,6 +8,7 @@ levels as in the default codebook, valence good practice green / attention red /
 """
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -34,6 +35,8 @@ __all__ = ["LEVEL_COLOURS", "VALENCE_COLOURS", "VALENCE_LABELS", "CONGRUENCE_COL
 
 _FALLBACK = sns.color_palette("colorblind", 10).as_hex()
 DPI = 150
+#: characters per line of a survey question in a panel title
+QUESTION_WIDTH = 34
 
 
 def _style() -> None:
@@ -89,11 +92,11 @@ def level_valence_bar(counts: pd.DataFrame, palette: Mapping[str, str] | None = 
                               fill_value=0, observed=False)
     wide = wide.reindex(index=category_order("code", counts["code"]),
                         columns=category_order("valence", counts["valence"]), fill_value=0)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(8.8, 4.2))
     _stacked(ax, wide, _colours(list(wide.columns), VALENCE_COLOURS, palette),
              [VALENCE_LABELS.get(v, v) for v in wide.columns])
     ax.set(xlabel="Level of operation", ylabel="Findings (segments)", title=title)
-    ax.legend(title="Valence", frameon=False)
+    ax.legend(title="Valence", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 
@@ -145,6 +148,8 @@ def survey_plot(items: pd.DataFrame, palette: Mapping[str, str] | None = None,
                 title: str = "Evaluation scores (1-10) by stage") -> Figure:
     """Mean score per stage from `survey_items`: one panel per question, one colour per
     ``hue`` value and, when ``style`` has several values (e.g. cohorts), one line style each.
+    A long question is wrapped (at most three lines of `QUESTION_WIDTH` characters) so panel
+    titles never run into each other; the legend sits outside the panels.
     """
     require_columns(items, ["question_id", "stage", "mean", hue], "survey items")
     _style()
@@ -173,35 +178,41 @@ def survey_plot(items: pd.DataFrame, palette: Mapping[str, str] | None = None,
                 ax.plot(range(len(stages)), line.to_numpy(dtype=float), marker="o",
                         color=colours[g], linestyle=dashes[st], label=label)
         ax.set_xticks(range(len(stages)), stages, rotation=30, ha="right")
-        ax.set(title=q, ylim=(1, 10), xlabel="")
+        ax.set(title="\n".join(textwrap.wrap(q, QUESTION_WIDTH, max_lines=3,
+                                              placeholder=" …")), ylim=(1, 10), xlabel="")
     for ax in list(axes.flat)[len(questions):]:
         ax.set_visible(False)
     axes.flat[0].set_ylabel("Mean score")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right center", frameon=False, fontsize="small")
     fig.suptitle(title)
+    fig.supxlabel("Programme stage")
     return fig
 
 
 def cohort_comparison_plot(dist: pd.DataFrame, by: str = "cohort",
                            palette: Mapping[str, str] | None = None,
                            title: str = "Share of segments coded at each level") -> Figure:
-    """Grouped bars of `level_distribution` proportions: levels on x, one bar per ``by``."""
+    """Grouped bars of `level_distribution` proportions: levels on x, one bar per ``by``,
+    the legend outside the axes so it never covers a bar. A share hidden by the publisher's
+    small-count rule (a marker such as ``"<5"``) is not drawn."""
     require_columns(dist, [by, "code", "prop"], "level distribution")
     _style()
     codes = category_order("code", dist["code"])
     groups = category_order(by, dist[by])
     colours = _colours(groups, {}, palette)
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plt.subplots(figsize=(8.6, 4.2))
     width = 0.8 / max(1, len(groups))
     for k, (g, colour) in enumerate(zip(groups, colours)):
-        sub = dist[dist[by] == g].set_index("code")["prop"].reindex(codes)
+        sub = pd.to_numeric(dist[dist[by] == g].set_index("code")["prop"],
+                            errors="coerce").reindex(codes)
         ax.bar(np.arange(len(codes)) + (k - (len(groups) - 1) / 2) * width,
                sub.to_numpy(dtype=float), width=width, color=colour, label=str(g))
     ax.set_xticks(np.arange(len(codes)), codes)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set(xlabel="Level of operation", ylabel="Segments", title=title)
-    ax.legend(title=by, frameon=False)
+    ax.set(xlabel="Level of operation", ylabel="Share of segments", title=title)
+    ax.legend(title=by.capitalize(), frameon=False, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 

@@ -16,9 +16,23 @@ import pandas as pd
 from ..atomic import atomic_path
 from ..cells import safe_csv
 
-__all__ = ["Publisher", "write_table"]
+__all__ = ["Publisher", "write_table", "is_people_count", "PEOPLE_COUNT_NAME",
+           "NOT_PEOPLE_COUNT_NAME"]
 
-_COUNT_NAME = re.compile(r"n|n_\w+|size")
+#: The suppression rule, by what a count column counts.
+#: Counts of people's records (respondents and answers of the evaluation forms, passages of
+#: what people said or wrote, topic sizes) named ``n``, ``n_...`` or ``size`` are hidden
+#: below ``min_cell``. Counts of coders, mentoring pairs, units and segments tested, and
+#: documents identify nobody, describe the study's design, and are never hidden.
+PEOPLE_COUNT_NAME = re.compile(r"n|n_\w+|size")
+NOT_PEOPLE_COUNT_NAME = re.compile(
+    r"n_coders|coders|n_pairs|pairs_with|pairs_total|pairs|n_units|n_segments|"
+    r"n_documents|documents")
+
+
+def is_people_count(column: object) -> bool:
+    """Whether a column named ``column`` counts people's records (see the rule above)."""
+    return not NOT_PEOPLE_COUNT_NAME.fullmatch(str(column))
 
 
 def _flatten(df: pd.DataFrame) -> pd.DataFrame:
@@ -77,12 +91,16 @@ class Publisher:
         return self.pseudonymiser.text(value) if isinstance(value, str) else value
 
     def prepare(self, df: pd.DataFrame, *, counts: Sequence[str] = (),
-                texts: Sequence[str] = (), wide: bool = False) -> pd.DataFrame:
+                texts: Sequence[str] = (), wide: bool = False,
+                linked: Sequence[str] = ()) -> pd.DataFrame:
         """Apply pseudonymisation to ``texts`` columns and suppression to count columns.
 
         Count columns are those named in ``counts`` plus every whole-number column named
-        ``n``, ``n_...`` or ``size`` (counts of passages, pairs or people). ``wide=True`` treats every numeric column as a count in a table with totals and applies
-        secondary suppression as well.
+        ``n``, ``n_...`` or ``size``, less the columns that count coders, mentoring pairs,
+        units, segments or documents (`NOT_PEOPLE_COUNT_NAME`), which are never hidden.
+        ``linked`` columns (shares, means) are hidden wherever a count of their row is.
+        ``wide=True`` treats every numeric column as a count in a table with totals and
+        applies secondary suppression as well.
         """
         from ..privacy.suppress import suppress_counts, suppress_table
 
@@ -94,16 +112,19 @@ class Publisher:
             if wide:
                 out = suppress_table(out, threshold=self.min_cell)
             else:
-                cols = [c for c in out.columns if c in counts or (
-                    _COUNT_NAME.fullmatch(str(c)) and pd.api.types.is_integer_dtype(out[c]))]
+                cols = [c for c in out.columns if is_people_count(c) and (c in counts or (
+                    PEOPLE_COUNT_NAME.fullmatch(str(c))
+                    and pd.api.types.is_integer_dtype(out[c])))]
                 if cols:
-                    out = suppress_counts(out, cols, threshold=self.min_cell)
+                    out = suppress_counts(out, cols, threshold=self.min_cell,
+                                          linked_cols=[c for c in linked if c in out.columns])
         return out
 
     def table(self, df: pd.DataFrame, name: str, *, counts: Sequence[str] = (),
-              texts: Sequence[str] = (), wide: bool = False) -> pd.DataFrame:
+              texts: Sequence[str] = (), wide: bool = False,
+              linked: Sequence[str] = ()) -> pd.DataFrame:
         """Prepare ``df`` (see `prepare`), write it under ``tables/name``, and return it."""
-        published = self.prepare(df, counts=counts, texts=texts, wide=wide)
+        published = self.prepare(df, counts=counts, texts=texts, wide=wide, linked=linked)
         self.written += write_table(published, self.output / "tables" / name)
         return published
 
