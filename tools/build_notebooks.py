@@ -314,11 +314,16 @@ of them wrote (`staff_min`).
                # a private sheet for one leader: nothing suppressed unless asked
                parameter("min_cell").cell_line(0, "counts below this are suppressed (0 turns "
                                                "it off; a private sheet for one leader)"),
-               parameters_cell("seed", "codebook")),
+               parameters_cell("seed", "codebook"),
+               'review_file: bool = False  # also write quotes_<pair>.xlsx: every quote the '
+               'sheet could show, to choose from'),
         code(OPEN + "\nfrom rmresearch import feedback\n\n"
+             "choices = feedback.stored_choices(ctx.project.store_path, pair)  # the mentor's, "
+             "if any\n"
              "fb = feedback.pair_feedback(ctx.coded(), ctx.project.segments, "
              "ctx.project.documents, pair,\n"
-             "                            quotes=quotes, staff_min=staff_min).map_text(ctx.text)\n"
+             "                            quotes=quotes, staff_min=staff_min, choices=choices\n"
+             "                            ).map_text(ctx.text)\n"
              "published = feedback.publish_feedback(ctx, fb)\n"
              "ctx.show(fb.overview, f\"What pair {pair}'s folder holds ({fb.period['text']})\")"),
         md("""
@@ -374,7 +379,10 @@ one the mentor is content to share.
 """),
         code('sheet = feedback.write_for(ctx, published, reveal_leader=reveal_leader)\n'
              'for kind, path in sheet.items():\n'
-             '    print(f"{kind}: {path}")'),
+             '    print(f"{kind}: {path}")\n'
+             'if review_file:  # every quote the sheet could show, with keep/drop for the mentor\n'
+             '    print(f"review workbook: {feedback.write_review(fb, '
+             'feedback.review_path(output, pair)).name}")'),
     ]
 
 
