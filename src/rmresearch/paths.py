@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["find_path", "default_store_path", "key_path", "quarantine_dir"]
+__all__ = ["find_path", "default_store_path", "key_path", "quarantine_dir", "topic_cache_dir"]
 
 
 def find_path(path: str | Path) -> Path:
@@ -42,6 +42,13 @@ def key_path(store_path: str | Path, key: str | Path | None = None) -> Path:
         return Path(key)
     store_path = Path(store_path)
     return store_path.with_name(store_path.name + ".key.json")
+
+
+def topic_cache_dir(store_path: str | Path) -> Path:
+    """Where fitted emergent topics are kept for the next run: ``<store>.topics``, beside the
+    project store (they quote the project's real text, so they stay private with it)."""
+    store_path = Path(store_path)
+    return store_path.with_name(store_path.name + ".topics")
 
 
 def quarantine_dir(store_path: str | Path, output: str | Path) -> Path:

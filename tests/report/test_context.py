@@ -91,3 +91,46 @@ def test_the_cohort_appendix_opens_with_findings_at_a_glance(opened) -> None:
     assert opening < page.index("appendices produced")
     first = strongest_table(glance)["finding"].iloc[0]
     assert f"<li>{first}</li>" in page
+
+
+def test_a_topic_fit_is_kept_beside_the_store_and_read_back_on_the_next_run(
+        opened, monkeypatch) -> None:
+    import pandas as pd
+
+    from rmresearch.analysis import topics
+    from rmresearch.paths import topic_cache_dir
+
+    ctx, _, _ = opened
+    n = topics.MIN_TEXTS + 4
+    texts = pd.DataFrame({"segment_id": [f"s{i}" for i in range(n)],
+                          "text": [f"The rota on ward {i} changed without a word to anyone."
+                                   for i in range(n)]})
+    calls = []
+
+    def fake_fit(listed, **kwargs):  # a fit with every column type the real one has
+        calls.append(len(listed))
+        table = pd.DataFrame({"topic": [-1, 0], "size": [1, n - 1],
+                              "label": ["unassigned", "rota changed without a word"],
+                              "keywords": ["", "rota;word"],
+                              "representative": [[], [listed[0], listed[3]]]})
+        assigned = pd.DataFrame({"index": range(n), "topic": [-1] + [0] * (n - 1),
+                                 "probability": [0.0] + [0.1 * (i % 7) + 1 / 3
+                                                         for i in range(n - 1)]})
+        return topics.TopicResult(topics=table, assignments=assigned, model=object())
+
+    monkeypatch.setattr(topics, "fit_topics", fake_fit)
+    first = ctx.emergent_topics(texts, min_topic_size=5)
+    again = ctx.emergent_topics(texts, min_topic_size=5)
+    assert calls == [n]  # the second run read the fit back
+    assert again.model is None
+    pd.testing.assert_frame_equal(again.topics, first.topics)
+    pd.testing.assert_frame_equal(again.assignments, first.assignments)  # floats exact
+    kept = list(topic_cache_dir(ctx.project.store_path).glob("*.json"))
+    assert len(kept) == 1 and (kept[0].stat().st_mode & 0o077) == 0  # private to its owner
+    ctx.emergent_topics(texts, min_topic_size=6)  # another option: fitted again
+    ctx.emergent_topics(texts.iloc[1:], min_topic_size=5)  # other texts: fitted again
+    assert calls == [n, n, n - 1]
+    for path in topic_cache_dir(ctx.project.store_path).glob("*.json"):
+        path.write_text("{not json", encoding="utf-8")  # a damaged file is fitted again
+    ctx.emergent_topics(texts, min_topic_size=5)
+    assert calls == [n, n, n - 1, n]

@@ -127,7 +127,9 @@ class ReportContext:
         `rmresearch.analysis.topic_frame.coded_findings`), with cached embeddings: the texts'
         and those of the candidate phrases of the topic labels (the disk cache, `embed`).
 
-        Too few texts for topics is not a failure of the report: the reader is told so (a
+        A fit is kept beside the project store and read back when a later run gives the
+        same texts and options (`rmresearch.report.topic_cache`). Too few texts for topics
+        is not a failure of the report: the reader is told so (a
         printed note) and a `TopicResult` with every text unassigned (topic -1) comes back, so
         the appendix is still written.
         """
@@ -146,9 +148,19 @@ class ReportContext:
                                     "keywords": [""], "representative": [[]]})
             return topics.TopicResult(topics=outlier.astype({"topic": "int64", "size": "int64"}),
                                       assignments=assigned, model=None)
+        from ..coding.embeddings import model_key
+        from .topic_cache import load_topics, save_topics, topic_key
+
         listed = texts["text"].tolist()
-        return topics.fit_topics(listed, embeddings=self.embed(listed), embed=self.embed,
-                                 seed=self.seed, min_topic_size=min_topic_size)
+        key = topic_key(listed, seed=self.seed, min_topic_size=min_topic_size,
+                        model=model_key())
+        kept = load_topics(self.project.store_path, key)  # fitted by an earlier run
+        if kept is not None:
+            return kept
+        result = topics.fit_topics(listed, embeddings=self.embed(listed), embed=self.embed,
+                                   seed=self.seed, min_topic_size=min_topic_size)
+        save_topics(self.project.store_path, key, result)
+        return result
 
     def agreement(self, coders: str = "", threshold: float = 0.67) -> tuple:
         """Agreement among ``coders`` (default: every human coder and the machine coder).
