@@ -21,12 +21,16 @@ from pathlib import Path
 PAGES = {"index.html": "index.png", "cohort_C1.html": "appendix.png"}
 
 
-def draw(page: Path, picture: Path, scale: float = 1.4) -> tuple[int, int]:
-    """Lay out ``page`` and save the first page of it as the PNG ``picture``; its size."""
-    import pypdfium2 as pdfium
-    from weasyprint import HTML
+#: one tall sheet, so that a long table is not pushed to a second page
+SHEET = "@page { size: 230mm 330mm; margin: 8mm }"
 
-    pdf = pdfium.PdfDocument(HTML(filename=str(page)).write_pdf())
+
+def draw(page: Path, picture: Path, scale: float = 1.2) -> tuple[int, int]:
+    """Lay out ``page`` and save the first sheet of it as the PNG ``picture``; its size."""
+    import pypdfium2 as pdfium
+    from weasyprint import CSS, HTML
+
+    pdf = pdfium.PdfDocument(HTML(filename=str(page)).write_pdf(stylesheets=[CSS(string=SHEET)]))
     image = pdf[0].render(scale=scale).to_pil()
     image.save(picture, optimize=True)
     return image.size

@@ -73,3 +73,17 @@ def test_a_plan_frame_raises_neutral_against_the_model(rules: RuleCoder) -> None
     model = [[0.5, 0.1, 0.4], [0.5, 0.1, 0.4]]  # positive, attention, neutral
     assert combine_valence(model, ev, neutral_weight=1.0) == ["neutral", "positive"]
     assert combine_valence(model, ev, neutral_weight=0.0) == ["positive", "positive"]
+
+
+@pytest.mark.parametrize("straight", [
+    "I didn't insist on a diverse panel for the band 7 post.",
+    "If I'm honest, I haven't asked the night staff once.",
+    "She wasn't dismissive of the agency nurses at all.",
+])
+def test_typographic_apostrophes_read_as_straight_ones(rules: RuleCoder, straight: str) -> None:
+    """Word and phones write \u2019: a negation or a contraction must read the same."""
+    curly = straight.replace("'", "\u2019")
+    a, b = rules.analyse([straight, curly], view=True)
+    assert a.view == b.view and a.valence == b.valence
+    assert _valence(rules, curly) == _valence(rules, straight)
+    assert [h[1:] for h in a.hits] == [h[1:] for h in b.hits]

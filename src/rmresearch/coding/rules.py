@@ -24,6 +24,10 @@ from .valence import rule_valence
 
 __all__ = ["RuleCoder", "RuleResult", "make_nlp", "package_version"]
 
+# Word and most phones write typographic apostrophes ("didn\u2019t", "I\u2019m"): spaCy reads
+# only the ASCII one as the contraction, so the rules read them as it (negation, "be").
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
+
 
 def package_version() -> str:
     """Installed version of rmresearch (``0+unknown`` when running from a source tree)."""
@@ -94,7 +98,8 @@ class RuleCoder:
             for text in texts:
                 originals.append(text)
                 low = text.lower()
-                yield low if len(low) == len(text) else text
+                # one character for one, so offsets into the original text still hold
+                yield (low if len(low) == len(text) else text).translate(_APOSTROPHES)
 
         for i, doc in enumerate(comp.nlp.pipe(lowered(), batch_size=self.batch_size)):
             yield comp.analyse(doc, originals[i], view)

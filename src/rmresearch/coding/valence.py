@@ -39,7 +39,9 @@ __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "comb
            "combine_scores", "valence_view", "marker_patterns", "EVALUATIVE", "LEXICON_WEIGHT",
            "NEGATION_WINDOW", "BARE_NEGATION", "VALENCE_RULES_VERSION"]
 
-VALENCE_RULES_VERSION = "shapes-v1"  # change when the rules change: part of the coder label
+# change when the rules change: part of the coder label. v2: typographic apostrophes read as
+# "'" ("didn\u2019t insist" is a negation, "I\u2019m" is "I am"), as Word writes them
+VALENCE_RULES_VERSION = "shapes-v2"
 NEGATION_WINDOW = 3
 BARE_NEGATION = 0.5  # weight of a negator that flips no cue ("she has never attended")
 @dataclass(frozen=True)
