@@ -14,18 +14,16 @@ from rmresearch import feedback
 from rmresearch.errors import InputError
 from rmresearch.feedback.review import REVIEW_COLUMNS, read_review, write_review
 
+from .pair_tables import CODED_COLUMNS as COLUMNS
+from .pair_tables import pair_tables
 from .sheet_text import docx_outline, findings_on_sheet, html_outline
 
-COLUMNS = ["segment_id", "doc_id", "speaker_role", "code", "valence", "score", "text"]
-
-
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    docs = pd.DataFrame([
+    docs = [
         ("P-int-1", "interview", "mentor", "session_1", "2024-01-10"),
         ("P-obs-1", "observation", "mentor", "session_1", "2024-01-12"),
         ("P-int-2", "interview", "mentor", "session_2", "2024-02-10"),
-    ], columns=["doc_id", "source", "author_role", "stage", "date"]).assign(
-        cohort="C1", pair_id="P", version=1)
+    ]
     rows = [
         ("a", "P-int-1", "mentee", "individual", "positive", 0.95,
          "I now ask the quietest person in the huddle to speak first."),
@@ -40,9 +38,7 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
         ("f", "P-int-2", "mentee", "individual", "attention", 0.80,
          "I sometimes cut people short when the ward is busy, I know."),
     ]
-    coded = pd.DataFrame(rows, columns=COLUMNS).merge(
-        docs[["doc_id", "source", "stage", "cohort", "pair_id"]], on="doc_id")
-    return coded.assign(start=range(len(coded))), docs
+    return pair_tables(docs, rows)
 
 
 def _choices(**keep: bool) -> pd.DataFrame:

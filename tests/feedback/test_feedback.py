@@ -16,6 +16,8 @@ from rmresearch.errors import FeedbackRunError, InputError, RmResearchError, Sto
 from rmresearch.feedback import SECTIONS
 from rmresearch.synthetic.generator import generate
 
+from .pair_tables import pair_tables
+
 PAIR = "C1-P02"  # the generator gives every third pair (P02, P05 ...) staff feedback
 
 
@@ -345,14 +347,13 @@ def test_every_exported_name_resolves_and_old_sheet_names_still_do() -> None:
 
 # --------------------------------------------------------------------------- pure functions
 def _evidence_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    docs = pd.DataFrame([
+    docs = [
         ("P-int-1", "interview", "mentor", "session_1", "2024-01-10"),
         ("P-obs-1", "observation", "mentor", "session_1", "2024-01-12"),
         ("P-int-2", "interview", "mentor", "session_2", "2024-02-10"),
         ("P-jnl-2", "journal", "mentee", "session_2", "2024-02-11"),
         ("P-staff-1", "staff_feedback", "staff", "session_2", "2024-02-15"),
-    ], columns=["doc_id", "source", "author_role", "stage", "date"]).assign(
-        cohort="C1", pair_id="P", version=1)
+    ]
     rows = [  # segment, doc, speaker_role, code, valence, score, text
         ("s1", "P-int-1", "mentee", "individual", "attention", 0.9,
          "I probably talk over junior staff in meetings."),
@@ -369,11 +370,7 @@ def _evidence_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
         ("s6", "P-staff-1", "staff", "individual", "attention", 0.8,
          "She still talks over junior staff in the huddle."),
     ]
-    coded = pd.DataFrame(rows, columns=["segment_id", "doc_id", "speaker_role", "code",
-                                        "valence", "score", "text"])
-    coded = coded.merge(docs[["doc_id", "source", "stage", "cohort", "pair_id"]], on="doc_id")
-    coded = coded.assign(start=range(len(coded)))
-    return coded, docs
+    return pair_tables(docs, rows)
 
 
 def test_pair_evidence_kinds_and_provenance() -> None:
