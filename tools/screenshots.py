@@ -21,17 +21,25 @@ from pathlib import Path
 PAGES = {"index.html": "index.png", "cohort_C1.html": "appendix.png"}
 
 
-#: one tall sheet, so that a long table is not pushed to a second page
-SHEET = "@page { size: 230mm 330mm; margin: 8mm }"
+#: one very tall sheet, so that a long table is not pushed to a second page; the picture is
+#: the top ``HEIGHT`` pixels of it
+SHEET = "@page { size: 230mm 1400mm; margin: 8mm }"
+HEIGHT = 1700
 
 
 def draw(page: Path, picture: Path, scale: float = 1.2) -> tuple[int, int]:
-    """Lay out ``page`` and save the first sheet of it as the PNG ``picture``; its size."""
+    """Lay out ``page`` and save the top of its first sheet as the PNG ``picture``; its
+    size."""
     import pypdfium2 as pdfium
     from weasyprint import CSS, HTML
 
     pdf = pdfium.PdfDocument(HTML(filename=str(page)).write_pdf(stylesheets=[CSS(string=SHEET)]))
+    from PIL import ImageOps
+
     image = pdf[0].render(scale=scale).to_pil()
+    inked = ImageOps.invert(image.convert("L")).getbbox()  # where the page is not white
+    bottom = min(HEIGHT, image.size[1], (inked[3] + 40) if inked else HEIGHT)
+    image = image.crop((0, 0, image.size[0], bottom))
     image.save(picture, optimize=True)
     return image.size
 
