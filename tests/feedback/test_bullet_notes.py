@@ -14,23 +14,16 @@ from __future__ import annotations
 
 from .sheet_text import docx_outline, findings_on_sheet, html_outline
 
-#: what the coder gave the lines it gets wrong (found by the first run, after the lists below
-#: were written): coder errors, for the coding work to fix, not for the sheet
+#: what the coder gives the lines it still gets wrong (the lists below were written before
+#: any run; at first 7 lines were wrong, 3 are now): coder errors, not the sheet's
 CODER_ERRORS = {
-    "Bank holiday shifts on the new rota went again":
-        "coded departmental/positive (0.88): the same overseas-trained nurses given the bank "
-        "holiday shifts again is an area requiring attention",
-    "Front desk staff on the surgical floor reflect the mix":
-        "coded symbolic/neutral (0.94): no finding, so not on the sheet",
     "New poster for the race equality network is up":
-        "coded symbolic/attention (0.89) and organisational/attention (0.98)",
+        "coded symbolic/attention and organisational/attention ('race equality' leans the "
+        "valence classifiers to attention)",
     "If I am honest, nearly everyone round that table":
-        "coded individual/attention (0.67) only: the board's make-up is organisational; "
+        "coded individual/attention only: the board's make-up is organisational; "
         "shown nowhere, as three stronger individual quotes fill that finding",
-    "Agenda:": "role 'finding' (a heading of the notes), coded departmental/attention (0.63)",
-    "Walked the floor together": "role 'finding' (the mentors' own process), coded "
-                                 "individual/attention (0.67)",
-    "Notice boards have last year": "role 'finding', coded symbolic/attention (0.71): "
+    "Notice boards have last year": "role 'finding', coded symbolic/attention: "
                                     "car-parking notices say nothing about equality",
 }
 
@@ -81,7 +74,7 @@ def _missed(run, findings) -> list[str]:
 def test_every_bullet_finding_is_on_the_sheet_at_its_level_and_valence(bullets_run) -> None:
     missed = _missed(bullets_run, BULLET_FINDINGS)
     assert [m for m in missed if m not in CODER_ERRORS] == []
-    assert len(missed) <= 3  # 9 of 12 at least
+    assert len(missed) <= 1  # 11 of 12 at least
 
 
 def test_the_leaders_answers_in_the_two_mentor_transcript_are_on_the_sheet(bullets_run
@@ -95,7 +88,7 @@ def test_no_process_question_or_aside_is_shown_as_a_finding(bullets_run) -> None
     quotes = [text for kind, text, _ in html_outline(bullets_run.html) if kind == "quote"]
     shown = [n for n in NOT_FINDINGS if any(q.startswith(n) for q in quotes)]
     assert [n for n in shown if n not in CODER_ERRORS] == []
-    assert len(shown) <= 3
+    assert len(shown) <= 1
 
 
 def test_the_mentors_are_not_named_and_the_second_is_not_the_first(bullets_run) -> None:
