@@ -56,18 +56,17 @@ def code(text: str) -> nbformat.NotebookNode:
 
 def cohort_findings() -> list:
     return [
+        params(SOURCE, line("cohort"),
+               output("outputs/cohorts/C1", "folder for this appendix's tables and figures"),
+               COMMON),
+        code(OPEN + "\ncoded = ctx.coded(cohort)\nsegments = ctx.segments(cohort)\n"
+             "ctx.heading(f\"Cohort {cohort} findings\")"),
         md("""
-# Cohort findings
-
 This appendix reports what mentors found about their senior leaders' practice in one cohort,
 coded into the four **levels of operation** (individual, departmental, organisational,
 symbolic) with a **valence**: *good practice* or *area requiring attention*. Names are
 pseudonymised and small counts are suppressed unless the run says otherwise.
 """),
-        params(SOURCE, line("cohort"),
-               output("outputs/cohorts/C1", "folder for this appendix's tables and figures"),
-               COMMON),
-        code(OPEN + "\ncoded = ctx.coded(cohort)\nsegments = ctx.segments(cohort)"),
         md("""
 ## Findings at a glance
 Per level, the good practice and the areas requiring attention that most pairs show, each with

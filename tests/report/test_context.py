@@ -134,3 +134,10 @@ def test_a_topic_fit_is_kept_beside_the_store_and_read_back_on_the_next_run(
         path.write_text("{not json", encoding="utf-8")  # a damaged file is fitted again
     ctx.emergent_topics(texts, min_topic_size=5)
     assert calls == [n, n, n - 1, n]
+
+
+def test_a_heading_from_parameters_is_escaped(opened) -> None:
+    ctx, _, _ = opened
+    assert ctx.heading("Cohort C1 findings").data == "<h1>Cohort C1 findings</h1>"
+    assert ctx.heading("Cohort <b>C1</b> & co", level=9).data == \
+        "<h6>Cohort &lt;b&gt;C1&lt;/b&gt; &amp; co</h6>"

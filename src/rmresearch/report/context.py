@@ -196,6 +196,16 @@ class ReportContext:
         paths = self.publisher.figure(fig, name)
         return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
 
+    def heading(self, text: str, level: int = 1) -> Any:
+        """Show a heading built from the run's parameters ("Cohort C1 findings"), which a
+        markdown cell cannot hold: pseudonymised and escaped, ``level`` 1 to 6."""
+        import html
+
+        from IPython.display import HTML
+
+        level = min(6, max(1, int(level)))
+        return HTML(f"<h{level}>{html.escape(str(self.text(str(text))))}</h{level}>")
+
     def say(self, sentences: Sequence[str]) -> Any:
         """Show sentences to the reader, pseudonymised and escaped: the first as a paragraph,
         the others as a list under it (`rmresearch.report.html.sentences_html`)."""
