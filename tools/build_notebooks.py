@@ -54,6 +54,12 @@ def code(text: str) -> nbformat.NotebookNode:
     return new_code_cell(text.strip())
 
 
+def section(title: str, text: str) -> list:
+    """A cohort appendix's section: its heading names the cohort (a markdown cell cannot
+    hold a parameter, so the heading is shown by `ReportContext.heading`), then its text."""
+    return [code(f'ctx.heading(f"{title}, cohort {{cohort}}", 2)'), md(text)]
+
+
 def cohort_findings() -> list:
     return [
         params(SOURCE, line("cohort"),
@@ -67,8 +73,7 @@ coded into the four **levels of operation** (individual, departmental, organisat
 symbolic) with a **valence**: *good practice* or *area requiring attention*. Names are
 pseudonymised and small counts are suppressed unless the run says otherwise.
 """),
-        md("""
-## Findings at a glance
+        *section("Findings at a glance", """
 Per level, the good practice and the areas requiring attention that most pairs show, each with
 one pseudonymised quote. "3 of 8 pairs" counts pairs, not sentences: a theme one pair mentions
 many times is one pair. Themes are the codebook's second tier (`edi_themes.yaml`).
@@ -78,8 +83,7 @@ many times is one pair. Themes are the codebook's second tier (`edi_themes.yaml`
              'texts=["finding"])\n'
              'ctx.show(analysis.glance_view(glance), f"Cohort {cohort}: findings at a glance")'),
         code("ctx.show(ctx.overview(cohort), f'What cohort {cohort} holds')"),
-        md("""
-## Findings by level, valence and source
+        *section("Findings by level, valence and source", """
 How many coded passages fall at each level, whether they describe good practice or an area
 requiring attention, and where they came from (interview, observation, inspection, journal,
 evaluation form).
@@ -90,8 +94,7 @@ evaluation form).
         code('ctx.figure(plots.level_valence_bar(analysis.level_counts(coded, by=("code", '
              '"valence")), title=f"Cohort {cohort}: findings by level and valence"), '
              '"level_valence")'),
-        md("""
-## Framework matrix
+        *section("Framework matrix", """
 Pairs by level: how many passages, how many show good practice and how many an area requiring
 attention, with up to three pseudonymised quotes per cell.
 """),
@@ -102,8 +105,7 @@ attention, with up to three pseudonymised quotes per cell.
              'matrix")'),
         code('ctx.figure(plots.framework_heatmap(matrix, title=f"Cohort {cohort}: findings per '
              'pair and level"), "framework_matrix")'),
-        md("""
-## Congruence: said and done
+        *section("Congruence (said and done)", """
 Does what a leader says in private interviews (in their words, or as the mentor reports them)
 agree with what is seen in public (observations, inspections)? For each pair and level, by
 valence: congruent, said good practice but seen attention, said attention but seen good
@@ -117,8 +119,7 @@ practice, mixed, said only, seen only, or no evidence.
              'per pair and level")'),
         code('ctx.figure(plots.congruence_chart(cong, title=f"Cohort {cohort}: said and seen, '
              'pairs per level"), "congruence")'),
-        md("""
-## Cohort-wide learning
+        *section("Cohort-wide learning", """
 The common areas of good practice and the common areas requiring attention across pairs, with
 how many pairs show each.
 """),
@@ -126,8 +127,7 @@ how many pairs show each.
              'published = ctx.publish(learning, "cohort_learning", texts=["area", "example"])\n'
              'ctx.show(analysis.learning_view(published), f"Cohort {cohort}: cohort-wide '
              'learning")'),
-        md("""
-## Evaluation forms
+        *section("Evaluation forms", """
 Participants' 1-10 ratings by role and stage, the change between the first and last stage,
 and what their free-text answers said, coded into the levels.
 """),
