@@ -3,6 +3,7 @@ where they were, cue times kept), a QualCoder-style rewrite too, other tools' me
 land on what they annotate, and what cannot be placed is listed, never dropped silently."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -227,3 +228,38 @@ def test_notes_on_codes_outside_the_codebook_and_on_valences_round_trip(tmp_path
     assert _notes(fresh) == _notes(store) and len(_notes(store)) == 7
     again = import_codings(store, qdpx)
     assert any(n.startswith("notes from p.qdpx: 0 added, 7 already") for n in again["notes"])
+
+
+def test_a_file_of_notes_only_brings_its_notes_and_says_there_were_no_codings(
+        tmp_path: Path, capsys) -> None:
+    store = build_store(tmp_path)
+    with_codings = _tool_file(tmp_path / "other.qdpx")
+    with zipfile.ZipFile(with_codings) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    qde = members["project.qde"].decode("utf-8")
+    members["project.qde"] = re.sub(r"<Coding .*?</Coding>", "", qde).encode("utf-8")
+    notes_only = tmp_path / "memos.qdpx"
+    with zipfile.ZipFile(notes_only, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    with ProjectStore.open(store) as st:
+        before = st.codings()
+    capsys.readouterr()
+    assert main(["import-codings", "--store", str(store), "--input", str(notes_only)]) == 0
+    out = capsys.readouterr().out
+    assert "The file holds no codings: only its notes were imported." in out
+    assert "notes from memos.qdpx: 7 added" in out
+    with ProjectStore.open(store) as st:
+        assert st.codings().equals(before)  # no revision, nothing else touched
+    assert len(_notes(store)) == 7
+    # a file with neither codings nor notes is still refused, naming the file
+    members["project.qde"] = re.sub(r"<Notes>.*?</Notes>|<Description>.*?</Description>|"
+                                    r"<NoteRef [^>]*/>", "", qde, flags=re.S).encode("utf-8")
+    members["project.qde"] = re.sub(r"<Coding .*?</Coding>", "",
+                                    members["project.qde"].decode()).encode("utf-8")
+    empty = tmp_path / "empty.qdpx"
+    with zipfile.ZipFile(empty, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    assert main(["import-codings", "--store", str(store), "--input", str(empty)]) == 2
+    assert "empty.qdpx" in capsys.readouterr().err

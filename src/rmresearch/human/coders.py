@@ -12,7 +12,7 @@ from ..errors import InputError, join_allowed
 from ..vocabulary import HUMAN_PREFIX
 
 __all__ = ["write_human_codings", "summary_counts", "resolve_coders", "coder_seen",
-           "coder_history", "restore_coder", "kept_users", "qdpx_notes"]
+           "coder_history", "restore_coder", "kept_users", "qdpx_notes", "notes_only"]
 
 
 def write_human_codings(store: Any, codings: pd.DataFrame, seen: Iterable[tuple[str, str]],
@@ -140,3 +140,17 @@ def qdpx_notes(store: Any, path: Path, codebook: Codebook, qdpx: dict[str, Any],
     found = import_notes(store, path, codebook, pseudonymiser=qdpx["pseudonymiser"],
                          coder=coder)
     return found.messages, found.unmatched
+
+
+def notes_only(store: Any, path: Path, codebook: Codebook, qdpx: dict[str, Any],
+               coder: str | None) -> dict[str, Any]:
+    """A .qdpx with no codings at all (only memos and notes): its notes are imported and the
+    summary says there was nothing else; a file with no notes either is refused."""
+    found, unplaced = qdpx_notes(store, path, codebook, qdpx, coder)
+    if not found and not unplaced:
+        raise InputError("holds no codings and no notes to import.", path=path,
+                         allowed="a REFI-QDA project (.qdpx) with codings, memos or notes")
+    return {"run_id": None, "codings": {}, "added": 0, "changed": 0, "removed": 0,
+            "unchanged": 0, "revisions": {}, "seen": 0, "skipped": [], "offsets": {},
+            "notes": ["The file holds no codings: only its notes were imported."] + found,
+            "notes_unplaced": unplaced}

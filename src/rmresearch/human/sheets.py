@@ -41,8 +41,8 @@ from ..codebook import Codebook, default_codebook
 from ..errors import InputError, join_allowed, resource_errors
 from ..schemas import COLUMNS
 from ..vocabulary import VALENCES
-from .coders import (coder_seen, kept_users, qdpx_notes, resolve_coders, summary_counts,
-                     write_human_codings)
+from .coders import (coder_seen, kept_users, notes_only, qdpx_notes, resolve_coders,
+                     summary_counts, write_human_codings)
 
 __all__ = ["import_codings", "parse_table", "write_human_codings", "summary_counts",
            "resolve_coders",
@@ -350,6 +350,8 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
             mapping = (read_code_map(qdpx["code_map"], codebook)
                        if qdpx["code_map"] is not None else None)
             project, stored = read_qdpx(path), store.codings()
+            if not any(sel.codings for src in project.sources for sel in src.selections):
+                return notes_only(store, path, codebook, qdpx, coder)
             result = qdpx_codings(project, store.documents(), store.segments(),
                                   codebook, coder=coder, pseudonymiser=qdpx["pseudonymiser"],
                                   as_coder=qdpx["as_coder"], strict=qdpx["strict"],
