@@ -97,7 +97,9 @@ def krippendorff_alpha(matrix: object) -> float:
     if len(cats) < 2 or not ((codes >= 0).sum(axis=1) >= 2).any():
         return float("nan")
     try:
-        return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+        with np.errstate(divide="ignore", invalid="ignore"):  # undefined: NaN, said below
+            return float(krippendorff.alpha(reliability_data=data,
+                                            level_of_measurement="nominal"))
     except (ValueError, ZeroDivisionError):
         return float("nan")
 
