@@ -313,9 +313,7 @@ of them wrote (`staff_min`).
                # a private sheet for one leader: nothing suppressed unless asked
                parameter("min_cell").cell_line(0, "counts below this are suppressed (0 turns "
                                                "it off; a private sheet for one leader)"),
-               parameters_cell("seed", "codebook"),
-               'review_file: bool = False  # also write quotes_<pair>.xlsx: every quote the '
-               'sheet could show, to choose from'),
+               parameters_cell("seed", "codebook"), line("review_file")),
         code(OPEN + "\nfrom rmresearch import feedback\n\n"
              "choices = feedback.stored_choices(ctx.project.store_path, pair)  # the mentor's, "
              "if any\n"

@@ -117,6 +117,8 @@ NOTEBOOK_PARAMETERS: tuple[Parameter, ...] = (
               "put the leader's real name on the sheet (nobody else is ever named)"),
     Parameter("quotes", int, 3, "most quotes per level and kind of finding"),
     Parameter("staff_min", int, 3, "fewest staff notes before staff are quoted word for word"),
+    Parameter("review_file", bool, False, "also write quotes_<pair>.xlsx: every quote the "
+              "sheet could show, to choose from"),
 )
 
 _BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS + NOTEBOOK_PARAMETERS}
