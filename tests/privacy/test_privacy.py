@@ -372,3 +372,20 @@ def test_a_table_cell_ending_in_ward_before_a_number_is_no_ward_code(tmp_path) -
                                           encoding="utf-8")
     found = leak_check([tmp_path / "inline.html"], key)
     assert [leak.kind for leak in found] == ["ward"] and "line 2" in found[0].location
+
+
+def test_a_persons_initials_are_pseudonymised_in_capitals_unless_an_acronym() -> None:
+    project = pd.DataFrame({"text": ["TK met the team. Hannah Reid joined later."],
+                            "cohort": ["C1"], "pair_id": ["C1-P07"],
+                            "mentor": ["Ade Bello"], "mentee": ["Tom Kendall"]})
+    key = build_key(project, extra_names=["Hannah Reid"], use_ner=False)
+    ps = Pseudonymiser(key)
+    leader = next(p.pseudonym for p in key.people if p.name == "Tom Kendall")
+    assert ps.text("TK supported the target; TK's team agreed.") == \
+        f"{leader} supported the target; {leader}'s team agreed."
+    assert ps.text("the tk rota, THE TK ROTA") == "the tk rota, THE TK ROTA"  # capitals only
+    assert ps.text("HR sent the rota to HR.") == "HR sent the rota to HR."  # an acronym
+    from rmresearch.privacy.leakcheck import scan_text
+
+    assert [(who, kind) for _, who, kind in scan_text("Notes: TK was late.", key)] == \
+        [(leader, "person")]

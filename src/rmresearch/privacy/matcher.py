@@ -22,7 +22,8 @@ Matching rules (the same for pseudonymising and for the leak check)
   never touched; a full name ("Grace Adebayo") always counts. A capitalised word-like
   variant inside an all-capitals passage is skipped ("I WILL CALL").
 - Initials-only names ("AB", "RK") count only in capitals, and not inside an all-capitals
-  passage.
+  passage. Every person's initials (first and last name: "TK" for Tom Kendall) are such a
+  variant, ranked after every name and short form, unless they spell an acronym ("HR").
 - A name is replaced whole, never half: when a first name or surname of a person is matched
   and the token just before it is that person's other name in any case ("dev Walsh"), or a
   capitalised token that is no known name, title, stop word, acronym or NHS word
@@ -119,6 +120,25 @@ def trie_pattern(words: list[str]) -> str:
     return walk(root)
 
 
+def _initial_forms(key: PseudonymKey, ranked: dict[str, list[tuple[tuple, Person]]]
+                   ) -> set[str]:
+    """Add each person's initials ("TK" for Tom Kendall: first and last name) to ``ranked``,
+    after every name and short form; an initials form that is an acronym ("HR", "AM") or
+    already a name is left out. Returns the forms added (matched in capitals only)."""
+    added: set[str] = set()
+    for order, person in enumerate(key.people):
+        tokens = [t for t in normalise(clean_surface(person.name)).split(" ") if t]
+        if len(tokens) < 2:
+            continue
+        form = tokens[0][0] + tokens[-1][0]
+        if form.upper() in ACRONYMS or (form in ranked and form not in added):
+            continue
+        ranked.setdefault(form, []).append(((3, SOURCE_RANK.get(person.source, 9), order),
+                                            person))
+        added.add(form)
+    return added
+
+
 class NameMatcher:
     """Finds the people of a `PseudonymKey` in text (see the module docstring for rules)."""
 
@@ -136,6 +156,7 @@ class NameMatcher:
                 if short not in ranked or ranked[short][0][0][0] == 2:
                     ranked.setdefault(short, []).append(
                         ((2, SOURCE_RANK.get(person.source, 9), order), person))
+        initials = _initial_forms(key, ranked)
         self.table: dict[str, _Entry] = {}
         self.ambiguous: dict[str, list[str]] = {}
         for variant, cands in ranked.items():
@@ -149,9 +170,9 @@ class NameMatcher:
             tokens = [t for t in re.split(r"[ \-]", variant) if t]
             word_like = short or all(is_word_like(t) and not is_initial(t) for t in tokens) \
                 or (len(tokens) == 1 and is_word_like(tokens[0]))
-            capitals = len(variant) <= 3 and any(
+            capitals = variant in initials or (len(variant) <= 3 and any(
                 clean_surface(n).isupper() and normalise(clean_surface(n)) == variant
-                for n in person.names())
+                for n in person.names()))
             full = cands[0][0][0] == 0 and len(tokens) > 1
             self.table[variant] = _Entry(person, word_like, capitals, full)
         self._initials = {p.pseudonym: set().union(*(initials_of(n) for n in p.names()))
