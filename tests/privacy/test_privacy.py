@@ -385,7 +385,8 @@ def test_a_persons_initials_are_pseudonymised_in_capitals_unless_an_acronym() ->
         f"{leader} supported the target; {leader}'s team agreed."
     assert ps.text("the tk rota, THE TK ROTA") == "the tk rota, THE TK ROTA"  # capitals only
     assert ps.text("HR sent the rota to HR.") == "HR sent the rota to HR."  # an acronym
-    assert ps.text("Gwet's TK1 and 2TK, A&TK") == "Gwet's TK1 and 2TK, A&TK"  # codes
+    assert ps.text("Gwet's TK1 and 2TK, A&TK, en-TK, TK/2") == \
+        "Gwet's TK1 and 2TK, A&TK, en-TK, TK/2"  # codes, not initials
     from rmresearch.privacy.leakcheck import scan_text
 
     assert [(who, kind) for _, who, kind in scan_text("Notes: TK was late.", key)] == \

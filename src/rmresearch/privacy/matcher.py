@@ -256,9 +256,9 @@ class NameMatcher:
     @staticmethod
     def _accept(text: str, m: re.Match, entry: _Entry) -> bool:
         name = m.group("name")
-        if entry.capitals_only:  # initials: not part of a code such as "AC1" or "B2C"
-            glued = re.match(r"[\w&]", text[m.end("name"):m.end("name") + 1]) or re.search(
-                r"[\w&]$", text[max(0, m.start("name") - 1):m.start("name")])
+        if entry.capitals_only:  # initials: not part of a code ("AC1", "en-GB", "A&E", "B/C")
+            glued = re.match(r"[\w&/-]", text[m.end("name"):m.end("name") + 1]) or re.search(
+                r"[\w&/-]$", text[max(0, m.start("name") - 1):m.start("name")])
             return name.isupper() and not glued and not _shouting(text, m.start("name"),
                                                                   m.end())
         if not entry.word_like or m.group("title"):
