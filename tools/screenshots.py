@@ -4,9 +4,9 @@ Not part of the package and not a dependency of it: the project installs no brow
 pages are laid out by WeasyPrint (HTML and CSS to PDF) and the first page of each PDF is
 drawn by pdfium. Run it in an environment of its own, on the output of a report batch::
 
-    python3 -m venv /tmp/shots && /tmp/shots/bin/pip install weasyprint pypdfium2
+    python3 -m venv ../shots && ../shots/bin/pip install weasyprint pypdfium2
     ./run.sh report
-    /tmp/shots/bin/python tools/screenshots.py outputs docs
+    ../shots/bin/python tools/screenshots.py outputs docs
 
 WeasyPrint needs the Pango library of the system (present on most Linux desktops). The
 pictures show what a reader sees on paper; a browser lays some tables out wider.

@@ -132,21 +132,22 @@ def kept_users(users: Iterable[str], codings: pd.DataFrame, stored: pd.DataFrame
 
 
 def qdpx_notes(store: Any, path: Path, codebook: Codebook, qdpx: dict[str, Any],
-                  coder: str | None) -> tuple[list[str], list[Any]]:
+               coder: str | None, project: Any = None) -> tuple[list[str], list[Any]]:
     """A .qdpx file's memos, notes and cue times placed on the store: the summary lines and
-    the notes that could not be placed (`rmresearch.refi.notes_in.import_notes`)."""
+    the notes that could not be placed (`rmresearch.refi.notes_in.import_notes`; ``project``:
+    the file as already read, so it is not read again)."""
     from ..refi.notes_in import import_notes
 
     found = import_notes(store, path, codebook, pseudonymiser=qdpx["pseudonymiser"],
-                         coder=coder)
+                         coder=coder, project=project)
     return found.messages, found.unmatched
 
 
 def notes_only(store: Any, path: Path, codebook: Codebook, qdpx: dict[str, Any],
-               coder: str | None) -> dict[str, Any]:
+               coder: str | None, project: Any = None) -> dict[str, Any]:
     """A .qdpx with no codings at all (only memos and notes): its notes are imported and the
     summary says there was nothing else; a file with no notes either is refused."""
-    found, unplaced = qdpx_notes(store, path, codebook, qdpx, coder)
+    found, unplaced = qdpx_notes(store, path, codebook, qdpx, coder, project)
     if not found and not unplaced:
         raise InputError("holds no codings and no notes to import.", path=path,
                          allowed="a REFI-QDA project (.qdpx) with codings, memos or notes")

@@ -351,7 +351,7 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
                        if qdpx["code_map"] is not None else None)
             project, stored = read_qdpx(path), store.codings()
             if not any(sel.codings for src in project.sources for sel in src.selections):
-                return notes_only(store, path, codebook, qdpx, coder)
+                return notes_only(store, path, codebook, qdpx, coder, project)
             result = qdpx_codings(project, store.documents(), store.segments(),
                                   codebook, coder=coder, pseudonymiser=qdpx["pseudonymiser"],
                                   as_coder=qdpx["as_coder"], strict=qdpx["strict"],
@@ -380,7 +380,8 @@ def _import(store_path: Path, path: Path, coder: str | None, fmt: str | None,
         revised = write_human_codings(store, codings, seen, params, codebook.hash,
                                       scope=scope, source=path.name)
         if fmt == "qdpx":  # memos, notes and cue times, after the codings they annotate
-            found, extra["notes_unplaced"] = qdpx_notes(store, path, codebook, qdpx, coder)
+            found, extra["notes_unplaced"] = qdpx_notes(store, path, codebook, qdpx, coder,
+                                                        project)
             notes = notes + found
     counts = codings.groupby("coder").size().to_dict()
     return {"run_id": revised.run_id, "codings": counts, **summary_counts(revised),

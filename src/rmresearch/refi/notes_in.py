@@ -277,14 +277,16 @@ def _summary(result: NotesImport, added: int, times: dict[str, int], file: str) 
 
 
 def import_notes(store: Any, path: str | Path, codebook: Codebook, *,
-                 pseudonymiser: Any = None, coder: str | None = None) -> NotesImport:
+                 pseudonymiser: Any = None, coder: str | None = None,
+                 project: QdpxProject | None = None) -> NotesImport:
     """Read a ``.qdpx``'s notes, add them to ``store`` (an open `ProjectStore`) and fill in
-    cue times; returns what was done, with summary lines in ``messages``.
+    cue times; returns what was done, with summary lines in ``messages``. ``project`` is
+    the file as `read_qdpx` read it, when the caller has it already (None: read here).
 
     Call it after the file's codings are stored, so notes on them find their coding.
     """
     path = Path(path)
-    project = read_qdpx(path)
+    project = project if project is not None else read_qdpx(path)
     result = map_notes(read_notes(path), project, store.documents(), store.segments(),
                        store.codings(), codebook, pseudonymiser=pseudonymiser, coder=coder,
                        existing=store.notes())

@@ -199,12 +199,12 @@ class ReportContext:
     def heading(self, text: str, level: int = 1) -> Any:
         """Show a heading built from the run's parameters ("Cohort C1 findings"), which a
         markdown cell cannot hold: pseudonymised and escaped, ``level`` 1 to 6."""
-        import html
-
         from IPython.display import HTML
 
+        from .html import escape
+
         level = min(6, max(1, int(level)))
-        return HTML(f"<h{level}>{html.escape(str(self.text(str(text))))}</h{level}>")
+        return HTML(f"<h{level}>{escape(self.text(str(text)))}</h{level}>")
 
     def say(self, sentences: Sequence[str]) -> Any:
         """Show sentences to the reader, pseudonymised and escaped: the first as a paragraph,
