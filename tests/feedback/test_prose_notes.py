@@ -96,3 +96,26 @@ def test_only_findings_reach_the_sheets_evidence(prose) -> None:
     assert _starts(reported["quote"], "He explained that he now sits on every interview panel")
     assert (reported["source_label"] == "interview, as the mentor reported it").all()
     assert _starts(fb.quotes[fb.quotes["kind"] == "seen"]["quote"], "He opened by thanking")
+
+
+#: every finding the prose notes hold evidence for (start of the sentence, level, valence),
+#: written with the notes, before any run
+PROSE_FINDINGS = [
+    ("He told us that the team had never had a black engineer", "departmental", "attention"),
+    ("He was firm that promotion should rest on merit alone", "organisational", "attention"),
+    ("He opened by thanking the night porters by name", "individual", "positive"),
+    ("When a junior surveyor started to speak", "individual", "attention"),
+    ("He explained that he now sits on every interview panel", "departmental", "positive"),
+]
+
+
+def test_every_finding_with_evidence_in_the_prose_notes_is_on_the_sheet(prose) -> None:
+    from rmresearch import feedback
+
+    project, segments, coded = prose
+    fb = feedback.pair_feedback(coded, segments, project.documents, "R1-P01")
+    quotes = fb.quotes.assign(quote=fb.quotes["quote"].str.strip())
+    missed = [start for start, level, valence in PROSE_FINDINGS
+              if not ((quotes["quote"].str.startswith(start)) & (quotes["code"] == level)
+                      & (quotes["valence"] == valence)).any()]
+    assert missed == []
