@@ -88,6 +88,21 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
         load_codebook(bad)
 
 
+def test_an_unquoted_on_in_a_token_pattern_is_named_not_a_spacy_traceback(tmp_path: Path
+                                                                          ) -> None:
+    """YAML reads ``{LOWER: on}`` as ``{LOWER: true}``; the codebook says so and where,
+    while ``{LIKE_NUM: true}`` stays a valid pattern."""
+    bad = tmp_path / "on.yaml"
+    bad.write_text(GOOD.replace("{LOWER: staff}", "{LOWER: on}, {LIKE_NUM: true}"),
+                   encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"patterns\[2\], token 2: LOWER is True.*quotes"):
+        load_codebook(bad)
+    ok = tmp_path / "quoted.yaml"
+    ok.write_text(GOOD.replace("{LOWER: staff}", '{LOWER: "on"}, {LIKE_NUM: true}'),
+                  encoding="utf-8")
+    assert load_codebook(ok)["individual"].patterns[1].tokens[1] == {"LOWER": "on"}
+
+
 def test_missing_file_is_a_codebook_error(tmp_path: Path) -> None:
     with pytest.raises(CodebookError, match="not found"):
         load_codebook(tmp_path / "nope.yaml")

@@ -80,11 +80,31 @@ def _patterns(value: Any, where: str, problems: list[str]) -> tuple[Pattern, ...
             out.append(Pattern(phrase=item.strip()))
         elif isinstance(item, dict) and set(item) == {"tokens"} and isinstance(item["tokens"], list) \
                 and item["tokens"] and all(isinstance(t, dict) and t for t in item["tokens"]):
+            problems += _token_problems(item["tokens"], loc)
             out.append(Pattern(tokens=tuple(dict(t) for t in item["tokens"])))
         else:
             problems.append(f"{loc}: a pattern is a non-empty phrase or a mapping "
                             "{tokens: [{LEMMA: ...}, ...]} with at least one token")
     return tuple(out)
+
+
+#: token attributes whose values are words (LIKE_NUM, IS_PUNCT ... take true/false)
+_WORD_ATTRS = {"LOWER", "LEMMA", "ORTH", "TEXT", "NORM"}
+
+
+def _token_problems(tokens: list[dict], where: str) -> list[str]:
+    """Token values that are not words: YAML reads an unquoted on, off, yes or no as true or
+    false, which spaCy's matcher rejects with a message about its own internals."""
+    problems = []
+    for j, token in enumerate(tokens, start=1):
+        for attr, value in token.items():
+            words = value.get("IN", value.get("NOT_IN", [])) if isinstance(value, dict) \
+                else [value]
+            if attr in _WORD_ATTRS and any(isinstance(w, bool) for w in words):
+                problems.append(f"{where}, token {j}: {attr} is {value!r}, not a word: YAML "
+                                "reads an unquoted on, off, yes or no as true/false; put the "
+                                'word in quotes ({LOWER: "on"})')
+    return problems
 
 
 def _colour(value: Any, where: str, problems: list[str], default: str) -> str:

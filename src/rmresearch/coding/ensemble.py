@@ -18,9 +18,11 @@ Valence
     ``valence_weight`` and negated cues by ``negation_weight`` more
     (`valence.combine_valence`).
 Training
-    The codebook's examples and not-codable examples, the hand-written
-    ``codebooks/edi_levels_training.yaml`` (two batches by two coders, 763 items) and any
-    human-coded segments (`fit_codebook`); 1,001 distinct texts in all. Weights were chosen
+    The codebook's examples and not-codable examples, the hand-written training files
+    (`training.TRAINING_FILES`: ``edi_levels_training.yaml``, two batches by two coders,
+    763 items; ``edi_levels_training_registers.yaml``, 903 items in the registers of real
+    published text and real notes, by three more writers) and any human-coded segments
+    (`fit_codebook`); 1,904 distinct texts without human codings. Weights were chosen
     by cross-validation on ``data/gold/dev.csv`` only (re-checked by 5-fold CV over dev and
     holdout after the second batch: valence weights 0.25-1.5 scored no better than 1.0).
 Discourse roles

@@ -4,8 +4,12 @@ Three sources, de-duplicated by text (labels of the same text are merged):
 
 * the codebook: each code's examples (labelled with that code), and the not-codable examples
   (no level);
-* the shipped training file ``codebooks/edi_levels_training.yaml`` (hand-written, a list of
-  ``{text, levels, valence}``), used when the codebook's codes are the four EDI levels;
+* the shipped training files (`TRAINING_FILES`, hand-written, each a list of
+  ``{text, levels, valence}``), used when the codebook's codes are the four EDI levels:
+  ``codebooks/edi_levels_training.yaml`` (the team's notes in varied voices) and
+  ``codebooks/edi_levels_training_registers.yaml`` (registers the first lacks: news, board
+  papers, inspections, evaluations, staff surveys, testimony, leaders' blogs, mentors' prose
+  and bullet notes, transcribed speech);
 * human-coded segments (``coder`` starting ``human:``) passed as ``extra_segments``.
 """
 from __future__ import annotations
@@ -25,9 +29,11 @@ from ..errors import CodingError, join_allowed
 from ..vocabulary import HUMAN_PREFIX, LEVELS, VALENCES
 
 __all__ = ["TrainingItem", "TrainingSet", "codebook_items", "training_file_items",
-           "human_items", "build_training_set", "TRAINING_FILE"]
+           "human_items", "build_training_set", "TRAINING_FILE", "TRAINING_FILES"]
 
 TRAINING_FILE = "codebooks/edi_levels_training.yaml"
+#: every shipped training file, in the order their items are read
+TRAINING_FILES = (TRAINING_FILE, "codebooks/edi_levels_training_registers.yaml")
 
 
 @dataclass(frozen=True)
@@ -66,18 +72,27 @@ def codebook_items(codebook: Codebook) -> list[TrainingItem]:
 
 
 def training_file_items(codebook: Codebook, path: str | Path | None = None) -> list[TrainingItem]:
-    """Items of a training file (default: the shipped one, only for the four EDI levels)."""
-    if path is None:
-        if set(codebook.ids) != set(LEVELS):
-            return []
-        ref = resources.files("rmresearch").joinpath(TRAINING_FILE)
-        if not ref.is_file():
-            return []
-        text, where = ref.read_text(encoding="utf-8"), f"rmresearch/{TRAINING_FILE}"
-    else:
-        text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    data = yaml.safe_load(text) or []
-    return _parse_items(data, codebook, where)
+    """Items of a training file (default: every shipped one, `TRAINING_FILES`, only when the
+    codebook's codes are the four EDI levels).
+
+    Raises
+    ------
+    CodingError
+        An item without text, or with a level or valence the codebook does not have (the
+        file and item are named).
+    """
+    if path is not None:
+        return _parse_items(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or [],
+                            codebook, str(path))
+    if set(codebook.ids) != set(LEVELS):
+        return []
+    items: list[TrainingItem] = []
+    for name in TRAINING_FILES:
+        ref = resources.files("rmresearch").joinpath(name)
+        if ref.is_file():
+            data = yaml.safe_load(ref.read_text(encoding="utf-8")) or []
+            items += _parse_items(data, codebook, f"rmresearch/{name}")
+    return items
 
 
 def _parse_items(data: Any, codebook: Codebook, where: str) -> list[TrainingItem]:
