@@ -7,8 +7,9 @@ Run from the repository root::
     ... bench/bench_learning_curve.py --gold data/gold/curve_staff_survey.csv --draws 5
     ... bench/bench_learning_curve.py --sizes 0 25 50 100 --json curve.json
 
-The register file (default ``data/gold/curve_staff_survey.csv``, staff-survey free text, a
-register the training data lacks) is held out. For each size k (default 0, 25, 50, 100)
+The register file (default ``data/gold/curve_staff_survey.csv``, staff-survey free text by a
+writer the training files do not hold; since December 2026 they hold staff-survey text by
+others) is held out. For each size k (default 0, 25, 50, 100)
 and each draw (``--draws`` seeds, 0, 1, 2...), k of its segments are drawn at random and
 given to the default coder as human codings, exactly as a store's human codings are used
 (``default_coder(extra_segments=...)``, i.e. ``fit_codebook(extra_segments=...)``); the

@@ -20,7 +20,7 @@ import pytest
 
 from rmresearch.errors import RmResearchError
 from rmresearch.analysis.topic_frame import missed_by_frame
-from rmresearch.analysis.topic_labels import MAX_QUOTE_SIMILARITY, MAX_WORDS
+from rmresearch.analysis.topic_labels import MAX_QUOTE_SIMILARITY, MAX_WORDS, keyword_label
 from rmresearch.analysis.topics import (NO_CODE, OUTLIER_LABEL, TopicResult, TopicsError,
                                         default_embed, fit_topics, topics_by_level,
                                         write_topic_tables)
@@ -331,3 +331,14 @@ def test_no_structure_gives_a_single_unassigned_topic():
         {"topic": -1, "size": 40, "label": OUTLIER_LABEL}]
     assert (found.assignments["topic"] == -1).all()
     assert (found.assignments["probability"] == 0).all()
+
+
+def test_a_topic_without_a_phrase_is_labelled_by_a_phrase_its_texts_hold_not_a_keyword_list(
+        ) -> None:
+    texts = ["I described her as very articulate, in a way that landed badly.",
+             "He called the new nurse articulate; it landed badly with the team.",
+             "Said 'so articulate' about the registrar."]
+    keywords = ["articulate", "described articulate", "landed badly", "badly"]
+    assert keyword_label(keywords, texts) == "landed badly"  # in two texts, word for word
+    assert keyword_label(["articulate", "described articulate"], texts) == "articulate"
+    assert keyword_label([], texts) == ""

@@ -15,15 +15,13 @@ from __future__ import annotations
 from .sheet_text import docx_outline, findings_on_sheet, html_outline
 
 #: what the coder gives the lines it still gets wrong (the lists below were written before
-#: any run; at first 7 lines were wrong, 3 are now): coder errors, not the sheet's
+#: any run; at first 7 lines were wrong, 2 are now): coder errors, not the sheet's
 CODER_ERRORS = {
-    "New poster for the race equality network is up":
-        "coded symbolic/attention and organisational/attention ('race equality' leans the "
-        "valence classifiers to attention)",
     "If I am honest, nearly everyone round that table":
-        "coded individual/attention only: the board's make-up is organisational; "
-        "shown nowhere, as three stronger individual quotes fill that finding",
-    "Notice boards have last year": "role 'finding', coded symbolic/attention: "
+        "coded individual/attention only: 'that table' is the board of the mentor's question, "
+        "which the coder does not see (each segment is coded alone; the question as context "
+        "was tried and lowered F1 on the generated interviews: docs/evaluation.md)",
+    "Notice boards have last year": "role 'finding', coded symbolic: "
                                     "car-parking notices say nothing about equality",
 }
 
@@ -73,8 +71,7 @@ def _missed(run, findings) -> list[str]:
 
 def test_every_bullet_finding_is_on_the_sheet_at_its_level_and_valence(bullets_run) -> None:
     missed = _missed(bullets_run, BULLET_FINDINGS)
-    assert [m for m in missed if m not in CODER_ERRORS] == []
-    assert len(missed) <= 1  # 11 of 12 at least
+    assert missed == []  # 12 of 12 (9 at first)
 
 
 def test_the_leaders_answers_in_the_two_mentor_transcript_are_on_the_sheet(bullets_run

@@ -29,7 +29,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["topic_labels", "distinct_quotes", "proper_names", "LABEL_STOP_WORDS", "MIN_SUPPORT",
+__all__ = ["topic_labels", "keyword_label", "distinct_quotes", "proper_names",
+           "LABEL_STOP_WORDS", "MIN_SUPPORT",
            "MIN_LIFT", "LIFT_WEIGHT", "CANDIDATES", "MAX_WORDS", "MAX_QUOTE_SIMILARITY",
            "MAX_WORD_OVERLAP"]
 
@@ -218,6 +219,26 @@ def topic_labels(texts: Sequence[str], vectors: np.ndarray, topics: np.ndarray, 
         labels[topic] = label
     return {t: _WORD.sub(lambda m: surface.get(m.group(), m.group()), labels[t])
             if labels[t] in phrases else labels[t] for t in ids}
+
+
+def keyword_label(keywords: Sequence[str], texts: Sequence[str]) -> str:
+    """The label of a topic no phrase qualifies for: its first keyword of two or more words
+    that the topic's texts hold word for word in two texts or more ("landed badly"), else its
+    first keyword; never a list of keywords ("described, articulate, badly" read as stems).
+
+    Parameters
+    ----------
+    keywords : sequence of str
+        The topic's keywords, most distinctive first (single words and word pairs).
+    texts : sequence of str
+        The topic's texts.
+    """
+    lowered = [" ".join(re.findall(r"[\w'\u2019-]+", t.lower())) for t in texts]
+    for keyword in keywords:
+        if len(keyword.split()) > 1 and \
+                sum(f" {keyword} " in f" {t} " for t in lowered) >= 2:
+            return keyword
+    return keywords[0] if keywords else ""
 
 
 def _words(text: str) -> set[str]:

@@ -46,7 +46,6 @@ OUTLIER_LABEL = "unassigned"
 NO_CODE = "none"
 LEVEL_ORDER = ("individual", "departmental", "organisational", "symbolic")
 PROBABILITY_DECIMALS = 6
-LABEL_WORDS = 4
 KEYWORDS = 10
 REPRESENTATIVE_DOCS = 3
 # Conversational filler common in interview notes and transcripts; added to sklearn's list.
@@ -234,14 +233,16 @@ def _build_model(n_texts: int, seed: int, min_topic_size: int, nr_topics: int | 
 def _topic_table(model: Any, assigned: np.ndarray, docs: list[str], vectors: np.ndarray,
                  embed: Embed) -> pd.DataFrame:
     """Describe every topic (``-1`` always included); schema in :class:`TopicResult`."""
-    from .topic_labels import LABEL_STOP_WORDS, distinct_quotes, topic_labels
+    from .topic_labels import LABEL_STOP_WORDS, distinct_quotes, keyword_label, topic_labels
 
     ids = sorted({OUTLIER_TOPIC, *(int(t) for t in assigned)})
     sizes = np.bincount(assigned - OUTLIER_TOPIC, minlength=len(ids) + 1)
     words = {t: [w for w, _ in (model.get_topic(t) or []) if w][:KEYWORDS] for t in ids}
     labels = topic_labels(docs, vectors, assigned, embed,
                           stop_words=DOMAIN_STOP_WORDS | LABEL_STOP_WORDS,
-                          fallback={t: ", ".join(w[:LABEL_WORDS]) for t, w in words.items()})
+                          fallback={t: keyword_label(w, [docs[i] for i in
+                                                          np.flatnonzero(assigned == t)])
+                                    for t, w in words.items()})
     rows = []
     for topic in ids:
         size = int(sizes[topic - OUTLIER_TOPIC])
