@@ -3,6 +3,7 @@ mentor's method are recognised by their shape, in several voices, and the coder 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -277,7 +278,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v5' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v6' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 
@@ -329,3 +330,40 @@ class _TextOnlyCoder:
         from rmresearch.coding.frames import codings_frame
 
         return codings_frame([])
+
+
+#: a reverse mentor's method written in many shapes (prose, bullets, passives, plans, with
+#: "they", "not" and "who" in them), beside findings written to look like method ("I sat in on
+#: his panel: all three were white consultants") and talk about the mentoring. Written for
+#: these tests by a writer who read published mentors' accounts and field-note guides first;
+#: nothing copied.
+METHOD_SET = Path(__file__).parent / "data" / "method_set.csv"
+
+
+@pytest.fixture(scope="module")
+def method_set() -> pd.DataFrame:
+    table = pd.read_csv(METHOD_SET, keep_default_na=False)
+    return table.assign(rule=[discourse_role(t) for t in table["text"]])
+
+
+def test_findings_that_look_like_method_are_never_gated(method_set) -> None:
+    findings = method_set[method_set["role"] == "finding"]
+    assert len(findings) == 52
+    assert findings.loc[findings["rule"] != "finding", "text"].tolist() == []
+
+
+def test_the_observers_craft_is_method_in_many_shapes(method_set) -> None:
+    method = method_set[method_set["role"] == "method"]
+    assert len(method) == 62
+    assert (method["rule"] == "method").sum() >= 19  # roles-v6: 20 (roles-v5: 1)
+
+
+def test_the_mentors_method_reaches_no_findings_page(method_set, coder) -> None:
+    """Rules and coder together: what the product would show as a finding."""
+    from rmresearch.coding import code_segments
+
+    table = method_set.assign(segment_id=[f"m{i:03d}" for i in range(len(method_set))])
+    coded = set(code_segments(table[["segment_id", "text"]], coder=coder)["segment_id"])
+    shown = table[table["segment_id"].isin(coded)].groupby("role").size().to_dict()
+    assert shown.get("finding") == 52
+    assert shown.get("method", 0) <= 7  # measured 6 of 62 (24 with roles-v5)

@@ -66,15 +66,59 @@ _REPORTS = re.compile(
     r"\b(?:she|he|they|noticed|saw|heard|said|says|told|found|find|only|never|nobody|"
     r"no one|none|not|n't|every|all|but|although|though|whereas|white|black|bme|bame|"
     r"minority|ethnic\w*|racis\w*|race|women|men|female|male|disab\w*|interrupt\w*|"
-    r"ignored|excluded|praised|which|where|who|whom|because|how|whether|(?:observed|noted|"
+    r"ignored|excluded|praised|deferred|postponed|cancelled|dropped|which|where|who|whom|"
+    r"because|how|whether|(?:observed|noted|"
     r"noticed|saw|found|felt|thought|learned|learnt) that)\b", _I)
+
+
+# The observer's craft, said in words a report of practice does not use: where the mentor
+# sat, permission and consent, prompts and tallies, quotes read back, figures checked, what
+# the mentor did not write down, what the mentor will observe next. These keep "they",
+# "not" or "who" ("while they were still fresh", "did not take part"): only the marks of
+# something seen or judged (`_SEEN`) make them a finding.
+_OBSERVER = [re.compile(p, _I) for p in (
+    # subjectless bullets: only an observer's verbs, or a seat taken for the observer's sake
+    # ("Sat at the back, on his phone" is the leader)
+    r"^(?:observed|watched)\b[^.;!?]{0,20}\b(?:from|at|in|by) (?:the )?(?:back|doorway|door|"
+    r"corner|side|window|edge|end)\b",
+    r"^(?:sat|stood|stayed)\b[^.;!?]{0,40}\b(?:so (?:that )?I|to (?:observe|watch)|"
+    r"without being)\b",
+    r"\b(?:I|we)\b[^.;!?]{0,20}\b(?:want|plan|intend|hope|aim) to (?:sit in on|watch|observe|"
+    r"shadow)\b|\b(?:I|we)[\u2019']ll be (?:going|coming) back\b[^.;!?]*\bto (?:see|watch|"
+    r"observe)\b",
+    r"\b(?:my|our) plan for the (?:next|final|last|third|fourth) session is to (?:watch|observe|"
+    r"sit in|shadow)\b",
+    r"\b(?:I|we) (?:asked|sought|got|gained|obtained) (?:\w+[\u2019']s |their |his |her |the )?"
+    r"(?:team[\u2019']s )?(?:permission|consent)\b",
+    r"\bsemi-structured\b|\bset questions\b|\bopening question\b|\b(?:list|set) of "
+    r"prompts\b|\bprompts came from\b|\b(?:a|my|simple) tally\b|\blist of things to look "
+    r"for\b|\bwith an asterisk\b",
+    r"\b(?:read|played) (?:them |it |the quotes? )?back to (?:him|her|them)\b|\bwhere I have "
+    r"quoted\b|\bsent (?:him|her|them) my (?:summary|notes|write-up)\b",
+    r"\b(?:I|we) (?:checked|verified|cross-checked) the (?:figures|numbers|dates) (?:he|she|they)"
+    r" (?:quoted|gave|mentioned)\b",
+    r"\b(?:I|we) (?:did not|didn[\u2019']t) (?:take part|write (?:down|up)|record|quote)\b",
+    r"\b(?:agreed|told [\w ]{1,20}(?:beforehand|in advance)) that I would\b",
+    r"^before the (?:visit|session|interview|meeting|walk-round),? (?:I|we) (?:read|looked|"
+    r"checked|went)\b",
+    r"\b(?:we|I) held the (?:interview|interviews|session|sessions)\b",
+)]
+# marks of something seen, said or judged (narrower than `_REPORTS`)
+_SEEN = re.compile(
+    r"\b(?:white|black|bme|bame|asian|minority|ethnic\w*|racis\w*|race|women|men|"
+    r"interrupt\w*|ignored|excluded|praised|thanked|only|never|all|every|nobody spoke|"
+    r"deferred|cancelled|refused|dismiss\w*|(?:said|told (?:me|us)|noticed|saw|found|felt|"
+    r"admitted) that)\b", _I)
 
 
 def is_method(text: str) -> bool:
     """The mentor's method: how notes were gathered, with nothing seen or said reported."""
+    if len(words_of(text)) > 30:
+        return False
     plain = re.sub(r"\bso as not to\b", "", text, flags=_I)  # a purpose, not a negation
-    return (any(p.search(text) for p in _METHOD) and not _REPORTS.search(plain)
-            and len(words_of(text)) <= 30)
+    if any(p.search(text) for p in _METHOD) and not _REPORTS.search(plain):
+        return True
+    return any(p.search(text) for p in _OBSERVER) and not _SEEN.search(text)
 
 
 

@@ -35,7 +35,7 @@ from .role_rules import (ABOUT_MENTORING, HEADING, LOGISTICS, METHOD, QUESTION,
 __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
            "is_finding", "with_roles", "findings_only"]
 
-ROLE_RULES_VERSION = "roles-v5"
+ROLE_RULES_VERSION = "roles-v6"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
