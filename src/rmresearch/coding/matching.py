@@ -170,6 +170,7 @@ class _Compiled:
         self.phrases: dict[str, Any] = {}
         self.tokens = Matcher(self.nlp.vocab)
         self.gate, self.window = True, 0
+        self.windows: dict[tuple[str, str], int] = {}  # anchor -> its longest pattern
         groups: list[tuple[str, Sequence[Pattern]]] = [(c.id, c.patterns) for c in codebook.codes]
         groups += [("cue:positive", codebook.valence["positive"].patterns),
                    ("cue:attention", codebook.valence["attention"].patterns)]
@@ -200,7 +201,7 @@ class _Compiled:
             found = [(m, s, e) for m, s, e in self.tokens(doc)]
         else:
             found = [(m, a + s, a + e) for a in anchors
-                     for m, s, e in self.tokens(doc[a:a + self.window]) if s == 0]
+                     for m, s, e in self.tokens(doc[a:a + self._window(doc[a])]) if s == 0]
         for match_id, start, end in found:
             spans.setdefault(vocab[match_id], []).append((start, end))
         return spans
@@ -225,9 +226,19 @@ class _Compiled:
         self.window = max(getattr(self, "window", 0), length)
         for alt in first:
             attr, values = _phrase_form([alt])  # type: ignore[misc]
+            key = (attr, values[0].lower() if attr == "LOWER" else values[0])
+            self.windows[key] = max(self.windows.get(key, 0), length)
             lemmas = values if attr == "LEMMA" else None
             self._phrase_matcher(attr).add("anchor", [Doc(self.nlp.vocab, words=values,
                                                           lemmas=lemmas)])
+
+    def _window(self, token: Any) -> int:
+        """Tokens the Matcher needs after an anchor: the longest pattern that starts with it
+        (a long pattern behind a rare word no longer widens every other anchor's window)."""
+        width = max(self.windows.get(("LEMMA", token.lemma_), 0),
+                    self.windows.get(("LOWER", token.lower_), 0),
+                    self.windows.get(("ORTH", token.orth_), 0))
+        return width or self.window
 
     def _phrase_matcher(self, attr: str) -> Any:
         from spacy.matcher import PhraseMatcher
