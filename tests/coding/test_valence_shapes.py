@@ -32,6 +32,16 @@ def _valence(rules: RuleCoder, text: str) -> str:
     ("Until 2021 the directorate did not advertise secondments.", "positive"),
     ("In the past nobody on the ward was funded for a degree.", "positive"),
     ("The directorate did not advertise secondments.", "attention"),
+    # ... or one the sentence closes in the past ("shapes-v3"), and a count that starts at none
+    ("For fifteen years the unit never put a porter forward for an award, until last year.",
+     "positive"),
+    ("Nobody from the night team was ever asked to sit on a panel - until this spring.",
+     "positive"),
+    ("Nobody from the night team was ever asked to sit on a panel.", "attention"),
+    # the same as without "up from none" (the models judge the rise), no longer attention
+    ("Four of the ward sisters are now from minority backgrounds, up from none in 2020.",
+     "neutral"),
+    ("None of the ward sisters are from minority backgrounds.", "attention"),
     # the mentor's hedge: no problem found (but not an absence of people)
     ("I didn't detect this in any of the huddles I sat in.", "positive"),
     ("We did not observe any of the curtness staff described.", "positive"),

@@ -143,6 +143,11 @@ def _shape_patterns() -> dict[str, list[list[dict]]]:
         "mk:stop": [[{"LEMMA": {"IN": _STOP}}]] + [lem(m) for m in _STOP_MULTI],
         "mk:past": [lem(m) for m in _PAST],
         "mk:until": [lem(["until"])],  # a past frame only at the start of a clause
+        # "never seen one on a panel - until last spring": the clause before was the past
+        "mk:until_then": [[{"LEMMA": "until"},
+                           {"LEMMA": {"IN": ["last", "this", "recently", "now"]}}]],
+        # "up from none in 2019": a starting point, not a negation
+        "mk:from_none": [[{"LEMMA": "from"}, {"LEMMA": {"IN": ["none", "zero", "nil"]}}]],
         "mk:now": [lem(m) for m in _NOW],
         # "I didn't detect this", "we did not observe any", "I personally have not seen it"
         "mk:hedge": [[pron, {"OP": "?"}, aux, {"LEMMA": "not"}, {"LEMMA": {"IN": _PERCEIVE}},

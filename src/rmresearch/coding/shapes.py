@@ -144,6 +144,9 @@ def _past_frames(markers: dict, bounds: Sequence[int], commas: Sequence[int],
     for p in markers.get("mk:past", []) + starts:
         end = min([b for b in bounds if b > p.start] + [x for x in nows if x > p.start] + [n])
         frames.append((p.start, end))
+    for u in markers.get("mk:until_then", []):  # "... never ... until last spring"
+        if u.start > 0:
+            frames.append((max([b for b in bounds if b < u.start - 1] + [0]), u.start))
     return frames
 
 
@@ -169,6 +172,10 @@ def apply_shapes(n: int, markers: dict, signed: list, bare: Sequence,
         freed = sum(1 for x in bare if a <= x.start < b)
         shift += 0.5 * min(freed, 2) * 2  # cancels their -0.5 and counts +0.5 each
         names += ["past problem"] * bool(inside or freed)
+    starting = [x for x in bare if any(f.start <= x.start < f.end
+                                       for f in markers.get("mk:from_none", []))]
+    shift += 0.5 * len(starting)  # "up from none": cancels the bare negator's -0.5
+    names += ["starting point"] * bool(starting)
     shift, signed = _hedge_and_feel(markers, signed, stops, shift, names)
     shift -= _admissions(markers, signed, names)
     shift += _comparison(markers, names)

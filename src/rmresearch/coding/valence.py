@@ -41,7 +41,7 @@ __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "comb
 
 # change when the rules change: part of the coder label. v2: typographic apostrophes read as
 # "'" ("didn\u2019t insist" is a negation, "I\u2019m" is "I am"), as Word writes them
-VALENCE_RULES_VERSION = "shapes-v2"
+VALENCE_RULES_VERSION = "shapes-v3"
 NEGATION_WINDOW = 3
 BARE_NEGATION = 0.5  # weight of a negator that flips no cue ("she has never attended")
 @dataclass(frozen=True)
