@@ -95,9 +95,12 @@ class NotebookRun:
         return self.status == "ok"
 
 
-# The kernel's own start-up warnings ("Kernel is running over TCP without encryption": a
-# local kernel on loopback) are not the person's business: only its errors reach the terminal.
-_QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log is not the person's business: its start-up warnings ("Kernel is
+# running over TCP without encryption": a local kernel on loopback) and, at ERROR, the
+# "KeyboardInterrupt caught in kernel" it logs when papermill interrupts it at shutdown, after
+# the notebook ran (a false alarm on the terminal of a successful batch). A notebook's real
+# failures reach the person through papermill (`_papermill`), not through this log.
+_QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def _papermill(template: Path, partial: Path, parameters: Mapping[str, Any],
