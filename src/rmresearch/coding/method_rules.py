@@ -62,13 +62,15 @@ _METHOD = [re.compile(p, _I) for p in (
     r"^spent (?:about |around |nearly )?\d+ ?(?:mins?|minutes|hours?|hrs?)\b",
 )]
 # What turns a method sentence into a finding: something seen, said or judged.
+# who a finding is about, and what was done to them: the marks of reported practice that
+# both guards below share
+_GROUPS = (r"white|black|bme|bame|minority|ethnic\w*|racis\w*|race|women|men|interrupt\w*|"
+           r"ignored|excluded|praised|deferred|cancelled")
 _REPORTS = re.compile(
     r"\b(?:she|he|they|noticed|saw|heard|said|says|told|found|find|only|never|nobody|"
-    r"no one|none|not|n't|every|all|but|although|though|whereas|white|black|bme|bame|"
-    r"minority|ethnic\w*|racis\w*|race|women|men|female|male|disab\w*|interrupt\w*|"
-    r"ignored|excluded|praised|deferred|postponed|cancelled|dropped|which|where|who|whom|"
-    r"because|how|whether|(?:observed|noted|"
-    r"noticed|saw|found|felt|thought|learned|learnt) that)\b", _I)
+    r"no one|none|not|n't|every|all|but|although|though|whereas|female|male|disab\w*|"
+    r"postponed|dropped|which|where|who|whom|because|how|whether|"
+    rf"{_GROUPS}|(?:observed|noted|noticed|saw|found|felt|thought|learned|learnt) that)\b", _I)
 
 
 # The observer's craft, said in words a report of practice does not use: where the mentor
@@ -105,10 +107,8 @@ _OBSERVER = [re.compile(p, _I) for p in (
 )]
 # marks of something seen, said or judged (narrower than `_REPORTS`)
 _SEEN = re.compile(
-    r"\b(?:white|black|bme|bame|asian|minority|ethnic\w*|racis\w*|race|women|men|"
-    r"interrupt\w*|ignored|excluded|praised|thanked|only|never|all|every|nobody spoke|"
-    r"deferred|cancelled|refused|dismiss\w*|(?:said|told (?:me|us)|noticed|saw|found|felt|"
-    r"admitted) that)\b", _I)
+    rf"\b(?:{_GROUPS}|asian|thanked|only|never|all|every|nobody spoke|refused|dismiss\w*|"
+    r"(?:said|told (?:me|us)|noticed|saw|found|felt|admitted) that)\b", _I)
 
 
 def is_method(text: str) -> bool:
