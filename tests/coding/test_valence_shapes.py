@@ -38,9 +38,11 @@ def _valence(rules: RuleCoder, text: str) -> str:
     ("Nobody from the night team was ever asked to sit on a panel - until this spring.",
      "positive"),
     ("Nobody from the night team was ever asked to sit on a panel.", "attention"),
-    # the same as without "up from none" (the models judge the rise), no longer attention
+    # a rise from nothing is good practice, not an absence (shapes-v4)
     ("Four of the ward sisters are now from minority backgrounds, up from none in 2020.",
-     "neutral"),
+     "positive"),
+    ("Two of this year's award nominees came from the bank team (none last year).",
+     "positive"),
     ("None of the ward sisters are from minority backgrounds.", "attention"),
     # the mentor's hedge: no problem found (but not an absence of people)
     ("I didn't detect this in any of the huddles I sat in.", "positive"),
@@ -65,9 +67,28 @@ def _valence(rules: RuleCoder, text: str) -> str:
     # double negation with "without"; a writer's doubt is not a judgement
     ("No band 7 post is filled without an open advert now.", "positive"),
     ("I might be wrong, but she has started asking the HCAs first.", "neutral"),
+    # shapes-v4: negated harm, praise by a negated comparison, "can't remember a ... didn't",
+    # counts of harm that fell or rose, "no ... without" after a comma
+    ("Nobody on this ward gets left off the training list any more.", "positive"),
+    ("On nights no one is singled out for the heavy bays now.", "positive"),
+    ("I can't remember a single handover where she didn't ask the night staff first.",
+     "positive"),
+    ("Honestly, I couldn't have asked for a better manager when my father died.", "positive"),
+    ("Grievances from overseas nurses fell by a third after the new process.", "positive"),
+    ("Grievances from overseas nurses rose by a third last year.", "attention"),
+    ("In her directorate, no shortlist goes to panel without a second reader.", "positive"),
+    ("I have to own that I left the rota to the sisters for far too long.", "attention"),
 ])
 def test_shapes_of_language_decide_valence(rules: RuleCoder, text: str, expected: str) -> None:
     assert _valence(rules, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "It was the first time nobody questioned my accent in a meeting.",  # novelty
+    "Until this year, not one of the unit's sisters came from the overseas cohort.",
+])
+def test_negators_of_novelty_and_past_are_not_problems(rules: RuleCoder, text: str) -> None:
+    assert _valence(rules, text) != "attention"
 
 
 def test_shapes_are_named_in_the_evidence(rules: RuleCoder) -> None:

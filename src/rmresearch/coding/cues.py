@@ -25,6 +25,7 @@ _SUB = ["although", "though", "whereas", "while", "whilst"]
 _SUB_MULTI = [["even", "though"], ["even", "if"]]
 _DESPITE = [["despite"], ["in", "spite", "of"], ["notwithstanding"]]
 _BOUNDARY = [".", "!", "?", ";", ":"]
+_RECALL = ["think", "remember", "recall", "name", "recollect"]
 
 
 # General evaluative words (lemmas), weaker than the codebook's cues (`LEXICON_WEIGHT`):
@@ -53,10 +54,19 @@ EVALUATIVE: dict[str, list[str]] = {
 }
 
 
+def _lemmas(words: list[str]) -> list[dict]:
+    """A token pattern of lemmas; "first" by its spelling (the lookup lemma of "first" is
+    "1", so a lemma pattern "first" never matched "the first time")."""
+    return [{"LOWER": w} if w in _BY_SPELLING else {"LEMMA": w} for w in words]
+
+
+_BY_SPELLING = {"first"}
+
+
 def marker_patterns() -> dict[str, list[list[dict]]]:
     """spaCy `Matcher` token patterns (lower-cased lemmas) for negators, contrast, boundaries
     and the shapes of `SHAPE_MARKERS`."""
-    lem = lambda words: [{"LEMMA": w} for w in words]  # noqa: E731
+    lem = _lemmas
     return {**_shape_patterns(),
         "lex:positive": [[{"LEMMA": {"IN": EVALUATIVE["positive"]}}]],
         "lex:attention": [[{"LEMMA": {"IN": EVALUATIVE["attention"]}}]],
@@ -76,11 +86,16 @@ def marker_patterns() -> dict[str, list[list[dict]]]:
         "mk:without": [[{"LEMMA": {"IN": ["without", "unless"]}}]],
         "mk:exist": [[{"LEMMA": "there"}, {"LEMMA": "be"}, {"LEMMA": {"IN": ["not", "no", "never"]}}],
                      [{"LEMMA": {"IN": ["not", "never"]}}, {"LEMMA": {"IN": ["a", "one"]}},
+                      {"LEMMA": "single", "OP": "?"}],
+                     # "I can't think of one time she didn't ...", "I don't remember a day"
+                     [{"LEMMA": {"IN": ["not", "never"]}}, {"LEMMA": {"IN": _RECALL}},
+                      {"LEMMA": "of", "OP": "?"}, {"LEMMA": {"IN": ["a", "one", "any"]}},
                       {"LEMMA": "single", "OP": "?"}]],
         "mk:say": [[{"LEMMA": {"IN": ["say", "claim", "insist", "tell", "describe",
                                       "promise", "assure"]}}]],
         # "which nobody had done before", "never before": novelty, not absence
-        "mk:before": [[{"LEMMA": "before"}], [{"LEMMA": "first"}, {"LEMMA": "time"}]],
+        "mk:before": [[{"LEMMA": "before"}]],
+        "mk:first": [lem(["first", "time"])],
     }
 
 
@@ -91,8 +106,18 @@ _STOP_MULTI = [["get", "rid", "of"], ["call", "out"], ["clamp", "down"], ["root"
                ["stamp", "out"], ["put", "a", "stop"], ["put", "an", "end"], ["do", "away"],
                ["no", "long", "tolerate"]]
 _PAST = [["previously"], ["formerly"], ["in", "the", "past"], ["use", "to"], ["no", "long"],
-         ["at", "one", "time"], ["year", "ago"]]
+         ["at", "one", "time"], ["year", "ago"], ["when", "i", "first"], ["when", "we", "first"],
+         ["before", "that"], ["back", "then"], ["at", "first"]]
 _NOW = [["now"], ["today"], ["nowadays"], ["these", "day"], ["since", "then"], ["this", "year"]]
+_SINCE_WHO = ["she", "he", "they", "we", "i", "the"]  # "since she left, ...": the present
+# Ill treatment, exclusion and impunity: negated ("nobody gets left out", "no one is passed
+# over", "nobody gets away with it") they say the harm does not happen.
+_HARM = ["exclude", "ignore", "overlook", "sideline", "bully", "harass", "belittle", "humiliate",
+         "victimise", "snub", "undermine", "patronise", "mock", "forget", "neglect"]
+_HARM_MULTI = [["leave", "out"], ["leave", "off"], ["leave", "behind"], ["get", "away", "with"],
+               ["pass", "over"], ["miss", "out"], ["single", "out"], ["pick", "on"],
+               ["talk", "down"], ["put", "down"], ["shut", "out"], ["talk", "over"],
+               ["treat", "differently"], ["treat", "different"], ["look", "down", "on"]]
 _PERCEIVE = ["see", "notice", "observe", "detect", "witness", "hear", "find", "spot", "sense",
              "pick", "experience", "encounter"]
 _ANAPHOR = ["this", "that", "it", "any", "anything", "such", "evidence", "sign", "either"]
@@ -101,7 +126,8 @@ _ADMIT = [["admit"], ["confess"], ["ashamed"], ["embarrass"], ["behind", "the", 
           ["long", "way", "to", "go"], ["much", "to", "do"], ["much", "work", "to", "do"],
           ["to", "be", "honest"], ["if", "i", "be", "honest"],
           ["if", "we", "be", "honest"], ["truth", "be", "tell"], ["blind", "spot"],
-          ["not", "where", "we"], ["hold", "my", "hand", "up"], ["own", "up"]]
+          ["not", "where", "we"], ["hold", "my", "hand", "up"], ["own", "up"],
+          ["have", "to", "own"], ["must", "own"]]
 _LAPSE = [["be", "mean", "to"], ["keep", "mean", "to"], ["mean", "to", "for"],
           ["never", "get", "round"], ["never", "get", "around"], ["have", "yet", "to"],
           ["still", "have", "not"], ["have", "not", "yet"], ["not", "get", "round"],
@@ -123,6 +149,11 @@ _DISPARITY = [["disproportionately"], ["disproportionate"], ["over", "-", "repre
               ["much", "likely", "to"], ["little", "likely", "to"]]
 _FALLS = ["fall", "drop", "narrow", "decrease", "reduce", "close", "halve", "shrink",
           "decline", "improve", "ease", "lessen"]
+# Counts of harm: their fall is an improvement, their rise a problem ("sickness absence among
+# BME porters fell from 7.9% to 5.2%", "formal grievances doubled")
+_BAD_MEASURES = ["absence", "sickness", "disciplinary", "grievance", "complaint", "incident",
+                 "turnover", "leaver", "vacancy", "harassment", "abuse", "tribunal",
+                 "suspension", "dismissal", "attrition", "bullying"]
 _RISES = ["rise", "increase", "widen", "grow", "double", "treble", "triple", "worsen",
           "climb", "deteriorate"]
 _PLAN = [["will"], ["plan", "to"], ["intend", "to"], ["aim", "to"], ["be", "go", "to"],
@@ -136,7 +167,7 @@ _PLAN_LABELS = ["action", "owner", "lead", "target", "due", "timescale", "deadli
 
 
 def _shape_patterns() -> dict[str, list[list[dict]]]:
-    lem = lambda words: [{"LEMMA": w} for w in words]  # noqa: E731
+    lem = _lemmas
     pron = {"LEMMA": {"IN": ["i", "we"]}}
     aux = {"LEMMA": {"IN": ["do", "can", "have", "will"]}}
     return {
@@ -146,13 +177,35 @@ def _shape_patterns() -> dict[str, list[list[dict]]]:
         # "never seen one on a panel - until last spring": the clause before was the past
         "mk:until_then": [[{"LEMMA": "until"},
                            {"LEMMA": {"IN": ["last", "this", "recently", "now"]}}]],
-        # "up from none in 2019": a starting point, not a negation
-        "mk:from_none": [[{"LEMMA": "from"}, {"LEMMA": {"IN": ["none", "zero", "nil"]}}]],
-        "mk:now": [lem(m) for m in _NOW],
+        # "up from none in 2019", "(none last yr)": a starting point, not a negation
+        "mk:from_none": [[{"LEMMA": {"IN": ["from", "against"]}},
+                          {"LEMMA": {"IN": ["none", "zero", "nil"]}}],
+                         [{"LEMMA": {"IN": ["none", "zero", "nil"]}},
+                          {"LEMMA": {"IN": ["last", "previous"]}}],
+                         [{"LEMMA": {"IN": ["none", "zero", "nil"]}}, {"LEMMA": "the"},
+                          {"LEMMA": "year"}, {"LEMMA": "before"}]],
+        "mk:now": [lem(m) for m in _NOW]
+        + [[{"LEMMA": "since"}, {"LEMMA": {"IN": _SINCE_WHO}}]],
+        "mk:harm": [[{"LEMMA": {"IN": _HARM}}]] + [lem(m) for m in _HARM_MULTI],
+        # praise through a negated comparison: "could not have done more", "can't fault her"
+        "mk:praise_neg": [[{"LEMMA": "can"}, {"LEMMA": "not"}, {"LEMMA": "have"}, {"OP": "?"},
+                           {"LOWER": {"IN": ["more", "better"]}}],
+                          [{"LEMMA": "can"}, {"LEMMA": "not"}, {"LEMMA": "fault"}],
+                          [{"LEMMA": "not"}, {"LEMMA": "have", "OP": "?"}, {"LEMMA": "ask"},
+                           {"LEMMA": "for"}, {"OP": "?"},
+                           {"LOWER": {"IN": ["better", "more"]}}],
+                          [{"LOWER": "second"}, {"LOWER": "to"}, {"LOWER": "none"}],
+                          [{"LEMMA": "nothing"}, {"LEMMA": "be"}, {"LOWER": "too"},
+                           {"LOWER": "much"}],
+                          [{"LEMMA": "nothing"}, {"LOWER": "but"},
+                           {"LEMMA": {"IN": ["praise", "respect"]}}]],
         # "I didn't detect this", "we did not observe any", "I personally have not seen it"
         "mk:hedge": [[pron, {"OP": "?"}, aux, {"LEMMA": "not"}, {"LEMMA": {"IN": _PERCEIVE}},
                       {"LEMMA": {"IN": ["up", "on"]}, "OP": "?"},
-                      {"LEMMA": {"IN": _ANAPHOR}}]],
+                      {"LEMMA": {"IN": _ANAPHOR}}],
+                     # note style, no subject: "Didn't see anything to worry about"
+                     [{"LOWER": {"IN": ["did", "didn"]}}, {"LEMMA": "not"},
+                      {"LEMMA": {"IN": _PERCEIVE}}, {"LEMMA": {"IN": ["anything", "any"]}}]],
         # "never once made me feel", "did not let us feel"
         "mk:feel": [[{"LEMMA": {"IN": ["make", "let", "leave"]}}, {"OP": "?"},
                      {"LEMMA": "feel"}]],
@@ -164,8 +217,9 @@ def _shape_patterns() -> dict[str, list[list[dict]]]:
                        {"LEMMA": {"IN": _INTENDED}}]],
         "mk:disparity": [lem(m) for m in _DISPARITY]  # the lemma of "as" is "a"
         + [[{"LOWER": "as"}, {"LEMMA": "likely"}, {"LOWER": "as"}]],
-        "mk:fall": [[{"LEMMA": {"IN": _FALLS}}], lem(["go", "down"])],
-        "mk:rise": [[{"LEMMA": {"IN": _RISES}}], lem(["go", "up"])],
+        "mk:fall": [[{"LEMMA": {"IN": _FALLS}}], lem(["go", "down"]), lem(["down", "from"])],
+        "mk:rise": [[{"LEMMA": {"IN": _RISES}}], lem(["go", "up"]), lem(["up", "from"])],
+        "mk:measure": [[{"LEMMA": {"IN": _BAD_MEASURES}}]],
         "mk:plan": [lem(m) for m in _PLAN]
         + [[{"LEMMA": {"IN": _PLAN_LABELS}}, {"ORTH": ":"}]],
         # a writer's doubt about their own judgement is not a judgement

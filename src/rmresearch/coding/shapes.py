@@ -13,10 +13,20 @@ through the *shape* of a sentence instead. These rules read the markers of `cues
   cue, unless the same sentence says the disparity fell (fall, narrow, close, halve...),
   which is an improvement; "rose", "widened" keep it attention. Negation and the verbs
   that end a problem apply to them as to any cue ("tackled the gap").
+* **Counts of harm** (``mk:measure``: sickness absence, grievances, incidents, turnover) in a
+  sentence that says they fell count +1, that they rose -1 ("sickness absence among BME
+  porters fell from 7.9% to 5.2%").
 * **Past frames** (``mk:past`` at the start of a clause: "until 2019", previously, "in the
-  past", "used to", "years ago"): a problem described in the past, up to a "now" or the
-  end of the sentence, is one that has gone: its attention cues and bare negators count as
-  good practice ("until 2019 the trust did not publish ..." is an improvement now).
+  past", "used to", "years ago", "when I first", "back then"): a problem described in the
+  past, up to a "now" ("since she left") or the end of the sentence, is one that has gone:
+  its attention cues and bare negators count as good practice ("until 2019 the trust did
+  not publish ..." is an improvement now).
+* **Starting points** (``mk:from_none``: "up from none", "(none last year)"): `STARTING`
+  towards good practice; their negator is not an absence.
+* **Negated harm** (a negator up to five tokens before ``mk:harm``: "no one gets left out",
+  "nobody is passed over", "nobody gets away with it") and **praise by a negated
+  comparison** (``mk:praise_neg``: "could not have done more", "can't fault her"):
+  `NO_HARM` towards good practice; the attention cues inside them count nothing.
 * **Hedges** (``mk:hedge``: "I didn't detect this", "we did not observe any", not followed
   by a group of people): the mentor found no problem. Its negator flips nothing and counts
   `HEDGE` towards good practice, or flips the attention cue that follows it.
@@ -45,15 +55,19 @@ from dataclasses import dataclass
 from typing import Sequence
 
 __all__ = ["ShapeEffect", "consumed_negators", "disparity_cues", "apply_shapes",
-           "STOP_WINDOW", "HEDGE", "ADMISSION", "PERSISTENCE", "PLAN_DISCOUNT"]
+           "STOP_WINDOW", "HEDGE", "ADMISSION", "PERSISTENCE", "PLAN_DISCOUNT", "STARTING",
+           "NO_HARM"]
 
 STOP_WINDOW = 8
 HEDGE = 1.0
 ADMISSION = 1.0
 PERSISTENCE = 0.5
 PLAN_DISCOUNT = 0.5
+STARTING = 0.5
+NO_HARM = 1.0
 _FEEL_WINDOW = 4
 _HEDGE_WINDOW = 4
+_HARM_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -92,18 +106,36 @@ def _hedges(markers: dict) -> list:
             if not any(h.end - 1 <= g < h.end + 3 for g in groups)]
 
 
+def _negated_harms(markers: dict, negs: Sequence) -> list[tuple[object, object]]:
+    """``(negator, harm)`` pairs: a ``mk:harm`` marker ("left out", "gets away with") with a
+    negator up to `_HARM_WINDOW` tokens before it in the same clause ("no one gets left
+    out", "nobody is passed over")."""
+    stops = [x.start for k in ("mk:boundary", "mk:comma", "mk:post") for x in markers.get(k, [])]
+    pairs = []
+    for harm in markers.get("mk:harm", []):
+        before = [n for n in negs if harm.start - _HARM_WINDOW <= n.start < harm.start
+                  and _clean(n.start, harm.start, stops)]
+        if before:
+            pairs.append((before[-1], harm))
+    return pairs
+
+
 def consumed_negators(markers: dict, negs: Sequence) -> set[int]:
-    """Positions of negators that belong to a hedge, a negated feeling or a lapsed
-    intention: they flip no cue and do not count as bare negation."""
+    """Positions of negators that belong to a hedge, a negated feeling or harm, praise by a
+    negated comparison or a lapsed intention: they flip no cue and do not count as bare
+    negation."""
     used = {n.start for n in _feel_negators(markers, negs).values()}  # type: ignore[attr-defined]
-    for span in _hedges(markers) + markers.get("mk:lapse", []):
+    used |= {n.start for n, _ in _negated_harms(markers, negs)}  # type: ignore[attr-defined]
+    for span in (_hedges(markers) + markers.get("mk:lapse", [])
+                 + markers.get("mk:praise_neg", [])):
         used |= {n.start for n in negs if span.start <= n.start < span.end}
     return used
 
 
 def disparity_cues(markers: dict, bounds: Sequence[int]) -> list:
     """``mk:disparity`` markers as signed cues: -1, or +1 when the same sentence says the
-    disparity fell."""
+    disparity fell; a count of harm (``mk:measure``: sickness absence, grievances, incidents)
+    in a sentence that says it fell is +1, that it rose -1 (neither or both: nothing)."""
     from .valence import Marker
 
     falls = [_sentence(x.start, bounds) for x in markers.get("mk:fall", [])]
@@ -113,6 +145,14 @@ def disparity_cues(markers: dict, bounds: Sequence[int]) -> list:
         s = _sentence(d.start, bounds)
         pol = 1.0 if s in falls and s not in rises else -1.0
         out.append(Marker("cue:disparity", d.start, d.end, pol, "disparity"))
+    told = {_sentence(d.start, bounds) for d in out}
+    for m in markers.get("mk:measure", []):
+        s = _sentence(m.start, bounds)
+        if s in told or (s in falls) == (s in rises):
+            continue
+        told.add(s)
+        out.append(Marker("cue:measure", m.start, m.end, 1.0 if s in falls else -1.0,
+                          "harm falls" if s in falls else "harm rises"))
     return out
 
 
@@ -139,10 +179,15 @@ def _past_frames(markers: dict, bounds: Sequence[int], commas: Sequence[int],
     position for "used to", "previously", "years ago") to the next "now" or sentence end."""
     nows = [x.start for x in markers.get("mk:now", [])]
     frames = []
+    posts = {x.end for x in markers.get("mk:post", [])}  # "..., yet until this year ..."
     starts = [u for u in markers.get("mk:until", [])
-              if u.start == 0 or (u.start - 1) in bounds or (u.start - 1) in commas]
+              if u.start == 0 or (u.start - 1) in bounds or (u.start - 1) in commas
+              or u.start in posts]
     for p in markers.get("mk:past", []) + starts:
-        end = min([b for b in bounds if b > p.start] + [x for x in nows if x > p.start] + [n])
+        # "until this year, not one ...": the "this year" of the frame's own opening is
+        # not the present that closes it
+        after = p.start + 1 if p.kind == "mk:past" else p.start + 3
+        end = min([b for b in bounds if b > p.start] + [x for x in nows if x >= after] + [n])
         frames.append((p.start, end))
     for u in markers.get("mk:until_then", []):  # "... never ... until last spring"
         if u.start > 0:
@@ -172,16 +217,39 @@ def apply_shapes(n: int, markers: dict, signed: list, bare: Sequence,
         freed = sum(1 for x in bare if a <= x.start < b)
         shift += 0.5 * min(freed, 2) * 2  # cancels their -0.5 and counts +0.5 each
         names += ["past problem"] * bool(inside or freed)
-    starting = [x for x in bare if any(f.start <= x.start < f.end
-                                       for f in markers.get("mk:from_none", []))]
-    shift += 0.5 * len(starting)  # "up from none": cancels the bare negator's -0.5
-    names += ["starting point"] * bool(starting)
+    shift += _starting_point(markers, bare, names)
+    shift, signed = _no_harm(markers, signed, shift, names)
     shift, signed = _hedge_and_feel(markers, signed, stops, shift, names)
     shift -= _admissions(markers, signed, names)
     shift += _comparison(markers, names)
     shift -= _persistence(markers, signed, stops, names)
     neutral = _plan(markers, names)
     return ShapeEffect(shift, neutral, tuple(names), signed)
+
+
+def _starting_point(markers: dict, bare: Sequence, names: list[str]) -> float:
+    """"up from none in 2019", "(none last yr)": `STARTING` each towards good practice, and
+    the bare negators inside them cancelled."""
+    starts = markers.get("mk:from_none", [])
+    inside = sum(1 for x in bare if any(f.start <= x.start < f.end for f in starts))
+    names += ["starting point"] * bool(starts)
+    return STARTING * min(len(starts), 1) + 0.5 * inside
+
+
+def _no_harm(markers: dict, signed: list, shift: float, names: list[str]) -> tuple[float, list]:
+    """Negated harm ("no one gets left out") and praise by a negated comparison ("could not
+    have done more"): `NO_HARM` towards good practice; attention cues inside them (the
+    negator's own "no one", the harm word) count nothing."""
+    negs = [x for x in markers.get("mk:neg", [])]
+    spans = [(n.start, h.end) for n, h in _negated_harms(markers, negs)]  # type: ignore
+    spans += [(p.start, p.end) for p in markers.get("mk:praise_neg", [])]
+    if not spans:
+        return shift, signed
+    signed = [(c, 0.0 if s < 0 and any(a <= c.start < b or c.start <= a < c.end
+                                       for a, b in spans) else s, f)
+              for c, s, f in signed]
+    names += ["no harm"]
+    return shift + NO_HARM, signed
 
 
 def _hedge_and_feel(markers: dict, signed: list, stops: Sequence[int], shift: float,

@@ -41,7 +41,9 @@ __all__ = ["ValenceEvidence", "Marker", "analyse_valence", "rule_valence", "comb
 
 # change when the rules change: part of the coder label. v2: typographic apostrophes read as
 # "'" ("didn\u2019t insist" is a negation, "I\u2019m" is "I am"), as Word writes them
-VALENCE_RULES_VERSION = "shapes-v3"
+# v4: negated harm ("no one gets left out"), praise by negated comparison ("could not have
+# done more"), counts of harm that fell or rose, "can't remember a ... didn't", starting points
+VALENCE_RULES_VERSION = "shapes-v4"
 NEGATION_WINDOW = 3
 BARE_NEGATION = 0.5  # weight of a negator that flips no cue ("she has never attended")
 @dataclass(frozen=True)
@@ -195,18 +197,20 @@ def _negators(markers: dict[str, list[Marker]]) -> tuple[list[Marker], set[int],
     """Negators that count, token positions neutralised, and double negations found.
 
     Not negators: "not only", "but also", "up from none"; a negator followed in the same
-    sentence by "before" or "first time" (novelty: "which nobody had done before"). A
+    sentence by "before" or "first time", or just after "the first time" (novelty: "which
+    nobody had done before", "the first time nobody asked me to justify it"). A
     negated existential followed by a second negator in the same sentence ("there wasn't a
     meeting where she didn't ask") is a double negation: both are dropped and it counts +1.
     """
     skip = [(x.start, x.end) for x in markers.get("mk:only", [])]
     bounds = sorted(x.start for x in markers.get("mk:boundary", []))
     sentence = lambda pos: sum(1 for b in bounds if b < pos)  # noqa: E731
-    before = [x.start for x in markers.get("mk:before", [])]
+    firsts = markers.get("mk:first", [])
+    before = [x.start for x in markers.get("mk:before", []) + firsts]
     negs, neutral = [], set()
     for x in markers.get("mk:neg", []):
         novelty = any(x.start < b <= x.start + 8 and sentence(b) == sentence(x.start)
-                      for b in before)
+                      for b in before) or any(f.end <= x.start <= f.end + 2 for f in firsts)
         if novelty or any(s <= x.start < e for s, e in skip):
             neutral.add(x.start)
         else:
@@ -214,7 +218,8 @@ def _negators(markers: dict[str, list[Marker]]) -> tuple[list[Marker], set[int],
     double = 0
     without = [w.start for w in markers.get("mk:without", [])]
     frames = list(markers.get("mk:exist", []))
-    frames += [n for n in negs if _clause_start(n.start, bounds) and any(
+    starts = bounds + [c.start for c in markers.get("mk:comma", [])]
+    frames += [n for n in negs if _clause_start(n.start, starts) and any(
         w > n.start and sentence(w) == sentence(n.start) for w in without)]
     for ex in frames:
         first = [n for n in negs if ex.start <= n.start < ex.end]
