@@ -57,7 +57,8 @@ _METHOD = [re.compile(p, _I) for p in (
     r"department|reception|floor))\b",
     # bullet notes leave the subject out: "Walked the floor together for 40 mins" (alone,
     # "Walked past the porters" is the leader's act, so the mentors' company must be said)
-    r"^(?:walked|toured|went round|sat in on|shadowed|met|visited)\b[^.;!?]*\b(?:together|"
+    r"^(?:walked|walk round|walk-round|toured|went round|sat in on|shadowed|met|visited)\b"
+    r"[^.;!?]*\b(?:together|"
     r"with (?:him|her|them|our mentee|my mentee|the (?:leader|director)))\b",
     r"^spent (?:about |around |nearly )?\d+ ?(?:mins?|minutes|hours?|hrs?)\b",
 )]

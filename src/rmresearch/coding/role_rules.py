@@ -8,15 +8,19 @@ import re
 from ..vocabulary import ROLES
 from .method_rules import is_cover_label, is_method, is_report_caveat
 from .method_rules import words_of as _words
+from .notes_rules import (is_interruption, is_noted_thanks, is_own_feeling, is_own_plan,
+                          is_own_question, is_programme_count, strip_bullet)
 
 __all__ = ["QUESTION", "ABOUT_MENTORING", "METHOD", "LOGISTICS", "HEADING", "speaker_of",
            "is_heading", "is_logistics", "is_question", "is_about_mentoring", "is_method",
-           "is_report_caveat", "is_cover_label"]
+           "is_report_caveat", "is_cover_label", "is_own_plan", "strip_bullet",
+           "LEADER_SPEAKERS"]
 
 QUESTION, ABOUT_MENTORING, METHOD, LOGISTICS, HEADING = ROLES[1:]
 
 _I = re.IGNORECASE
 _LEADER_SPEAKERS = frozenset({"mentee", "staff", "respondent"})
+LEADER_SPEAKERS = _LEADER_SPEAKERS  # who speaks for the practice: their words stay findings
 _SPEAKER_PREFIX = re.compile(
     r"^\s*(?P<who>mentor|interviewer|prompt|probe|q|m|mentee|leader|respondent|participant|staff|a|r|l)"
     r"\s*(?:\d+\s*)?(?:[:>]|\s[-\u2013]\s)\s*", _I)
@@ -37,13 +41,13 @@ present apologies individual departmental organisational symbolic context execut
 board paper evaluation discussion limitations learning lessons learnt learned other
 comments comment questions question general further information details pair cohort
 mentor mentee mentoring reverse programme field week visit meeting of and the for to
-on in a an from with by at v vs
+on in a an from with by at v vs obs mtg wk
 """.split())
 _SMALL_WORDS = frozenset("of and the for to on in a an from with by at or vs v per".split())
 _NUMBERED = re.compile(
     r"^(?:appendix|annex|section|part|action|table|figure|fig\.?|level|session|q|question|"
     r"item|theme|recommendation|objective|step|stage|indicator|chapter|week|day|meeting|"
-    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|no\.?)\s*"
+    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|wk|no\.?)\s*"
     r"(?:[0-9]+[0-9.]*[a-z]?|[ivx]+|[a-h])\b[.)]?", _I)
 _LIST_MARK = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)*[.)]?|[a-h][.)]|[ivx]+[.)])\s+", _I)
 _DATE_PART = re.compile(
@@ -62,6 +66,9 @@ _TITLED = re.compile(r"^(?:appendix|annex|section|part|table|figure|indicator|ch
 _ENDS_NUMBERED = re.compile(r"\b(?:session|visit|meeting|week|day|pair|cohort|interview|"
                             r"observation|inspection|form|part|round)\s+[0-9]+[a-z]?$", _I)
 _SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s*")
+_OCCASION = re.compile(r"\b(?:meeting|mtg|huddle|walk-?round|visit|committee|session|call|"
+                       r"interview|observation|briefing|handover|forum|away ?day|conference|"
+                       r"board)s?$", _I)
 
 
 def _is_label_part(part: str) -> bool:
@@ -100,6 +107,11 @@ def is_heading(text: str) -> bool:
         return True  # a numbered label and its title ("Table 2. Scores by site")
     parts = _SEPARATORS.split(body.rstrip(":"))
     if all(_is_label_part(p) for p in parts):
+        return True
+    # "Observation notes: estates senior team meeting", "Wk 6 obs - ward mgrs mtg": a label,
+    # then the occasion it records
+    if (len(parts) == 2 and _is_label_part(parts[0]) and len(_words(parts[1])) <= 5
+            and _OCCASION.search(parts[1].strip())):
         return True
     # "Visual inspection of the department, session 3": a verbless title, then a label
     labelled = re.split(r",\s*|\s*\(|\s+[-\u2013\u2014|]\s+", body.rstrip(":)"))
@@ -149,7 +161,7 @@ def is_logistics(text: str) -> bool:
     session took place (with nothing seen or said in it)."""
     if _MEETING_PLACE.match(text) and not _SOMEONE_DID.search(text):
         return True
-    return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text))
+    return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text)) or is_interruption(text)
 
 
 # ------------------------------------------------------------------ questions and prompts
@@ -197,7 +209,7 @@ def is_question(text: str, speaker: str | None) -> bool:
         return True
     if speaker is None and _ASKED_VIEW.match(text) and not _ANSWERED.search(text):
         return True  # mentors ("we") asking the leader ("he", "she") for a view
-    if _PROMPT.match(text):
+    if _PROMPT.match(text) or is_own_question(text):
         return True
     last = _last_sentence(text)
     if not re.search(r"\?[\s\"'\u201d)]*$", last) or "??" in last:
@@ -314,6 +326,8 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     leader: that is a finding)."""
     if _THANKS.match(text):
         return not _THANKS_TO_OTHER.match(text)
+    if is_own_feeling(text) or is_noted_thanks(text) or is_programme_count(text):
+        return True
     if _TO_MENTORS.search(text) or (_TOLD_US.search(text) and _PRAISE_OF_YOU.search(text)):
         return True
     if (_OUR_AIM.search(text) or _PROGRAMME_WORTH.search(text) or _PROGRAMME_FACTS.search(text)

@@ -28,14 +28,17 @@ from functools import lru_cache
 from typing import Any
 
 from ..vocabulary import FINDING, is_human
-from .role_rules import (ABOUT_MENTORING, HEADING, LOGISTICS, METHOD, QUESTION,
-                         is_about_mentoring, is_cover_label, is_heading, is_logistics,
-                         is_method, is_question, is_report_caveat, speaker_of)
+from .role_rules import (ABOUT_MENTORING, HEADING, LEADER_SPEAKERS, LOGISTICS, METHOD,
+                         QUESTION, is_about_mentoring, is_cover_label, is_heading,
+                         is_logistics, is_method, is_own_plan, is_question, is_report_caveat,
+                         speaker_of, strip_bullet)
 
 __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
            "is_finding", "with_roles", "findings_only"]
 
-ROLE_RULES_VERSION = "roles-v6"
+# v7: a mentor's own side in their notes (`notes_rules`): questions still to ask, plans for
+# what to look at next, nerves, noted thanks, who took part, interruptions; bullets stripped
+ROLE_RULES_VERSION = "roles-v7"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
@@ -43,7 +46,7 @@ ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 # ------------------------------------------------------------------ the role of a segment
 @lru_cache(maxsize=65536)
 def _role(text: str, speaker_role: str | None, source: str | None) -> str:
-    body, speaker = speaker_of(" ".join(text.split()), speaker_role, source)
+    body, speaker = speaker_of(strip_bullet(" ".join(text.split())), speaker_role, source)
     if not body:
         return FINDING
     if is_heading(body) or is_cover_label(body):
@@ -54,7 +57,8 @@ def _role(text: str, speaker_role: str | None, source: str | None) -> str:
         return QUESTION
     if is_about_mentoring(body, speaker):
         return ABOUT_MENTORING
-    if is_method(body) or is_report_caveat(body):
+    if is_method(body) or is_report_caveat(body) or (
+            speaker not in LEADER_SPEAKERS and is_own_plan(body)):
         return METHOD
     return FINDING
 

@@ -1,0 +1,147 @@
+"""Shape rules for what a mentor writes about their own side of a session (used by
+`rmresearch.coding.role_rules`): the questions they still mean to ask, their plans for what to
+look at next time, their feelings about mentoring, the thanks and programme counts they note,
+and interruptions of a session. None of these is the leader's practice.
+
+Each rule reads the shape of the text, never particular sentences, and each stays away from a
+sentence that also reports what the leader or staff did or said (`_REPORTED`).
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["strip_bullet", "is_own_question", "is_own_plan", "is_own_feeling",
+           "is_noted_thanks", "is_programme_count", "is_interruption"]
+
+_I = re.IGNORECASE
+_SHORT = 24  # words: a longer sentence that thanks usually reports practice beside it
+_BULLET = re.compile(r"^\s*(?:[-\u2022*\u2023\u25aa\u2013>]+|\(?[0-9]{1,2}[.)]|\[ ?\])\s+")
+_APOS = "['\u2019]"
+
+# a sentence that also says what someone did or said: these stay findings
+_REPORTED = re.compile(  # (not "what he told me": the object of the mentor's comparison)
+    r"(?<!what )(?<!how )\b(?:he|she|they) (?:said|told|says|replied|answered|admitted|explained|agreed|described)"
+    r"\b|:\s*(?:he|she|they)\b|\b(?:he|she) (?:has|had|does|did|is|was) (?:not|never|n"
+    + _APOS + r"t)\b", _I)
+
+
+def strip_bullet(text: str) -> str:
+    """The text without a leading bullet or list mark ("- ", "\u2022 ", "3) ")."""
+    return _BULLET.sub("", text, count=1)
+
+
+# ------------------------------------------------------------------ the mentor's own questions
+_OWN_QUESTION = re.compile(
+    r"^(?:(?:and )?(?:then )?(?:my|our|the) (?:next |first |last |follow-up |final |opening )?"
+    r"question (?:was|is|will be)\b|(?:questions?|things) (?:I|we) (?:still )?(?:want|need|"
+    r"have|mean) to ask\b|(?:I |we )?(?:still )?(?:need|want|have|must|remember|meant) to ask\b|"
+    r"ask(?:ed)? re\b|follow[- ]?up\s*:|to ask\s*:|q(?:uestion)?s? to ask\b)", _I)
+_ASK_LATER = re.compile(r"(?:^|[.?!]\s+)(?:I |we )?(?:still )?(?:need|want|have|must|"
+                        r"remember) to ask (?:him|her|them|about|that|this)\b[^.?!]*[.!]?\s*$",
+                        _I)
+# asking the leader for a view ("I asked him what he thought ..."), not inviting someone to
+# act ("I asked her whether she would apply" is practice)
+_ASKED_HIM = re.compile(
+    r"^I asked (?:him|her|my mentee) (?:what|how|why|whether|if|who|which|where|when)\b"
+    r"[^.;!?]{0,30}?\b(?:he|she) (?:would |might |could |did |does )?(?:think|thought|say|said|"
+    r"do|feel|felt|know|knew|see|saw|call|handle|describe|rate|react|expect)\b", _I)
+
+
+def is_own_question(text: str) -> bool:
+    """A question the mentor asked or means to ask, without its answer: "my next question was
+    has he ever ...", "Follow-up: what happened to the grievance?", "I asked him what he
+    thought the porters would say", "What would he do if ...? Need to ask him that."."""
+    if _REPORTED.search(text):
+        return False
+    if _OWN_QUESTION.match(text) or _ASK_LATER.search(text):
+        return True
+    return bool(_ASKED_HIM.match(text)) and not re.search(r"[:;]|\b(?:and|but|so)\b", text)
+
+
+# ------------------------------------------------------------------ the mentor's own plans
+_INQUIRY = (r"(?:look(?:ing)? (?:at|into|for|again at)|check(?:ing)?|compar(?:e|ing)|"
+            r"observ(?:e|ing)|watch(?:ing)?|sit(?:ting)? in (?:on)?|go (?:and )?(?:sit|watch|"
+            r"see)|ask (?:to see|for)|find(?:ing)? out|review(?:ing)?|see (?:the|his|her|if|"
+            r"whether|how)|focus(?:ing)? on|count(?:ing)?|listen(?:ing)? (?:for|to))")
+_NEXT_TIME = re.compile(
+    r"^(?:for )?next (?:time|session|visit|meeting|month)\b[^.;!?]{0,40}?\b" + _INQUIRY
+    + r"|^(?:for )?next (?:time|session|visit)\s*:", _I)
+_I_WILL_LOOK = re.compile(
+    r"^(?:I|we)(?:" + _APOS + r"m| am| are|" + _APOS + r"re)? (?:going to|want to|plan to|"
+    r"will|" + _APOS + r"ll|need to|hope to|intend to) " + _INQUIRY + r"\b", _I)
+_HIS_WORDS = re.compile(r"\b(?:what|how) (?:he|she|they) (?:told|said|described)|\bwhat I "
+                        r"(?:saw|noticed|heard|observed)\b|\b(?:his|her|my mentee" + _APOS
+                        + r"s)\b|\bnext time\b", _I)
+
+
+def is_own_plan(text: str) -> bool:
+    """The mentor's plan for what to look at next: "next time: look at panel lists", "I'm
+    going to compare what he told me with what I saw". A leader's own plan ("I will look at
+    how we advertise posts") has none of the marks of the mentor's inquiry."""
+    if _REPORTED.search(text):
+        return False
+    if _NEXT_TIME.match(text):
+        return True
+    return bool(_I_WILL_LOOK.match(text)) and bool(_HIS_WORDS.search(text))
+
+
+# ------------------------------------------------------------------ the mentor's feelings
+_FEELING = (r"(?:nervous|worried|anxious|apprehensive|scared|intimidated|uneasy|daunted|"
+            r"out of my depth|unsure of myself|awkward)")
+_OWN_FEELING = [re.compile(p, _I) for p in (
+    r"^(?:I|I was|I felt|I am|I" + _APOS + r"m|felt|was)\b[^.;!?]{0,25}\b" + _FEELING
+    + r"\b[^.;!?]{0,12}\b(?:going in|beforehand|before (?:the|our|each) (?:session|meeting)|"
+    r"about (?:the|our|this) (?:session|meeting|first)|at first|to start with)\b",
+    r"^(?:I|I was|I felt|I am|I" + _APOS + r"m)\b[^.;!?]{0,20}\b" + _FEELING + r"\b[^.;!?]{0,10}"
+    r"[,.]\s*(?:I" + _APOS + r"ll admit|if I" + _APOS + r"m honest|to be honest)",
+    r"^I (?:sometimes )?worry (?:sometimes )?(?:that )?I(?:" + _APOS + r"m| am)\b",
+    r"\b(?:I|I" + _APOS + r"m|I am) (?:being )?(?:too )?(?:soft|hard|easy) on (?:him|her|them)\b",
+    r"^(?:I )?felt (?:listened to|heard|safe|respected|valued|taken seriously)\b",
+    r"\b(?:the )?(?:mentoring|sessions?|programme) (?:is|are|has been|have been) "
+    r"(?:helping|changing|teaching) me\b",
+    r"\b(?:asked|asks) me how I (?:was|am) (?:finding|getting on|feeling)\b",
+    r"^(?:I|I" + _APOS + r"ve) (?:got|become|feel|felt|grown) (?:much |a lot |so )?more "
+    r"confident\b",
+)]
+
+
+def is_own_feeling(text: str) -> bool:
+    """The mentor on their own side of the relationship: nerves before a session, being too
+    soft on the leader, feeling listened to, what the mentoring does for the mentor."""
+    if re.search(r"\b(?:staff|team|nurses|colleagues|porters|they) (?:felt|feel)\b", text, _I):
+        return False
+    return any(p.search(text) for p in _OWN_FEELING)
+
+
+# ------------------------------------------------------------------ thanks, counts, breaks
+_NOTED_THANKS = re.compile(
+    r"\b(?:said|say|sent (?:me |us )?(?:a )?(?:card|note|email|message)?\s*(?:to say)?|wrote "
+    r"(?:to say)?) (?:a )?(?:big |huge )?(?:thank you|thanks)\b|\b(?:called|described) (?:the|"
+    r"our) (?:sessions|mentoring|programme)\b", _I)
+# the leader thanking staff is practice: "said thank you to the night porters"
+_THANKS_FOR_PRACTICE = re.compile(
+    r"\b(?:thank you|thanks|thanked) to (?!me\b|us\b|my (?:co-?)?mentor|our mentor|both)|"
+    r"\b(?:staff|team|nurses|porters|cleaners|colleagues|everyone|network|ward|hcas?)\b", _I)
+_PROGRAMME_COUNT = re.compile(
+    r"^\W*(?:of|among|across) (?:the|all|our)? ?(?:[0-9]+ )?(?:mentees|mentors|participants|"
+    r"pairs|leaders on the programme)\b", _I)
+_INTERRUPTION = re.compile(
+    r"^\W*(?:interrupted|paused|stopped|resumed)\b[^.;!?]{0,30}\b(?:at )?[0-9]{1,2}[:.][0-9]{2}"
+    r"|\bresumed (?:at )?[0-9]{1,2}[:.][0-9]{2}\b", _I)
+
+
+def is_noted_thanks(text: str) -> bool:
+    """Thanks or praise for the mentoring that the mentor notes down: "he said thank you at
+    the end", "sent a card to say thank you", "called the sessions the most useful hour"."""
+    return (bool(_NOTED_THANKS.search(text)) and not _THANKS_FOR_PRACTICE.search(text)
+            and len(text.split()) <= _SHORT)
+
+
+def is_programme_count(text: str) -> bool:
+    """Who took part in the programme: "Of the 34 mentees, 29 were white"."""
+    return bool(_PROGRAMME_COUNT.match(text))
+
+
+def is_interruption(text: str) -> bool:
+    """A session interrupted or resumed at a time: "Interrupted at 14:20, resumed 14:30"."""
+    return bool(_INTERRUPTION.search(text))
