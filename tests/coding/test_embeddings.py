@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rmresearch.coding.embeddings import Embedder, default_cache_dir, model_key, text_sha
+from rmresearch.coding.embeddings import (Embedder, default_cache_dir, embedding_sha, model_key,
+                                          text_sha)
 from rmresearch.errors import CodingError
 
 
@@ -36,6 +37,19 @@ def test_only_new_texts_are_encoded(tmp_path: Path) -> None:
     assert emb.n_encoded == 2
     emb.encode(["two text", "three text", "one text"])
     assert emb.n_encoded == 3
+
+
+def test_speaker_labels_and_bullets_are_not_read(tmp_path: Path) -> None:
+    """'A: ' or '- ' says who speaks or how the notes were laid out, not what was said: the
+    encoder reads the same sentence (and encodes it once)."""
+    emb = Embedder(cache_dir=tmp_path)
+    plain = "we're piloting anonymised CVs for the two admin posts next month."
+    vecs = emb.encode([plain, "A: " + plain, "- " + plain, "Participant 2 - " + plain,
+                       "A plain sentence: " + plain])
+    assert all(np.array_equal(vecs[0], vecs[i]) for i in (1, 2, 3))
+    assert not np.array_equal(vecs[0], vecs[4])
+    assert emb.n_encoded == 2
+    assert embedding_sha("A: " + plain) == embedding_sha(plain) == text_sha(plain)
 
 
 def test_env_var_sets_the_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

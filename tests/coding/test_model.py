@@ -186,7 +186,7 @@ def test_coder_says_what_it_embeds_and_with_which_embedder(coder: EnsembleCoder)
     """What embedding ahead (on Dask) needs, as public API: the embedder the coder uses, the
     texts it embeds when fitted (known before fitting, without loading the model) and, once
     fitted, their vectors."""
-    from rmresearch.coding.embeddings import Embedder, text_sha
+    from rmresearch.coding.embeddings import Embedder, embedding_sha
 
     unfitted = EnsembleCoder()
     assert unfitted.training_texts() == coder.training_texts()
@@ -197,8 +197,8 @@ def test_coder_says_what_it_embeds_and_with_which_embedder(coder: EnsembleCoder)
     given = Embedder(use_cache=False)
     assert EnsembleCoder(embedder=given).get_embedder() is given
     texts, vectors = coder.training_texts(), coder.trained_vectors()
-    assert len(texts) > 100 and set(vectors) == {text_sha(t) for t in texts}
-    np.testing.assert_array_equal(vectors[text_sha(texts[0])],
+    assert len(texts) > 100 and set(vectors) == {embedding_sha(t) for t in texts}
+    np.testing.assert_array_equal(vectors[embedding_sha(texts[0])],
                                   coder.get_embedder().encode(texts[:1])[0])
 
 

@@ -21,6 +21,7 @@ OWN_SIDE = {
         "Does she know who her BME staff go to with a concern? Need to ask her that.",
         "I asked her who she would call if a patient refused a Black nurse's care.",
         "- ask re: the secondment that was never advertised??",
+        "Question for myself: do I bring up the rota or wait for him to?",
     ],
     "method": [
         "Next time I want to look at how the last two band 7 posts were advertised.",
@@ -28,6 +29,10 @@ OWN_SIDE = {
         "For next time I'd like to go and sit in on the morning huddle and count who speaks.",
         "I'm going to compare what she said about appraisals with what I saw on the ward.",
         "- walk round outpatients with her 9:30-10:05, looked at the boards by the lifts",
+        "Jotted the main points on my phone afterwards.",
+        "No notes taken in the room; wrote it up on the train home.",
+        "Transcripts were coded independently by two members of the project team.",
+        "Told her I'd use anonymised extracts in the cohort report.",
     ],
     "about_mentoring": [
         "I was really nervous going in, he is three bands above my manager.",
@@ -41,10 +46,13 @@ OWN_SIDE = {
     ],
     "logistics": [
         "Paused at 11:40 for a bleep, resumed 11:50.",
+        "Session cancelled again - his PA called at 8.15 to say he was in a bed meeting.",
+        "Our 1:1 started late because he was held up on the ward.",
     ],
     "heading": [
         "Wk 3 obs - theatre managers mtg",
         "Observation notes: outpatients leadership huddle",
+        "Mentee name: __________",
     ],
 }
 # Look-alikes: the leader's or staff's practice in the same shapes; they stay findings.
@@ -58,6 +66,8 @@ LOOK_ALIKES = [
     "I was nervous of raising it, he said, because the last person who did was moved to nights.",
     "Of the twelve band 7s on his unit, one is from a minority background.",
     "Observation: only the white consultants were introduced by name at the huddle.",
+    "Session moved again: he has cancelled the network chair's 1:1 three times too.",
+    "The meeting started late because she waited for the interpreter, as she always does.",
 ]
 
 
@@ -99,7 +109,7 @@ def test_no_finding_of_mentors_notes_is_gated(notes_set) -> None:
 def test_most_of_a_mentors_own_side_is_recognised(notes_set) -> None:
     other = notes_set[notes_set["role"] != "finding"]
     assert len(other) == 132
-    assert (other["rule"] != "finding").sum() >= 55  # roles-v7: 58 (roles-v6: 31)
+    assert (other["rule"] != "finding").sum() >= 65  # roles-v7: 68 (roles-v6: 31)
 
 
 def test_a_mentors_notes_reach_the_findings_page_as_findings_only(notes_set) -> None:
@@ -111,4 +121,4 @@ def test_a_mentors_notes_reach_the_findings_page_as_findings_only(notes_set) -> 
     coded = set(code_segments(table[["segment_id", "text"]], coder=default_coder())["segment_id"])
     shown = table[table["segment_id"].isin(coded)].groupby("role").size().to_dict()
     assert shown.pop("finding") == 88
-    assert sum(shown.values()) <= 2, shown  # roles-v7: 1 of 132 (roles-v6: 27)
+    assert sum(shown.values()) <= 2, shown  # roles-v7: 2 of 132 (roles-v6: 27)

@@ -25,9 +25,10 @@ import numpy as np
 
 from ..config import cache_dir
 from ..errors import CodingError
+from .role_rules import segment_body
 
 __all__ = ["Embedder", "default_cache_dir", "model_path", "model_key", "load_sentence_model",
-           "text_sha", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS", "MODEL_NAME"]
+           "text_sha", "embedding_sha", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS", "MODEL_NAME"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
@@ -97,6 +98,12 @@ def _quiet_loading() -> None:
 def text_sha(text: str) -> str:
     """sha256 hex digest of the UTF-8 text (the cache key)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def embedding_sha(text: str) -> str:
+    """Cache key of a segment's vector: the sha of what the encoder reads, the segment
+    without its bullet mark or speaker label (`role_rules.segment_body`)."""
+    return text_sha(segment_body(text))
 
 
 class _Cache:
@@ -190,8 +197,9 @@ class Embedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return an ``(n, dim)`` float32 array of unit vectors for ``texts`` (input order)."""
-        texts = list(texts)
+        """Return an ``(n, dim)`` float32 array of unit vectors for ``texts`` (input order);
+        each text is read without its bullet mark or speaker label (`embedding_sha`)."""
+        texts = [segment_body(t) for t in texts]
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         parts = [self._encode_chunk(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
@@ -224,14 +232,14 @@ class Embedder:
 
     def vectors(self, texts: Sequence[str], known: Collection[str] = frozenset(),
                 ) -> dict[str, np.ndarray]:
-        """Vectors by text sha, exactly as ``encode(texts)`` computes them (and caches them),
+        """Vectors by `embedding_sha`, exactly as ``encode(texts)`` computes them (and caches them),
         leaving out the shas in ``known``: they count as cached, so the other texts share
         the same encoder batches as when ``encode`` runs after those are cached.
 
         Used to embed ahead of coding (`rmresearch.coding.dask`); pass ``texts`` in the chunks
         the coder will encode (`rmresearch.coding.frames.CHUNK_SIZE`).
         """
-        texts = list(texts)
+        texts = [segment_body(t) for t in texts]
         out: dict[str, np.ndarray] = {}
         for i in range(0, len(texts), _CHUNK):
             part = texts[i:i + _CHUNK]

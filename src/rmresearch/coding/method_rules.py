@@ -105,6 +105,16 @@ _OBSERVER = [re.compile(p, _I) for p in (
     r"^before the (?:visit|session|interview|meeting|walk-round),? (?:I|we) (?:read|looked|"
     r"checked|went)\b",
     r"\b(?:we|I) held the (?:interview|interviews|session|sessions)\b",
+    # notes taken or not, and when: "jotted key words in the car afterwards", "all from memory"
+    r"\bfrom memory\b|\bjotted\b|\b(?:did not|didn[\u2019']t|no|not) (?:take|taking|write|"
+    r"writing|make|making) (?:any )?notes\b",
+    r"\b(?:wrote|typed|written|scribbled)\b[^.;!?]{0,20}\b(?:up|down)\b[^.;!?]{0,30}"
+    r"\b(?:afterwards|after|later|same (?:day|evening)|that (?:night|evening)|in the car|on "
+    r"the (?:train|bus))\b",
+    r"\banonymised (?:bits|extracts|quotes|notes|excerpts|versions?|summary)\b",
+    # an evaluation's own coding: "coded independently by two members of the team"
+    r"\b(?:coded|double-coded|analysed|categorised|themed) (?:independently|separately|"
+    r"thematically|by (?:two|both|each|three|the (?:evaluation|research|project) team))\b",
 )]
 # marks of something seen, said or judged (narrower than `_REPORTS`)
 _SEEN = re.compile(

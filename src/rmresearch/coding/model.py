@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from ..codebook import Codebook, default_codebook
 from ..errors import CodingError, NotFittedError
 from ..vocabulary import VALENCES
-from .embeddings import Embedder, text_sha
+from .embeddings import Embedder, embedding_sha
 from .training import (TrainingItem, TrainingSet, build_training_set, codebook_items,
                        training_file_items)
 
@@ -221,12 +221,12 @@ class ModelCoder(BaseEstimator):
         return list(self._codebook_training().texts)
 
     def trained_vectors(self) -> dict[str, np.ndarray]:
-        """The fitted training texts' embeddings by text sha (`embeddings.text_sha`); empty
+        """The fitted training texts' embeddings by cache key (`embeddings.embedding_sha`); empty
         before fitting."""
         training, emb = getattr(self, "training_", None), getattr(self, "train_emb_", None)
         if training is None or emb is None:
             return {}
-        return {text_sha(t): v for t, v in zip(training.texts, emb)}
+        return {embedding_sha(t): v for t, v in zip(training.texts, emb)}
 
     def _codes(self) -> list[str]:
         return (self.codebook or default_codebook()).ids

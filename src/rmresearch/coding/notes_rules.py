@@ -35,7 +35,8 @@ _OWN_QUESTION = re.compile(
     r"^(?:(?:and )?(?:then )?(?:my|our|the) (?:next |first |last |follow-up |final |opening )?"
     r"question (?:was|is|will be)\b|(?:questions?|things) (?:I|we) (?:still )?(?:want|need|"
     r"have|mean) to ask\b|(?:I |we )?(?:still )?(?:need|want|have|must|remember|meant) to ask\b|"
-    r"ask(?:ed)? re\b|follow[- ]?up\s*:|to ask\s*:|q(?:uestion)?s? to ask\b)", _I)
+    r"ask(?:ed)? re\b|follow[- ]?up\s*:|to ask\s*:|q(?:uestion)?s? to ask\b|"
+    r"(?:a )?question(?: mark)? for (?:myself|me)\b)", _I)
 _ASK_LATER = re.compile(r"(?:^|[.?!]\s+)(?:I |we )?(?:still )?(?:need|want|have|must|"
                         r"remember) to ask (?:him|her|them|about|that|this)\b[^.?!]*[.!]?\s*$",
                         _I)
@@ -127,7 +128,16 @@ _PROGRAMME_COUNT = re.compile(
     r"pairs|leaders on the programme)\b", _I)
 _INTERRUPTION = re.compile(
     r"^\W*(?:interrupted|paused|stopped|resumed)\b[^.;!?]{0,30}\b(?:at )?[0-9]{1,2}[:.][0-9]{2}"
-    r"|\bresumed (?:at )?[0-9]{1,2}[:.][0-9]{2}\b", _I)
+    r"|\bresumed (?:at )?[0-9]{1,2}[:.][0-9]{2}\b"
+    # the session itself cancelled, moved or cut short: "Session cancelled again - his PA rang"
+    r"|^\W*(?:(?:the|our|this|today[\u2019']s) )?(?:session|meeting|visit|catch-up|call|"
+    r"interview|1:1)s? (?:was |has been |got |had to be )?(?:cancelled|moved|postponed|"
+    r"rescheduled|cut short|delayed|started late|ran (?:late|over)|started (?:late|early))\b", _I)
+# a session's disruption that also reports practice ("he has cancelled the network chair's
+# 1:1 three times too", "started late because she waited for the interpreter, as she always
+# does") is a finding
+_OTHERS_TOO = re.compile(r"\b(?:too|as well|also|always|never|usually|every|staff|network|"
+                         r"team|nurses|colleagues?|interpreters?)\b", _I)
 
 
 def is_noted_thanks(text: str) -> bool:
@@ -143,5 +153,6 @@ def is_programme_count(text: str) -> bool:
 
 
 def is_interruption(text: str) -> bool:
-    """A session interrupted or resumed at a time: "Interrupted at 14:20, resumed 14:30"."""
-    return bool(_INTERRUPTION.search(text))
+    """A session interrupted, resumed, cancelled, moved or started late: "Interrupted at
+    14:20, resumed 14:30", "the meeting started late because he was stuck in a bed meeting"."""
+    return bool(_INTERRUPTION.search(text)) and not _OTHERS_TOO.search(text)

@@ -92,7 +92,7 @@ def _is_label_part(part: str) -> bool:
 
 def is_heading(text: str) -> bool:
     """Short, without a finished sentence or a verb, and made of label-like parts."""
-    raw = text.strip().lstrip("#*- ").strip()
+    raw = re.sub(r"\s*_{2,}\s*$", "", text.strip().lstrip("#*- ")).strip()  # "Name: ____"
     body = _LIST_MARK.sub("", raw)
     words = _words(body)
     if not words or len(words) > 10 or re.search(r"[.!?;,]\s*$", body.rstrip(")*")):
@@ -340,6 +340,12 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     if re.search(r"\brapport\b", text, _I) or _ABOUT[-1].search(text):
         return bool(_OWN_RELATIONSHIP.search(text))
     return any(p.search(text) for p in _ABOUT[:-1])
+
+
+def segment_body(text: str) -> str:
+    """What a segment says, without its bullet mark or speaker label ("A: ", "- ", "P2 - "),
+    whitespace collapsed: the text the sentence encoder reads."""
+    return speaker_of(strip_bullet(" ".join(str(text).split())), None, None)[0]
 
 
 def speaker_of(text: str, speaker_role: str | None, source: str | None) -> tuple[str, str | None]:

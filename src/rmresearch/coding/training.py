@@ -9,7 +9,10 @@ Three sources, de-duplicated by text (labels of the same text are merged):
   ``codebooks/edi_levels_training.yaml`` (the team's notes in varied voices) and
   ``codebooks/edi_levels_training_registers.yaml`` (registers the first lacks: news, board
   papers, inspections, evaluations, staff surveys, testimony, leaders' blogs, mentors' prose
-  and bullet notes, transcribed speech);
+  and bullet notes, transcribed speech), ``codebooks/edi_levels_training_valence.yaml``
+  (findings whose words point away from their valence) and
+  ``codebooks/edi_levels_training_roles.yaml`` (what is not a finding in mentors' notes,
+  forms, minutes and emails, and findings that look like it);
 * human-coded segments (``coder`` starting ``human:``) passed as ``extra_segments``.
 """
 from __future__ import annotations
@@ -33,7 +36,9 @@ __all__ = ["TrainingItem", "TrainingSet", "codebook_items", "training_file_items
 
 TRAINING_FILE = "codebooks/edi_levels_training.yaml"
 #: every shipped training file, in the order their items are read
-TRAINING_FILES = (TRAINING_FILE, "codebooks/edi_levels_training_registers.yaml")
+TRAINING_FILES = (TRAINING_FILE, "codebooks/edi_levels_training_registers.yaml",
+                  "codebooks/edi_levels_training_valence.yaml",
+                  "codebooks/edi_levels_training_roles.yaml")
 
 
 @dataclass(frozen=True)

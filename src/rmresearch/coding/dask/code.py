@@ -124,7 +124,7 @@ def _embedding_plan(coder: Any, codebook: Any) -> tuple[Any, frozenset[str]]:
     """The embedder ``coder`` (None: the default coder) will use, and the shas of the texts
     it embeds when fitted; ``(None, ...)`` for coders without embeddings. Nothing is fitted
     and no model is loaded."""
-    from ..embeddings import text_sha
+    from ..embeddings import embedding_sha
 
     if coder is None:
         from ..api import unfitted_default_coder
@@ -133,7 +133,7 @@ def _embedding_plan(coder: Any, codebook: Any) -> tuple[Any, frozenset[str]]:
     if not hasattr(coder, "get_embedder"):
         return None, frozenset()
     # the embedder is sent pickled: settings only (no cache connection, no model)
-    return coder.get_embedder(), frozenset(text_sha(str(t)) for t in coder.training_texts())
+    return coder.get_embedder(), frozenset(embedding_sha(str(t)) for t in coder.training_texts())
 
 
 def _bars(progress: bool, total: int, embedding: bool) -> tuple[Any, Any]:
