@@ -165,8 +165,11 @@ _PLAN_LABELS = ["action", "owner", "lead", "target", "due", "timescale", "deadli
                 "milestone", "measure"]
 
 
-
 def _shape_patterns() -> dict[str, list[list[dict]]]:
+    return {**_frame_patterns(), **_judgement_patterns()}
+
+
+def _frame_patterns() -> dict[str, list[list[dict]]]:
     lem = _lemmas
     pron = {"LEMMA": {"IN": ["i", "we"]}}
     aux = {"LEMMA": {"IN": ["do", "can", "have", "will"]}}
@@ -209,6 +212,12 @@ def _shape_patterns() -> dict[str, list[list[dict]]]:
         # "never once made me feel", "did not let us feel"
         "mk:feel": [[{"LEMMA": {"IN": ["make", "let", "leave"]}}, {"OP": "?"},
                      {"LEMMA": "feel"}]],
+    }
+
+
+def _judgement_patterns() -> dict[str, list[list[dict]]]:
+    lem = _lemmas
+    return {
         "mk:admit": [lem(m) for m in _ADMIT],
         "mk:lapse": [lem(m) for m in _LAPSE],
         "mk:still": [[{"LEMMA": "still"}]],
