@@ -28,10 +28,13 @@ from ..errors import CodingError
 from .role_rules import segment_body
 
 __all__ = ["Embedder", "default_cache_dir", "model_path", "model_key", "load_sentence_model",
-           "text_sha", "embedding_sha", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS", "MODEL_NAME"]
+           "text_sha", "embedding_sha", "READING", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS", "MODEL_NAME"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
+#: what the encoder reads of a text (`embedding_sha`): part of `Embedder.key`, so a change of
+#: reading is a new coder label and a new cache key
+READING = "body-v1"
 MAX_TORCH_THREADS = 2  # torch threads of a coding process (more gain little on this model)
 _DB_NAME = "embeddings.sqlite"
 _CHUNK = 4096  # texts looked up / encoded per round: bounds memory on long inputs
@@ -174,8 +177,8 @@ class Embedder:
 
     @property
     def key(self) -> str:
-        """Model identity used in cache keys and coder hashes."""
-        return model_key(self.model_dir)
+        """Model identity and `READING`, used in cache keys and coder hashes."""
+        return f"{model_key(self.model_dir)}|{READING}"
 
     def _get_cache(self) -> _Cache | None:
         if not self.use_cache:

@@ -148,12 +148,12 @@ class ReportContext:
                                     "keywords": [""], "representative": [[]]})
             return topics.TopicResult(topics=outlier.astype({"topic": "int64", "size": "int64"}),
                                       assignments=assigned, model=None)
-        from ..coding.embeddings import model_key
+        from ..coding.embeddings import Embedder
         from .topic_cache import load_topics, save_topics, topic_key
 
         listed = texts["text"].tolist()
         key = topic_key(listed, seed=self.seed, min_topic_size=min_topic_size,
-                        model=model_key())
+                        model=Embedder().key)
         kept = load_topics(self.project.store_path, key)  # fitted by an earlier run
         if kept is not None:
             return kept
