@@ -58,18 +58,37 @@ def test_shipped_coder_meets_the_targets_on_the_gold_sets(name: str) -> None:
 #: floors a little below what the shipped coder measured on the sets of real registers
 #: (7 December 2026, coder trained with the registers training file): macro-F1, kappa,
 #: valence. Guards against a change that helps our own writing and loses real text.
-REGISTER_FLOORS = {"registers": (0.74, 0.70, 0.83), "registers_b": (0.79, 0.73, 0.77),
-                   "registers_c": (0.83, 0.80, 0.72)}
+REGISTER_FLOORS = {"registers": (0.76, 0.72, 0.86), "registers_b": (0.81, 0.77, 0.80),
+                   "registers_c": (0.84, 0.82, 0.75)}
 
 
 @pytest.mark.parametrize("name", sorted(REGISTER_FLOORS))
 def test_shipped_coder_holds_its_level_on_the_sets_of_real_registers(name: str) -> None:
-    """Measured 0.750/0.719/0.850, 0.807/0.751/0.794 and 0.845/0.815/0.742."""
+    """Measured 0.770/0.737/0.881, 0.824/0.789/0.821 and 0.859/0.842/0.770."""
     result = evaluate_gold(REPO / "data" / "gold" / f"{name}.csv")
     f1, kappa, valence = REGISTER_FLOORS[name]
     assert result["macro_f1"] >= f1, result["macro_f1"]
     assert result["kappa_primary"] >= kappa, result["kappa_primary"]
     assert result["valence_accuracy"] >= valence, result["valence_accuracy"]
+
+
+#: valence accuracy over every finding of the sets where the words point away from the
+#: meaning (coded or not): valence_dev is where the rules were developed, valence_b only
+#: measures
+VALENCE_FLOORS = {"valence_dev": 0.80, "valence_b": 0.69}
+
+
+@pytest.mark.parametrize("name", sorted(VALENCE_FLOORS))
+def test_valence_is_read_from_meaning_not_words(name: str) -> None:
+    """Measured 0.819 and 0.710 (0.731 and 0.630 before valence rules shapes-v4 and the
+    valence training file)."""
+    from rmresearch.coding.api import default_coder
+
+    gold = pd.read_csv(REPO / "data" / "gold" / f"{name}.csv", keep_default_na=False)
+    assert len(gold) >= 160 and set(gold["valence"]) == {"positive", "attention", "neutral"}
+    predicted = default_coder().predict_valence(gold["text"].tolist())
+    accuracy = (pd.Series(predicted) == gold["valence"].reset_index(drop=True)).mean()
+    assert accuracy >= VALENCE_FLOORS[name], accuracy
 
 
 def test_scores_by_hand() -> None:
