@@ -225,6 +225,23 @@ def test_method_that_reports_the_leader_is_a_finding() -> None:
         == "finding"
 
 
+def test_numbered_labels_with_a_year_are_headings_but_figures_are_not() -> None:
+    assert discourse_role("Annex C: race equality action plan 2025/26") == "heading"
+    assert discourse_role("Section 4 - WRES indicators 2023-2024") == "heading"
+    assert discourse_role("Table 3: 12 of 15 panels were all white") == "finding"
+    assert discourse_role("Appendix A: in 2024 no Black nurse was promoted") == "finding"
+
+
+def test_the_mentors_approach_and_an_evaluations_sample_are_method() -> None:
+    assert discourse_role("Before our second session I looked at his team's rota.") == "method"
+    assert discourse_role("My approach was to listen more than I talked.") == "method"
+    assert discourse_role("Respondents were invited by email through the networks.") == "method"
+    assert discourse_role("My approach was to listen, but he never let Black staff speak.") \
+        == "finding"
+    assert discourse_role("Interviewees were selected by managers, all of them white.") \
+        == "finding"
+
+
 def test_roles_of_a_table_use_speaker_and_source_columns() -> None:
     table = pd.DataFrame({
         "text": ["Findings", "How are panels chosen here?", "How are panels chosen here?",
@@ -278,7 +295,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v7' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v8' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

@@ -102,8 +102,12 @@ _OBSERVER = [re.compile(p, _I) for p in (
     r" (?:quoted|gave|mentioned)\b",
     r"\b(?:I|we) (?:did not|didn[\u2019']t) (?:take part|write (?:down|up)|record|quote)\b",
     r"\b(?:agreed|told [\w ]{1,20}(?:beforehand|in advance)) that I would\b",
-    r"^before the (?:visit|session|interview|meeting|walk-round),? (?:I|we) (?:read|looked|"
-    r"checked|went)\b",
+    r"^before (?:the|our) (?:(?:first|next|second|last) )?(?:visit|session|interview|meeting|"
+    r"walk-round),? (?:I|we) (?:read|looked|checked|went)\b",
+    r"^(?:my|our) approach (?:was|is|has been) to\b",
+    # an evaluation's sample: "Participants were recruited through an open call"
+    r"^(?:the )?(?:participants|respondents|interviewees|mentors and mentees|pairs) were "
+    r"(?:recruited|sampled|selected|invited|identified|approached)\b",
     r"\b(?:we|I) held the (?:interview|interviews|session|sessions)\b",
     # notes taken or not, and when: "jotted key words in the car afterwards", "all from memory"
     r"\bfrom memory\b|\bjotted\b|\b(?:did not|didn[\u2019']t|no|not) (?:take|taking|write|"

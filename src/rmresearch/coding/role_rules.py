@@ -65,6 +65,7 @@ _TITLED = re.compile(r"^(?:appendix|annex|section|part|table|figure|indicator|ch
                      r"[ivx]+|[a-h])?\b[.)]?\s*(?:[:\u2013-]\s*)?", _I)
 _ENDS_NUMBERED = re.compile(r"\b(?:session|visit|meeting|week|day|pair|cohort|interview|"
                             r"observation|inspection|form|part|round)\s+[0-9]+[a-z]?$", _I)
+_YEARS = re.compile(r"\b(?:19|20)[0-9]{2}(?:[/\u2013-](?:[0-9]{2}|(?:19|20)[0-9]{2}))?\b")
 _SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s*")
 _OCCASION = re.compile(r"\b(?:meeting|mtg|huddle|walk-?round|visit|committee|session|call|"
                        r"interview|observation|briefing|handover|forum|away ?day|conference|"
@@ -103,8 +104,8 @@ def is_heading(text: str) -> bool:
         return True
     titled = _TITLED.match(raw)
     rest = raw[titled.end():] if titled else ""
-    if rest and len(_words(rest)) <= 6 and not re.search(r"[0-9]", rest):
-        return True  # a numbered label and its title ("Table 2. Scores by site")
+    if rest and len(_words(rest)) <= 6 and not re.search(r"[0-9]", _YEARS.sub("", rest)):
+        return True  # a numbered label and its title ("Table 2. Scores by site", "... 2024/25")
     parts = _SEPARATORS.split(body.rstrip(":"))
     if all(_is_label_part(p) for p in parts):
         return True

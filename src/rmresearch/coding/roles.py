@@ -38,7 +38,7 @@ __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discours
 
 # v7: a mentor's own side in their notes (`notes_rules`): questions still to ask, plans for
 # what to look at next, nerves, noted thanks, who took part, interruptions; bullets stripped
-ROLE_RULES_VERSION = "roles-v7"
+ROLE_RULES_VERSION = "roles-v8"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
