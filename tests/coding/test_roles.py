@@ -45,6 +45,7 @@ CASES = {
         "The sessions were well organised and never felt like a box-ticking exercise.",
         "My first aim was to build a rapport with my mentee.",
         "Your honesty made me think harder than any course ever has.",
+        "You were very gentle with my naive questions about the network.",
     ],
     "logistics": [
         "See you next Tuesday.",
@@ -205,6 +206,9 @@ def test_mentors_asking_the_leader_for_a_view_is_a_question_in_any_voice() -> No
 
 
 def test_staff_speaking_to_their_leader_is_a_finding() -> None:
+    patient = "You were patient with my questions about the new rota."
+    assert discourse_role(patient, source="staff_feedback") == "finding"
+    assert discourse_role("She was patient with my questions about the rota.") == "finding"
     text = "You've challenged me to apply for the band 6 and I got it."
     assert discourse_role(text, source="staff_feedback") == "finding"
     assert discourse_role(text, speaker_role="staff") == "finding"

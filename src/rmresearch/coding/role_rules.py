@@ -284,7 +284,11 @@ _YOU_DID_FOR_ME = re.compile(
     r"(?:really |always )?(?:(?:questioned|challenged) (?:me|us|things|my|what I)|listened "
     r"(?:to me|to us|without judg)|pushed me|(?:allowed|helped|"
     r"encouraged|made) me (?:to )?(?:question|reflect|think|see|realise|understand|look)|"
-    r"opened my eyes|gave me (?:the )?(?:space|time|confidence|courage))\b|"
+    r"opened my eyes|gave me (?:the )?(?:space|time|confidence|courage)|"
+    # patience with the leader's learning: "you were patient with my clumsy questions"
+    r"(?:were|have been) (?:so |very |always |incredibly )?(?:patient|kind|generous|gentle) "
+    r"with (?:my (?:\w+ )?(?:questions|ignorance|mistakes|naivety)|me (?:while|as) I "
+    r"(?:learned|learnt|asked|got)))\b|"
     r"\b(?:feel|felt|think|thought) (?:that )?you (?:had|were|have been)\b[^.;!?]{0,30}\b"
     r"(?:agenda|motive|honest|fair|kind|patient|judg)", _I)
 # the mentors' own purpose: "our first goal was to establish trust", "as a critical friend"
