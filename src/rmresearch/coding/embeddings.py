@@ -28,7 +28,8 @@ from ..errors import CodingError
 from .role_rules import segment_body
 
 __all__ = ["Embedder", "default_cache_dir", "model_path", "model_key", "load_sentence_model",
-           "text_sha", "embedding_sha", "READING", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS", "MODEL_NAME"]
+           "text_sha", "embedding_sha", "READING", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS",
+           "MODEL_NAME"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
@@ -235,8 +236,8 @@ class Embedder:
 
     def vectors(self, texts: Sequence[str], known: Collection[str] = frozenset(),
                 ) -> dict[str, np.ndarray]:
-        """Vectors by `embedding_sha`, exactly as ``encode(texts)`` computes them (and caches them),
-        leaving out the shas in ``known``: they count as cached, so the other texts share
+        """Vectors by `embedding_sha`, exactly as ``encode(texts)`` computes them (and caches
+        them), leaving out the shas in ``known``: they count as cached, so the other texts share
         the same encoder batches as when ``encode`` runs after those are cached.
 
         Used to embed ahead of coding (`rmresearch.coding.dask`); pass ``texts`` in the chunks

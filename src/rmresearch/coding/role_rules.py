@@ -14,6 +14,7 @@ from .notes_rules import (is_interruption, is_noted_thanks, is_own_feeling, is_o
 __all__ = ["QUESTION", "ABOUT_MENTORING", "METHOD", "LOGISTICS", "HEADING", "speaker_of",
            "is_heading", "is_logistics", "is_question", "is_about_mentoring", "is_method",
            "is_report_caveat", "is_cover_label", "is_own_plan", "strip_bullet",
+           "split_segment", "segment_body",
            "LEADER_SPEAKERS"]
 
 QUESTION, ABOUT_MENTORING, METHOD, LOGISTICS, HEADING = ROLES[1:]
@@ -347,10 +348,17 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     return any(p.search(text) for p in _ABOUT[:-1])
 
 
+def split_segment(text: str, speaker_role: str | None = None,
+                  source: str | None = None) -> tuple[str, str | None]:
+    """What a segment says (whitespace collapsed, without its bullet mark or speaker label)
+    and who speaks (`speaker_of`)."""
+    return speaker_of(strip_bullet(" ".join(str(text).split())), speaker_role, source)
+
+
 def segment_body(text: str) -> str:
-    """What a segment says, without its bullet mark or speaker label ("A: ", "- ", "P2 - "),
-    whitespace collapsed: the text the sentence encoder reads."""
-    return speaker_of(strip_bullet(" ".join(str(text).split())), None, None)[0]
+    """What a segment says, without its bullet mark or speaker label ("A: ", "- ",
+    "Participant 2 - "), whitespace collapsed: the text the sentence encoder reads."""
+    return split_segment(text)[0]
 
 
 def speaker_of(text: str, speaker_role: str | None, source: str | None) -> tuple[str, str | None]:

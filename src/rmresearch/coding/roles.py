@@ -31,13 +31,15 @@ from ..vocabulary import FINDING, is_human
 from .role_rules import (ABOUT_MENTORING, HEADING, LEADER_SPEAKERS, LOGISTICS, METHOD,
                          QUESTION, is_about_mentoring, is_cover_label, is_heading,
                          is_logistics, is_method, is_own_plan, is_question, is_report_caveat,
-                         speaker_of, strip_bullet)
+                         split_segment)
 
 __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discourse_roles",
            "is_finding", "with_roles", "findings_only"]
 
 # v7: a mentor's own side in their notes (`notes_rules`): questions still to ask, plans for
-# what to look at next, nerves, noted thanks, who took part, interruptions; bullets stripped
+# what to look at next, nerves, noted thanks, who took part, interruptions; bullets stripped.
+# v8: numbered labels with a year are headings; the mentor's approach and an evaluation's
+# sample are method; thanks for the mentors' patience with the leader's learning
 ROLE_RULES_VERSION = "roles-v8"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
@@ -46,7 +48,7 @@ ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 # ------------------------------------------------------------------ the role of a segment
 @lru_cache(maxsize=65536)
 def _role(text: str, speaker_role: str | None, source: str | None) -> str:
-    body, speaker = speaker_of(strip_bullet(" ".join(text.split())), speaker_role, source)
+    body, speaker = split_segment(text, speaker_role, source)
     if not body:
         return FINDING
     if is_heading(body) or is_cover_label(body):
