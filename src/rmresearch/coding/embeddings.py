@@ -23,7 +23,7 @@ from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..config import cache_dir
+from ..config import cache_dir, freeze_long_lived
 from ..errors import CodingError
 from .role_rules import segment_body
 
@@ -85,7 +85,9 @@ def _load_model(folder: str) -> Any:
 
     torch.set_num_threads(max(1, min(MAX_TORCH_THREADS, os.cpu_count() or 1)))
     _quiet_loading()
-    return SentenceTransformer(folder, device="cpu")
+    model = SentenceTransformer(folder, device="cpu")
+    freeze_long_lived()  # the model lives as long as the process
+    return model
 
 
 def _quiet_loading() -> None:

@@ -4,8 +4,10 @@ Speed matters (the rule coder should pass 100k words/s), so patterns are sorted 
 
 * phrases, and token patterns that are exact sequences (after spelling out ``IN`` sets), go
   to hash-indexed `PhraseMatcher`s (one per attribute: LEMMA, LOWER, ORTH);
-* the remaining token patterns (optional tokens, wildcards, numbers) go to one `Matcher`,
-  which is run only on a short window at each occurrence of a pattern's first token.
+* the remaining token patterns (optional tokens, wildcards, numbers) go to `Matcher`s, one
+  per first token, each run only on a short window at an occurrence of that token (a
+  Matcher tries every pattern it holds at every token, so one Matcher for all of them spent
+  most of its time on patterns that could not start there).
 
 Without a tagger (the default blank pipeline), POS constraints on closed word classes are
 spelled out as word lists (``{POS: PRON}`` -> pronouns) and other tagger constraints are
@@ -19,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from ..codebook import Codebook, Pattern
+from ..config import freeze_long_lived
 from .cues import CLOSED_CLASSES, LEXICON_WEIGHT, marker_patterns
 from .valence import Marker, ValenceEvidence, analyse_valence, valence_view
 
@@ -60,9 +63,11 @@ def make_nlp(pipeline: str = "lookup") -> tuple[Any, str]:
         raise ValueError(f"unknown pipeline '{pipeline}'; use 'lookup' or 'model'")
     reason = "the small model was asked for"
     if pipeline == "lookup":
+        from .lemmas import FACTORY
+
         nlp = spacy.blank("en")
-        try:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        try:  # spaCy's lookup lemmas, set a document at a time (`lemmas.LookupLemmas`)
+            nlp.add_pipe(FACTORY, name="lemmatizer")
             nlp.initialize()
             return nlp, "LEMMA"
         except Exception as exc:  # spacy-lookups-data missing or broken
@@ -171,6 +176,7 @@ class _Compiled:
         self.tokens = Matcher(self.nlp.vocab)
         self.gate, self.window = True, 0
         self.windows: dict[tuple[str, str], int] = {}  # anchor -> its longest pattern
+        self.by_anchor: dict[tuple[str, str], Any] = {}  # anchor -> Matcher of its patterns
         groups: list[tuple[str, Sequence[Pattern]]] = [(c.id, c.patterns) for c in codebook.codes]
         groups += [("cue:positive", codebook.valence["positive"].patterns),
                    ("cue:attention", codebook.valence["attention"].patterns)]
@@ -201,18 +207,20 @@ class _Compiled:
             found = [(m, s, e) for m, s, e in self.tokens(doc)]
         else:
             found = [(m, a + s, a + e) for a in anchors
-                     for m, s, e in self.tokens(doc[a:a + self._window(doc[a])]) if s == 0]
+                     for matcher, width in self._anchored(doc[a])
+                     for m, s, e in matcher(doc[a:a + width]) if s == 0]
         for match_id, start, end in found:
             spans.setdefault(vocab[match_id], []).append((start, end))
         return spans
 
-    def _add_anchor(self, pattern: list[dict]) -> None:
+    def _add_anchor(self, key: str, pattern: list[dict]) -> None:
         """Index the pattern's first token, so the Matcher runs only where one occurs.
 
         Every Matcher pattern must start with a fixed token (one value, or a set of values,
         of LEMMA/LOWER/ORTH) and have no repeat operators; otherwise the Matcher runs over
         every whole text (slower, same result).
         """
+        from spacy.matcher import Matcher
         from spacy.tokens import Doc
 
         length = len(pattern)
@@ -226,19 +234,23 @@ class _Compiled:
         self.window = max(getattr(self, "window", 0), length)
         for alt in first:
             attr, values = _phrase_form([alt])  # type: ignore[misc]
-            key = (attr, values[0].lower() if attr == "LOWER" else values[0])
-            self.windows[key] = max(self.windows.get(key, 0), length)
+            anchor = (attr, values[0].lower() if attr == "LOWER" else values[0])
+            self.windows[anchor] = max(self.windows.get(anchor, 0), length)
+            if anchor not in self.by_anchor:
+                self.by_anchor[anchor] = Matcher(self.nlp.vocab)
+            self.by_anchor[anchor].add(key, [pattern])
             lemmas = values if attr == "LEMMA" else None
             self._phrase_matcher(attr).add("anchor", [Doc(self.nlp.vocab, words=values,
                                                           lemmas=lemmas)])
 
-    def _window(self, token: Any) -> int:
-        """Tokens the Matcher needs after an anchor: the longest pattern that starts with it
-        (a long pattern behind a rare word no longer widens every other anchor's window)."""
-        width = max(self.windows.get(("LEMMA", token.lemma_), 0),
-                    self.windows.get(("LOWER", token.lower_), 0),
-                    self.windows.get(("ORTH", token.orth_), 0))
-        return width or self.window
+    def _anchored(self, token: Any) -> list[tuple[Any, int]]:
+        """The Matchers of the patterns that start with ``token`` (by lemma, lower-case or
+        exact form), each with the tokens it needs: its longest pattern. A token found by the
+        anchor matcher but under no key (never expected) gets the one Matcher of all
+        patterns, with the longest window."""
+        keys = (("LEMMA", token.lemma_), ("LOWER", token.lower_), ("ORTH", token.orth_))
+        found = [(self.by_anchor[k], self.windows[k]) for k in keys if k in self.by_anchor]
+        return found or [(self.tokens, self.window)]
 
     def _phrase_matcher(self, attr: str) -> Any:
         from spacy.matcher import PhraseMatcher
@@ -255,7 +267,7 @@ class _Compiled:
         variants = [_phrase_form(v) for v in _expand(pattern)]
         if not variants or any(v is None for v in variants):
             self.tokens.add(key, [pattern])
-            self._add_anchor(pattern)
+            self._add_anchor(key, pattern)
             return
         for attr, values in variants:  # type: ignore[misc]
             lemmas = values if attr == "LEMMA" else None
@@ -311,5 +323,6 @@ def compiled_for(codebook: Codebook, pipeline: str = "lookup") -> _Compiled:
         if len(_COMPILED) >= 8:
             _COMPILED.pop(next(iter(_COMPILED)))
         _COMPILED[key] = _Compiled(codebook, pipeline)
+        freeze_long_lived()  # the matchers live as long as the process
     return _COMPILED[key]
 
