@@ -1,6 +1,7 @@
-"""A mentor's own side of a session in their notes (roles-v7): the questions they still mean
-to ask, their plans for what to look at next, their nerves and what the mentoring does for
-them, thanks they note down, who took part, interruptions. None is the leader's practice;
+"""A mentor's own side of a session in their notes (roles-v7, v9): the questions they still
+mean to ask or put to the leader, their plans for what to look at next and whom to hear from,
+their nerves and what the mentoring does for them, thanks they note down, who took part,
+interruptions, the programme itself. None is the leader's practice;
 sentences that report the leader's words or acts beside them stay findings."""
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ OWN_SIDE = {
         "I asked her who she would call if a patient refused a Black nurse's care.",
         "- ask re: the secondment that was never advertised??",
         "Question for myself: do I bring up the rota or wait for him to?",
+        "We put one more question to her, roughly: who would she ring first about a racist "
+        "patient?",
     ],
     "method": [
         "Next time I want to look at how the last two band 7 posts were advertised.",
@@ -33,6 +36,7 @@ OWN_SIDE = {
         "No notes taken in the room; wrote it up on the train home.",
         "Transcripts were coded independently by two members of the project team.",
         "Told her I'd use anonymised extracts in the cohort report.",
+        "Next time it might be useful to get the views of the porters on her corridor.",
     ],
     "about_mentoring": [
         "I was really nervous going in, he is three bands above my manager.",
@@ -43,6 +47,11 @@ OWN_SIDE = {
         "He sent me an email afterwards to say thank you for the challenge.",
         "- she called the sessions the best hour of her week",
         "Of the 22 mentees in this cohort, 17 were white men.",
+        "It felt quite unnatural at first to challenge a medical director.",
+        "The pilot is coordinated by the workforce team and is now in its second round.",
+        "Our programme, in its first year, paired nineteen executives with band 2-5 staff.",
+        "What first sparked the programme was a grim set of WRES figures in 2021.",
+        "Seeing the board take it seriously encouraged me to volunteer as a mentor.",
     ],
     "logistics": [
         "Paused at 11:40 for a bleep, resumed 11:50.",
@@ -68,6 +77,11 @@ LOOK_ALIKES = [
     "Observation: only the white consultants were introduced by name at the huddle.",
     "Session moved again: he has cancelled the network chair's 1:1 three times too.",
     "The meeting started late because she waited for the interpreter, as she always does.",
+    "The scheme was launched by the chief executive, who now has a porter as his own mentor.",
+    "It is uncomfortable to be the only Black midwife on the labour ward.",
+    "Next time we shortlist, I'll talk to the network chair before the panel meets.",
+    "I put it to him that the panel was all white and he said he had not noticed.",
+    "His encouragement persuaded two of the HCAs to apply for the nursing degree.",
 ]
 
 

@@ -25,6 +25,8 @@ CASES = {
         "Observation notes: 14/03/2025",
         "Interview Transcript, Pair 11",
         "Table 4. Panel membership by site",
+        "Symbolic level - images, events and signage",
+        "Staff survey 2024: free-text comments (race)",
     ],
     "question": [
         "How do you decide who acts up when a band 7 is off?",
@@ -87,6 +89,10 @@ FINDINGS = [
     "um, she - she sort of, you know, never really asks us, the HCAs.",
     "Sorry - I probably address most of my questions to the consultants in the huddle.",
     "We asked her whether she would apply for the band 7 post.",
+    # terse answers and labelled notes made of the same nouns as a section's topics
+    "Bullying and harassment",
+    "Bullying: harassment, racism",
+    "Departmental practice: all-white panels",
 ]
 
 
@@ -299,7 +305,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v8' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v9' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

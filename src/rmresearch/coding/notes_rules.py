@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["strip_bullet", "is_own_question", "is_own_plan", "is_own_feeling",
-           "is_noted_thanks", "is_programme_count", "is_interruption"]
+           "is_programme_itself", "is_noted_thanks", "is_programme_count", "is_interruption"]
 
 _I = re.IGNORECASE
 _SHORT = 24  # words: a longer sentence that thanks usually reports practice beside it
@@ -48,6 +48,12 @@ _ASKED_HIM = re.compile(
     r"do|feel|felt|know|knew|see|saw|call|handle|describe|rate|react|expect)\b", _I)
 
 
+# "We put a question to him along the lines of ...": the mentors' question, reported
+_PUT_TO_HIM = re.compile(
+    r"^(?:I|we) (?:put|posed) (?:a|the|this|one|our|my|another) (?:\w+ )?question to (?:him|"
+    r"her|them|our mentee|my mentee)\b", _I)
+
+
 def is_own_question(text: str) -> bool:
     """A question the mentor asked or means to ask, without its answer: "my next question was
     has he ever ...", "Follow-up: what happened to the grievance?", "I asked him what he
@@ -55,6 +61,8 @@ def is_own_question(text: str) -> bool:
     if _REPORTED.search(text):
         return False
     if _OWN_QUESTION.match(text) or _ASK_LATER.search(text):
+        return True
+    if _PUT_TO_HIM.match(text):
         return True
     return bool(_ASKED_HIM.match(text)) and not re.search(r"[:;]|\b(?:and|but|so)\b", text)
 
@@ -64,8 +72,14 @@ _INQUIRY = (r"(?:look(?:ing)? (?:at|into|for|again at)|check(?:ing)?|compar(?:e|
             r"observ(?:e|ing)|watch(?:ing)?|sit(?:ting)? in (?:on)?|go (?:and )?(?:sit|watch|"
             r"see)|ask (?:to see|for)|find(?:ing)? out|review(?:ing)?|see (?:the|his|her|if|"
             r"whether|how)|focus(?:ing)? on|count(?:ing)?|listen(?:ing)? (?:for|to))")
+# whom else the mentors would hear from: "next time it would be worth hearing from his staff"
+_HEAR_FROM = (r"(?:hear(?:ing)? from|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|"
+              r"(?:get|getting|obtain|obtaining|seek|seeking|gather|gathering) (?:the )?"
+              r"(?:feedback|views) (?:from|of))")
 _NEXT_TIME = re.compile(
     r"^(?:for )?next (?:time|session|visit|meeting|month)\b[^.;!?]{0,40}?\b" + _INQUIRY
+    + r"|^(?:for )?next (?:time|session|visit)\b,? ?it(?: would|'d|\u2019d| might| could) be "
+    r"(?:\w+ )?(?:worth|good|helpful|useful|interesting|valuable) (?:to )?" + _HEAR_FROM
     + r"|^(?:for )?next (?:time|session|visit)\s*:", _I)
 _I_WILL_LOOK = re.compile(
     r"^(?:I|we)(?:" + _APOS + r"m| am| are|" + _APOS + r"re)? (?:going to|want to|plan to|"
@@ -106,11 +120,25 @@ _OWN_FEELING = [re.compile(p, _I) for p in (
 )]
 
 
+# "It felt odd at first to be the one asking a director the questions": the mentor's role
+# felt strange (not "it was awkward to watch him ignore her": someone's practice is in it)
+_ODD_ROLE = re.compile(
+    r"^it (?:felt|feels|was|is|seemed) (?:a bit |quite |very |really |so |rather )?(?:odd|"
+    r"strange|weird|surreal|daunting|nerve-wracking|intimidating|awkward|uncomfortable|"
+    r"unnatural)\b[^.;!?]{0,20}\bto (?:be the one (?:asking|questioning|challenging|giving|"
+    r"doing)|be (?:mentoring|challenging|questioning|asking)|ask|challenge|question|give "
+    r"(?:feedback|advice))\b", _I)
+_SOMEONE = re.compile(r"\b(?:he|she|him|her|his|they|them|their|staff|team|nurses?|"
+                      r"colleagues?)\b", _I)
+
+
 def is_own_feeling(text: str) -> bool:
     """The mentor on their own side of the relationship: nerves before a session, being too
     soft on the leader, feeling listened to, what the mentoring does for the mentor."""
     if re.search(r"\b(?:staff|team|nurses|colleagues|porters|they) (?:felt|feel)\b", text, _I):
         return False
+    if _ODD_ROLE.search(text) and not _SOMEONE.search(text):
+        return True
     return any(p.search(text) for p in _OWN_FEELING)
 
 
@@ -145,6 +173,31 @@ def is_noted_thanks(text: str) -> bool:
     the end", "sent a card to say thank you", "called the sessions the most useful hour"."""
     return (bool(_NOTED_THANKS.search(text)) and not _THANKS_FOR_PRACTICE.search(text)
             and len(text.split()) <= _SHORT)
+
+
+# the programme itself: how it runs and why it began ("The scheme is run by the OD team and
+# is now on its third cohort", "What prompted the scheme was ...", "... persuaded both of us
+# to put our names forward as mentors")
+_SCHEME = r"(?:the|this|our) (?:reverse[- ]mentoring |mentoring )?(?:programme|program|scheme|pilot)"
+_PROGRAMME_ITSELF = re.compile(
+    r"^\W*" + _SCHEME + r"(?:,[^,;]{1,40},)? (?:is|was|has been|will be) (?:\w+ )?(?:run|led|"
+    r"delivered|funded|sponsored|coordinated|organised|hosted|set up|launched|evaluated|"
+    r"(?:now )?(?:in|on) its)\b"
+    r"|^\W*" + _SCHEME + r"(?:,[^,;]{1,40},)? (?:pairs|paired|matches|matched|brings together|"
+    r"brought together|ran from|runs from|runs for|lasts|lasted)\b"
+    r"|\b(?:what|which) (?:first )?(?:prompted|led to|inspired|started|sparked) " + _SCHEME
+    + r"|\bthe (?:impetus|inspiration|trigger|idea) for " + _SCHEME
+    + r"|\b(?:persuaded|motivated|encouraged|inspired|prompted) (?:both of us|us both|the two "
+    r"of us|us|me) to (?:sign up|put (?:our|my) names? forward|apply|volunteer|become (?:a )?"
+    r"mentors?)\b", _I)
+# who runs it, then a leader's practice: "The scheme was launched by the chief executive, who
+# now mentors a porter himself" stays a finding
+_LEADER_IN_IT = re.compile(r"\b(?:he|she|him|her|his|himself|herself|who)\b", _I)
+
+
+def is_programme_itself(text: str) -> bool:
+    """How the programme runs and why it began, or why the mentors joined it."""
+    return bool(_PROGRAMME_ITSELF.search(text)) and not _LEADER_IN_IT.search(text)
 
 
 def is_programme_count(text: str) -> bool:

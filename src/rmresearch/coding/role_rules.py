@@ -7,9 +7,11 @@ import re
 
 from ..vocabulary import ROLES
 from .method_rules import is_cover_label, is_method, is_report_caveat
+from .heading_rules import is_heading
 from .method_rules import words_of as _words
 from .notes_rules import (is_interruption, is_noted_thanks, is_own_feeling, is_own_plan,
-                          is_own_question, is_programme_count, strip_bullet)
+                          is_own_question, is_programme_count, is_programme_itself,
+                          strip_bullet)
 
 __all__ = ["QUESTION", "ABOUT_MENTORING", "METHOD", "LOGISTICS", "HEADING", "speaker_of",
            "is_heading", "is_logistics", "is_question", "is_about_mentoring", "is_method",
@@ -29,98 +31,6 @@ _PREFIX_ROLE = {"mentor": "mentor", "prompt": "mentor", "probe": "mentor", "inte
                 "mentee": "mentee", "leader": "mentee", "l": "mentee", "a": "respondent",
                 "r": "respondent", "respondent": "respondent", "participant": "respondent",
                 "staff": "staff"}
-
-# ------------------------------------------------------------------ headings and labels
-_HEADING_WORDS = frozenset("""
-findings finding summary themes theme key notes note session sessions appendix annex section
-part action actions plan table figure level levels next steps step good practice areas area
-requiring attention recommendations recommendation introduction background method methods
-methodology conclusion conclusions overview contents agenda minutes journal reflective
-reflections reflection transcript interview observation observations inspection visual
-feedback report purpose objectives aims outcomes progress update updates date attendees
-present apologies individual departmental organisational symbolic context executive
-board paper evaluation discussion limitations learning lessons learnt learned other
-comments comment questions question general further information details pair cohort
-mentor mentee mentoring reverse programme field week visit meeting of and the for to
-on in a an from with by at v vs obs mtg wk
-""".split())
-_SMALL_WORDS = frozenset("of and the for to on in a an from with by at or vs v per".split())
-_NUMBERED = re.compile(
-    r"^(?:appendix|annex|section|part|action|table|figure|fig\.?|level|session|q|question|"
-    r"item|theme|recommendation|objective|step|stage|indicator|chapter|week|day|meeting|"
-    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|wk|no\.?)\s*"
-    r"(?:[0-9]+[0-9.]*[a-z]?|[ivx]+|[a-h])\b[.)]?", _I)
-_LIST_MARK = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)*[.)]?|[a-h][.)]|[ivx]+[.)])\s+", _I)
-_DATE_PART = re.compile(
-    r"^(?:[0-9]{1,4}(?:[/.-][0-9]{1,4})*|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
-    r"(?:\s+[0-9/]+)?|[0-9]{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}(?:\s+[0-9]{4})?|"
-    r"[a-z]{3,9}\s+[0-9]{4}|(?:19|20)[0-9]{2}(?:/[0-9]{2,4})?)$", _I)
-_VERBISH = re.compile(
-    r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|will|would|can|could|"
-    r"should|may|might|must|shall|i|we|she|he|they|it's|isn't|aren't|wasn't|weren't|"
-    r"don't|doesn't|didn't|not|no|never|n't|only|said|says|told|rose|fell|grew|went|got|"
-    r"made|took|gave|saw|met|ran|held|led|won|chose|came|became|felt|kept|left|lost|put|sat|"
-    r"spoke|stood|thought|wrote|began|brought|found|remains|stays|shows)\b|\w{3,}ed\b|%", _I)
-_TITLED = re.compile(r"^(?:appendix|annex|section|part|table|figure|indicator|chapter|level|"
-                     r"session|theme|case study|[0-9]+(?:\.[0-9]+)+)\s*(?:[0-9]+[0-9.]*[a-z]?|"
-                     r"[ivx]+|[a-h])?\b[.)]?\s*(?:[:\u2013-]\s*)?", _I)
-_ENDS_NUMBERED = re.compile(r"\b(?:session|visit|meeting|week|day|pair|cohort|interview|"
-                            r"observation|inspection|form|part|round)\s+[0-9]+[a-z]?$", _I)
-_YEARS = re.compile(r"\b(?:19|20)[0-9]{2}(?:[/\u2013-](?:[0-9]{2}|(?:19|20)[0-9]{2}))?\b")
-_SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s*")
-_OCCASION = re.compile(r"\b(?:meeting|mtg|huddle|walk-?round|visit|committee|session|call|"
-                       r"interview|observation|briefing|handover|forum|away ?day|conference|"
-                       r"board)s?$", _I)
-
-
-def _is_label_part(part: str) -> bool:
-    """One piece of a heading (split at dashes and colons): a numbered label, a date, title
-    case, or words that headings are made of."""
-    part = part.strip(" ()[]*#\t")
-    if not part:
-        return True
-    if _NUMBERED.match(part) and len(_words(part)) <= 6:
-        return True
-    if _DATE_PART.match(part):
-        return True
-    if len(_words(part)) <= 5 and _ENDS_NUMBERED.search(part):
-        return True
-    words = [w.lower().strip(".'") for w in _words(part)]
-    if words and all(w in _HEADING_WORDS or w[:1].isdigit() for w in words):
-        return True
-    content = [w for w in _words(part) if w.lower() not in _SMALL_WORDS]
-    return len(content) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in content)
-
-
-def is_heading(text: str) -> bool:
-    """Short, without a finished sentence or a verb, and made of label-like parts."""
-    raw = re.sub(r"\s*_{2,}\s*$", "", text.strip().lstrip("#*- ")).strip()  # "Name: ____"
-    body = _LIST_MARK.sub("", raw)
-    words = _words(body)
-    if not words or len(words) > 10 or re.search(r"[.!?;,]\s*$", body.rstrip(")*")):
-        return False
-    if _VERBISH.search(_NUMBERED.sub("", body)):
-        return False
-    if body.endswith(":") and len(words) <= 6:
-        return True
-    titled = _TITLED.match(raw)
-    rest = raw[titled.end():] if titled else ""
-    if rest and len(_words(rest)) <= 6 and not re.search(r"[0-9]", _YEARS.sub("", rest)):
-        return True  # a numbered label and its title ("Table 2. Scores by site", "... 2024/25")
-    parts = _SEPARATORS.split(body.rstrip(":"))
-    if all(_is_label_part(p) for p in parts):
-        return True
-    # "Observation notes: estates senior team meeting", "Wk 6 obs - ward mgrs mtg": a label,
-    # then the occasion it records
-    if (len(parts) == 2 and _is_label_part(parts[0]) and len(_words(parts[1])) <= 5
-            and _OCCASION.search(parts[1].strip())):
-        return True
-    # "Visual inspection of the department, session 3": a verbless title, then a label
-    labelled = re.split(r",\s*|\s*\(|\s+[-\u2013\u2014|]\s+", body.rstrip(":)"))
-    return (len(labelled) >= 2 and len(words) <= 10 and labelled[0].strip() != ""
-            and bool(_ENDS_NUMBERED.search(labelled[-1].strip()) or
-                     _DATE_PART.match(labelled[-1].strip())))
-
 
 # ------------------------------------------------------------------ logistics, pleasantries
 _LOGISTICS = re.compile(
@@ -332,7 +242,8 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     leader: that is a finding)."""
     if _THANKS.match(text):
         return not _THANKS_TO_OTHER.match(text)
-    if is_own_feeling(text) or is_noted_thanks(text) or is_programme_count(text):
+    if (is_own_feeling(text) or is_noted_thanks(text) or is_programme_count(text)
+            or is_programme_itself(text)):
         return True
     if _TO_MENTORS.search(text) or (_TOLD_US.search(text) and _PRAISE_OF_YOU.search(text)):
         return True
