@@ -37,6 +37,9 @@ OWN_SIDE = {
         "Transcripts were coded independently by two members of the project team.",
         "Told her I'd use anonymised extracts in the cohort report.",
         "Next time it might be useful to get the views of the porters on her corridor.",
+        "We made clear up front that nothing would go to his line manager.",
+        "I counted who spoke at the handover and for roughly how long.",
+        "Wherever I could I took down her actual words, not my summary.",
     ],
     "about_mentoring": [
         "I was really nervous going in, he is three bands above my manager.",
@@ -52,11 +55,14 @@ OWN_SIDE = {
         "Our programme, in its first year, paired nineteen executives with band 2-5 staff.",
         "What first sparked the programme was a grim set of WRES figures in 2021.",
         "Seeing the board take it seriously encouraged me to volunteer as a mentor.",
+        "My mentees and I have been meeting monthly since the spring.",
+        "Our programme coordinator sorted every room change without a fuss.",
     ],
     "logistics": [
         "Paused at 11:40 for a bleep, resumed 11:50.",
         "Session cancelled again - his PA called at 8.15 to say he was in a bed meeting.",
         "Our 1:1 started late because he was held up on the ward.",
+        "Slides from the network launch attached, in case it helps before Thursday.",
     ],
     "heading": [
         "Wk 3 obs - theatre managers mtg",
@@ -82,6 +88,10 @@ LOOK_ALIKES = [
     "Next time we shortlist, I'll talk to the network chair before the panel meets.",
     "I put it to him that the panel was all white and he said he had not noticed.",
     "His encouragement persuaded two of the HCAs to apply for the nursing degree.",
+    "I counted who spoke at the handover: only the white consultants.",
+    "My mentor and I met on the ward, where she showed me the bank shift allocations.",
+    "He made clear up front that racist remarks from patients would be reported every time.",
+    "Minutes attached show she cut the network chair off twice.",
 ]
 
 

@@ -109,6 +109,17 @@ _OBSERVER = [re.compile(p, _I) for p in (
     r"^(?:the )?(?:participants|respondents|interviewees|mentors and mentees|pairs) were "
     r"(?:recruited|sampled|selected|invited|identified|approached)\b",
     r"\b(?:we|I) held the (?:interview|interviews|session|sessions)\b",
+    # contracting: "we agreed at the outset that anything I observed could be fed back"
+    r"\b(?:agreed|promised|explained|made clear|said) (?:at the outset|at the start|from the "
+    r"start|beforehand|up front|upfront|in advance) that\b",
+    # tallies and verbatim notes: "I noted roughly how long each person spoke", "so I wrote
+    # down his exact words instead"
+    r"\b(?:I|we) (?:noted|counted|tallied|timed|recorded|logged|kept track of) (?:roughly |"
+    r"down |approximately )?(?:how (?:long|often|many times)|who (?:spoke|sat|talked|"
+    r"interrupted)|each (?:person|speaker|contribution)|the number of (?:times|contributions|"
+    r"interruptions))\b",
+    r"\b(?:wrote|write|writing|took|noted|jotted) down (?:his|her|their|the leader\W?s) "
+    r"(?:exact |actual |own )?words\b",
     # notes taken or not, and when: "jotted key words in the car afterwards", "all from memory"
     r"\bfrom memory\b|\bjotted\b|\b(?:did not|didn[\u2019']t|no|not) (?:take|taking|write|"
     r"writing|make|making) (?:any )?notes\b",

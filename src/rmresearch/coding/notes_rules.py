@@ -189,7 +189,14 @@ _PROGRAMME_ITSELF = re.compile(
     + r"|\bthe (?:impetus|inspiration|trigger|idea) for " + _SCHEME
     + r"|\b(?:persuaded|motivated|encouraged|inspired|prompted) (?:both of us|us both|the two "
     r"of us|us|me) to (?:sign up|put (?:our|my) names? forward|apply|volunteer|become (?:a )?"
-    r"mentors?)\b", _I)
+    r"mentors?)\b"
+    # the programme's staff: "The programme lead answered every email within a day"
+    r"|^\W*(?:the|our) (?:reverse[- ]mentoring |mentoring )?(?:programme|scheme|pilot) (?:lead|"
+    r"leads|team|coordinators?|co-ordinators?|managers?|administrators?|office|"
+    r"facilitators?)\b"
+    # the pair's own meetings, in the leader's words: "My mentor and I met six times"
+    r"|^\W*(?:my|our) (?:reverse )?(?:mentors?|mentees?) and I (?:met|have met|meet|have been "
+    r"meeting|used to meet)\b", _I)
 # who runs it, then a leader's practice: "The scheme was launched by the chief executive, who
 # now mentors a porter himself" stays a finding
 _LEADER_IN_IT = re.compile(r"\b(?:he|she|him|her|his|himself|herself|who)\b", _I)

@@ -68,10 +68,16 @@ _SOMEONE_DID = re.compile(r"\b(?:she|he|they|her|his|their|where|who|whom|notice
                           r"said|told|found|watched)\b", _I)
 
 
+# papers sent round: "Link to the trust's EDI strategy attached for reference"
+_ATTACHED = re.compile(
+    r"^\W*(?:the |a |my |our )?(?:links?|slides|papers?|agenda|minutes|notes|documents?|"
+    r"copy|copies)\b[^.;!?]{0,50}\b(?:attached|enclosed)\b", _I)
+
+
 def is_logistics(text: str) -> bool:
     """Logistics or a pleasantry: rooms, times, booking, greetings, goodbyes, where and when a
-    session took place (with nothing seen or said in it)."""
-    if _MEETING_PLACE.match(text) and not _SOMEONE_DID.search(text):
+    session took place, papers attached (with nothing seen or said in it)."""
+    if (_MEETING_PLACE.match(text) or _ATTACHED.match(text)) and not _SOMEONE_DID.search(text):
         return True
     return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text)) or is_interruption(text)
 
