@@ -40,12 +40,12 @@ __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discours
 # what to look at next, nerves, noted thanks, who took part, interruptions; bullets stripped.
 # v8: numbered labels with a year are headings; the mentor's approach and an evaluation's
 # sample are method; thanks for the mentors' patience with the leader's learning
-# v9: the programme itself (how it runs, why it began, why the mentors joined, the pair's
-# meetings in the leader's words); a question the mentors put to the leader; whom else to
-# hear from next time; the mentor's role feeling odd; contracting at the outset, tallies of
-# who spoke, the leader's words written down; a framework label with the topics filed
-# under it
-ROLE_RULES_VERSION = "roles-v9"
+# v9: the programme itself (how it runs, why it began, why the mentors joined); a question
+# the mentors put to the leader; whom else to hear from next time; the mentor's role feeling
+# odd; a framework label with the topics filed under it
+# v10: contracting at the outset, tallies of who spoke, the leader's words written down; the
+# programme's staff and the pair's meetings in the leader's words; papers attached
+ROLE_RULES_VERSION = "roles-v10"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
