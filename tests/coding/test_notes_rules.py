@@ -40,6 +40,13 @@ OWN_SIDE = {
         "We made clear up front that nothing would go to his line manager.",
         "I counted who spoke at the handover and for roughly how long.",
         "Wherever I could I took down her actual words, not my summary.",
+        "We used the trust's values as a rough guide for what to look for.",
+        "Plan week 4: shadow her at the bed meeting and note who she calls on.",
+        "Tally sheet: who speaks first, who is cut off, whose idea gets credited.",
+        "Grabbed a few pictures of the lift lobby posters to look at later.",
+        "My own background as a Filipino nurse on nights may have influenced what I picked up.",
+        "Fewer porters and cleaners answered, so their views are under-represented in the "
+        "results.",
     ],
     "about_mentoring": [
         "I was really nervous going in, he is three bands above my manager.",
@@ -57,12 +64,17 @@ OWN_SIDE = {
         "Seeing the board take it seriously encouraged me to volunteer as a mentor.",
         "My mentees and I have been meeting monthly since the spring.",
         "Our programme coordinator sorted every room change without a fuss.",
+        "Two mentees who dropped out said the timing clashed with winter pressures.",
+        "Mentors were told at induction that a patient safety concern could not stay "
+        "confidential.",
+        "Being someone's mentor at band 3 has done more for my confidence than any course.",
     ],
     "logistics": [
         "Paused at 11:40 for a bleep, resumed 11:50.",
         "Session cancelled again - his PA called at 8.15 to say he was in a bed meeting.",
         "Our 1:1 started late because he was held up on the ward.",
         "Slides from the network launch attached, in case it helps before Thursday.",
+        "Morning both, quick reminder that forms are due back by the end of the month.",
     ],
     "heading": [
         "Wk 3 obs - theatre managers mtg",
@@ -92,6 +104,11 @@ LOOK_ALIKES = [
     "My mentor and I met on the ward, where she showed me the bank shift allocations.",
     "He made clear up front that racist remarks from patients would be reported every time.",
     "Minutes attached show she cut the network chair off twice.",
+    "Postponed again, five out of eight now, each time for an estates meeting.",
+    "Hi all, she told the huddle that the bank shifts would go to whoever asked first.",
+    "Why is it always the overseas nurses who get the Christmas nights?",
+    "Thanks for letting me know the interview panel for band 7 now has a network rep on it.",
+    "He used the staff survey as a frame for his whole directorate plan.",
 ]
 
 
@@ -111,29 +128,40 @@ def test_a_leaders_plan_said_by_the_leader_stays_a_finding() -> None:
     assert discourse_role(text, speaker_role="mentor") == "method"
 
 
-#: a development set for roles in mentors' own notes (prose, bullets, journals, dictated
-#: notes, evaluation forms, interview notes, programme reports), written for this project by a
-#: writer who read published mentors' accounts, evaluation forms and programme reports first
-#: and saw no gold set; nothing copied. The rules of roles-v7 were written reading its errors.
-NOTES_SET = Path(__file__).parent / "data" / "mentor_notes_roles.csv"
+#: Development sets for roles in mentors' own notes and a programme's paperwork, each written
+#: for this project by writers who read public pages of their registers first (published
+#: mentors' accounts, evaluation forms and reports, programme newsletters, staff networks'
+#: emails, podcasts, staff testimony) and saw no gold set and none of the rules; nothing
+#: copied. The rules of roles-v7 were written reading the errors of the first set; those of
+#: roles-v11 reading the errors of the second (b: 260 rows by another writer, in messages,
+#: emails, forms, newsletters, minutes, dictation, forums and an evaluation report), whose
+#: blind figures before them were 23 of 170 non-findings shown and 8 of 90 findings gated.
+NOTES_SETS = {"a": Path(__file__).parent / "data" / "mentor_notes_roles.csv",
+              "b": Path(__file__).parent / "data" / "mentor_notes_roles_b.csv"}
+#: per set: findings, other rows, fewest of the other rows the rules must recognise, fewest
+#: findings the product must show, most of the other rows it may show as findings
+EXPECTED = {"a": (88, 132, 65, 88, 1),  # roles-v7: 68 recognised (roles-v6: 31); 0 shown
+            "b": (90, 170, 80, 80, 8)}  # roles-v11: 86 recognised (roles-v10: 57); 5 shown
 
 
-@pytest.fixture(scope="module")
-def notes_set() -> pd.DataFrame:
-    table = pd.read_csv(NOTES_SET, keep_default_na=False)
-    return table.assign(rule=[discourse_role(t) for t in table["text"]])
+@pytest.fixture(scope="module", params=sorted(NOTES_SETS))
+def notes_set(request) -> tuple[str, pd.DataFrame]:
+    table = pd.read_csv(NOTES_SETS[request.param], keep_default_na=False)
+    return request.param, table.assign(rule=[discourse_role(t) for t in table["text"]])
 
 
 def test_no_finding_of_mentors_notes_is_gated(notes_set) -> None:
-    findings = notes_set[notes_set["role"] == "finding"]
-    assert len(findings) == 88
+    name, table = notes_set
+    findings = table[table["role"] == "finding"]
+    assert len(findings) == EXPECTED[name][0]
     assert findings.loc[findings["rule"] != "finding", "text"].tolist() == []
 
 
 def test_most_of_a_mentors_own_side_is_recognised(notes_set) -> None:
-    other = notes_set[notes_set["role"] != "finding"]
-    assert len(other) == 132
-    assert (other["rule"] != "finding").sum() >= 65  # roles-v7: 68 (roles-v6: 31)
+    name, table = notes_set
+    other = table[table["role"] != "finding"]
+    assert len(other) == EXPECTED[name][1]
+    assert (other["rule"] != "finding").sum() >= EXPECTED[name][2]
 
 
 def test_a_mentors_notes_reach_the_findings_page_as_findings_only(notes_set) -> None:
@@ -141,8 +169,9 @@ def test_a_mentors_notes_reach_the_findings_page_as_findings_only(notes_set) -> 
     from rmresearch.coding import code_segments
     from rmresearch.coding.api import default_coder
 
-    table = notes_set.assign(segment_id=[f"n{i:03d}" for i in range(len(notes_set))])
+    name, table = notes_set
+    table = table.assign(segment_id=[f"n{i:03d}" for i in range(len(table))])
     coded = set(code_segments(table[["segment_id", "text"]], coder=default_coder())["segment_id"])
     shown = table[table["segment_id"].isin(coded)].groupby("role").size().to_dict()
-    assert shown.pop("finding") == 88
-    assert sum(shown.values()) <= 1, shown  # 0 of 132 (roles-v7 alone: 2; roles-v6: 27)
+    assert shown.pop("finding") >= EXPECTED[name][3]
+    assert sum(shown.values()) <= EXPECTED[name][4], shown

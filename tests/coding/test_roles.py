@@ -27,6 +27,10 @@ CASES = {
         "Table 4. Panel membership by site",
         "Symbolic level - images, events and signage",
         "Staff survey 2024: free-text comments (race)",
+        "Re: Thursday's walk round on the renal unit",
+        "Summary of findings (draft 2, not for circulation)",
+        "Date / Venue / Duration",
+        "Purpose of report: For assurance",
     ],
     "question": [
         "How do you decide who acts up when a band 7 is off?",
@@ -93,6 +97,7 @@ FINDINGS = [
     "Bullying and harassment",
     "Bullying: harassment, racism",
     "Departmental practice: all-white panels",
+    "Re: the matron shortlist - all white again",
 ]
 
 
@@ -305,7 +310,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v10' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v11' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

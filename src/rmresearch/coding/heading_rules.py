@@ -22,13 +22,14 @@ present apologies individual departmental organisational symbolic context execut
 board paper evaluation discussion limitations learning lessons learnt learned other
 comments comment questions question general further information details pair cohort
 mentor mentee mentoring reverse programme field week visit meeting of and the for to
-on in a an from with by at v vs obs mtg wk
+on in a an from with by at v vs obs mtg wk log diary entry schedule optional name venue
+duration mins location role department directorate signature time draft episode
 """.split())
 _SMALL_WORDS = frozenset("of and the for to on in a an from with by at or vs v per".split())
 _NUMBERED = re.compile(
     r"^(?:appendix|annex|section|part|action|table|figure|fig\.?|level|session|q|question|"
     r"item|theme|recommendation|objective|step|stage|indicator|chapter|week|day|meeting|"
-    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|wk|no\.?)\s*"
+    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|wk|no\.?|box|episode|slide)\s*"
     r"(?:[0-9]+[0-9.]*[a-z]?|[ivx]+|[a-h])\b[.)]?", _I)
 _LIST_MARK = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)*[.)]?|[a-h][.)]|[ivx]+[.)])\s+", _I)
 _DATE_PART = re.compile(
@@ -47,7 +48,16 @@ _TITLED = re.compile(r"^(?:appendix|annex|section|part|table|figure|indicator|ch
 _ENDS_NUMBERED = re.compile(r"\b(?:session|visit|meeting|week|day|pair|cohort|interview|"
                             r"observation|inspection|form|part|round)\s+[0-9]+[a-z]?$", _I)
 _YEARS = re.compile(r"\b(?:19|20)[0-9]{2}(?:[/\u2013-](?:[0-9]{2}|(?:19|20)[0-9]{2}))?\b")
-_SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s*")
+_SEPARATORS = re.compile(r"\s+[-\u2013\u2014|/]\s+|:\s*")
+# an email's or a thread's subject line: "Re: notes from Tuesday's walkround", "Subject: ward
+# visit thurs??" (unless it reports someone's acts: "Re: the panel - he has done it again")
+_SUBJECT = re.compile(r"^(?:re|fwd?|fw|subject|thread|cover sheet)\s*:\s*(?=\S)", _I)
+_REPORTISH = re.compile(r"\b(?:he|she|they|him|her|his|said|told|never|always|again|only|"
+                        r"refused|all[- ]white|every|same|another|since|racis\w*)\b|"
+                        r"\b\w+n[\u2019']t\b", _I)
+# a note in brackets after a title: "Findings (draft v3 - JK tracked changes)"
+_BRACKETED = re.compile(r"\s*\((?![^()]*\b(?:he|she|they|never|only)\b)"
+                        r"(?![^()]*\b(?:not|no)\b(?! for\b))[^()]{1,40}\)\s*$", _I)
 _OCCASION = re.compile(r"\b(?:meeting|mtg|huddle|walk-?round|visit|committee|session|call|"
                        r"interview|observation|briefing|handover|forum|away ?day|conference|"
                        r"board)s?$", _I)
@@ -98,9 +108,11 @@ def _is_label_part(part: str) -> bool:
         return True
     if len(_words(part)) <= 5 and _ENDS_NUMBERED.search(part):
         return True
-    words = [w.lower().strip(".'") for w in _words(part)]
+    words = [re.sub(r"['\u2019]s$", "", w.lower()).strip(".'") for w in _words(part)]
     if words and all(w in _HEADING_WORDS or w[:1].isdigit() for w in words):
         return True
+    if len(words) <= 2 and all(re.fullmatch(r"[A-Z]{2,5}", w) for w in _words(part)):
+        return True  # an acronym: "Day 1 shadowing - ED"
     content = [w for w in _words(part) if w.lower() not in _SMALL_WORDS]
     return len(content) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
@@ -108,6 +120,16 @@ def _is_label_part(part: str) -> bool:
 def is_heading(text: str) -> bool:
     """Short, without a finished sentence or a verb, and made of label-like parts."""
     raw = re.sub(r"\s*_{2,}\s*$", "", text.strip().lstrip("#*- ")).strip()  # "Name: ____"
+    subject = _SUBJECT.match(raw)
+    if subject:
+        rest = raw[subject.end():]
+        return len(_words(rest)) <= 14 and not _REPORTISH.search(rest)
+    bare = _BRACKETED.sub("", raw)
+    return _label(raw) or (bare != raw and bool(bare) and _label(bare))
+
+
+def _label(raw: str) -> bool:
+    """`is_heading` on a text without its bullet and blank-line marks."""
     body = _LIST_MARK.sub("", raw)
     words = _words(body)
     if not words or len(words) > 10 or re.search(r"[.!?;,]\s*$", body.rstrip(")*")):

@@ -109,6 +109,17 @@ _OBSERVER = [re.compile(p, _I) for p in (
     r"^(?:the )?(?:participants|respondents|interviewees|mentors and mentees|pairs) were "
     r"(?:recruited|sampled|selected|invited|identified|approached)\b",
     r"\b(?:we|I) held the (?:interview|interviews|session|sessions)\b",
+    # co-mentors share the work: "I asked the questions, she scribed"
+    r"\b(?:I|we) (?:asked|led|did) the (?:questions|talking|interview)\b[^.;!?]{0,12}\b(?:she|he|"
+    r"they|my co-?mentor|the other mentor|[A-Z][a-z]+) (?:scribed|took (?:the )?notes|wrote|kept "
+    r"notes|watched)\b",
+    r"\b(?:took|taking|take|grabbed|snapped|got) (?:some |a few |a couple of )?(?:photos|"
+    r"pictures|photographs|snaps)\b[^.;!?]{0,60}"
+    r"(?:\bto (?:go through|look at|review|check) (?:them )?later\b|\bno (?:people|faces|one) in "
+    r"(?:shot|them|the photos)\b)",
+    r"^\W*(?:ok |so |right )?(?:method|plan|approach) for (?:tmrw|tomorrow|next time|next week|"
+    r"the (?:visit|session|observation|walk-?round))\b|\byou watch (?:the )?\w+,? (?:and )?"
+    r"I(?:" + "[\u2019']" + r"ll| will) watch\b",
     # contracting: "we agreed at the outset that anything I observed could be fed back"
     r"\b(?:agreed|promised|explained|made clear|said) (?:at the outset|at the start|from the "
     r"start|beforehand|up front|upfront|in advance) that\b",
@@ -137,10 +148,29 @@ _SEEN = re.compile(
     r"(?:said|told (?:me|us)|noticed|saw|found|felt|admitted) that)\b", _I)
 
 
+# The mentors' frame, plan and tallies, whoever they name ("We used the WRES indicators as a
+# loose frame but let BME staff raise whatever they wanted to", "Plan wk 5: sit in on 2
+# interview panels", "Simple tally sheet: interruptions, first names vs titles"), and the
+# mentor's own position ("My own position as a Black woman on band 3 will have shaped what
+# I noticed")
+_FRAME = re.compile(
+    r"^(?:I|we) (?:used|use|are using|were using) (?:the |our |a )?[\w '\u2019-]{0,30}? as "
+    r"(?:a|our|the) "
+    r"(?:loose |rough |basic )?(?:frame|framework|guide|structure|checklist|starting point)\b"
+    r"|^\W*(?:plan|next)\s*(?:for )?(?:wk|week|session|visit)\s*[0-9]+\s*[:\u2013-]\s*(?:sit in|"
+    r"observe|watch|shadow|note|count|interview|walk)"
+    r"|^\W*(?:simple |my |our )?tally(?: sheet)?\s*:"
+    r"|\b(?:my|our) (?:own )?(?:position|positionality|identity|background|presence|role)\b"
+    r"[^.;!?]{0,60}\b(?:will|may|might|must|could) have (?:shaped|influenced|affected|coloured|"
+    r"biased|limited)\b", _I)
+
+
 def is_method(text: str) -> bool:
     """The mentor's method: how notes were gathered, with nothing seen or said reported."""
     if len(words_of(text)) > 30:
         return False
+    if _FRAME.search(text):
+        return True
     plain = re.sub(r"\bso as not to\b", "", text, flags=_I)  # a purpose, not a negation
     if any(p.search(text) for p in _METHOD) and not _REPORTS.search(plain):
         return True
@@ -159,6 +189,10 @@ _CAVEAT = re.compile(
     r"study|survey|audit) (?:did not|does not|could not|was not able to|was unable to|cannot)"
     r" (?:include|capture|reach|assess|measure|verify|establish|corroborate|cover|speak)\b|"
     r"\bcould not be (?:corroborated|verified|confirmed|triangulated|independently checked)\b|"
+    r"\bunder-?represented in (?:what follows|the (?:data|sample|responses|results|findings))\b|"
+    r"\b(?:some|many|they|mentors|mentees|participants|respondents|staff) (?:may|might|could) "
+    r"have (?:held back|been reluctant|felt unable|under-?reported|toned down|self-censored|"
+    r"withheld)\b|"
     r"\b(?:a |the )?(?:small|low|limited) (?:number|sample|response rate) (?:of "
     r"(?:respondents|participants|interviews|returns|responses))?\b[^.;]*\(n ?= ?[0-9]+\)", _I)
 _PRACTICE = re.compile(r"\b(?:she|he|her|his|the leader|the director|managers?|white|black|"
@@ -175,7 +209,8 @@ _COVER = re.compile(
     r"^\W*(?:previously (?:considered|discussed|presented|seen) (?:by|at)|report(?:ing)? "
     r"(?:author|owner)|(?:executive|accountable|responsible|lead) (?:lead|director|officer|"
     r"sponsor)|presented by|prepared by|author|sponsor|date of (?:the )?(?:meeting|paper)|"
-    r"agenda item|paper (?:number|reference)|freedom of information status|foi status)\s*:", _I)
+    r"agenda item(?: [0-9]+[a-z]?)?|paper (?:number|reference)|freedom of information status|"
+    r"foi status|purpose of (?:the )?(?:paper|report)|cover sheet)\s*:", _I)
 # a meeting record's list: "Agenda: winter pressures, rota, estates"
 _LISTED = re.compile(r"^\W*(?:agenda|attendees|present|apologies|in attendance)\s*:\s*"
                      r"[^.;:!?]{1,60}(?:[,;][^.;:!?]{1,60}){0,9}\.?$", _I)

@@ -36,10 +36,11 @@ _OWN_QUESTION = re.compile(
     r"question (?:was|is|will be)\b|(?:questions?|things) (?:I|we) (?:still )?(?:want|need|"
     r"have|mean) to ask\b|(?:I |we )?(?:still )?(?:need|want|have|must|remember|meant) to ask\b|"
     r"ask(?:ed)? re\b|follow[- ]?up\s*:|to ask\s*:|q(?:uestion)?s? to ask\b|"
-    r"(?:a )?question(?: mark)? for (?:myself|me)\b)", _I)
+    r"(?:a )?question(?: mark)? for (?:myself|me)\b|(?:so )?(?:my|our) (?:\w+ )?question (?:to|for)"
+    r" (?:the panel|you|him|her|them|everyone|the board|our mentee) (?:was|is|would be)\b)", _I)
 _ASK_LATER = re.compile(r"(?:^|[.?!]\s+)(?:I |we )?(?:still )?(?:need|want|have|must|"
-                        r"remember) to ask (?:him|her|them|about|that|this)\b[^.?!]*[.!]?\s*$",
-                        _I)
+                        r"remember) to ask(?: (?:him|her|them|about|that|this)\b[^.?!]*)?"
+                        r"[.!]?\s*$", _I)
 # asking the leader for a view ("I asked him what he thought ..."), not inviting someone to
 # act ("I asked her whether she would apply" is practice)
 _ASKED_HIM = re.compile(
@@ -104,7 +105,8 @@ def is_own_plan(text: str) -> bool:
 _FEELING = (r"(?:nervous|worried|anxious|apprehensive|scared|intimidated|uneasy|daunted|"
             r"out of my depth|unsure of myself|awkward)")
 _OWN_FEELING = [re.compile(p, _I) for p in (
-    r"^(?:I|I was|I felt|I am|I" + _APOS + r"m|felt|was)\b[^.;!?]{0,25}\b" + _FEELING
+    r"^(?:(?:honestly|to be honest|tbh|if I" + _APOS + r"m honest),? )?(?:I|I was|I felt|I am|I"
+    + _APOS + r"m|felt|was)\b[^.;!?]{0,25}\b" + _FEELING
     + r"\b[^.;!?]{0,12}\b(?:going in|beforehand|before (?:the|our|each) (?:session|meeting)|"
     r"about (?:the|our|this) (?:session|meeting|first)|at first|to start with)\b",
     r"^(?:I|I was|I felt|I am|I" + _APOS + r"m)\b[^.;!?]{0,20}\b" + _FEELING + r"\b[^.;!?]{0,10}"
@@ -117,6 +119,8 @@ _OWN_FEELING = [re.compile(p, _I) for p in (
     r"\b(?:asked|asks) me how I (?:was|am) (?:finding|getting on|feeling)\b",
     r"^(?:I|I" + _APOS + r"ve) (?:got|become|feel|felt|grown) (?:much |a lot |so )?more "
     r"confident\b",
+    # what mentoring did for the mentor: "Being a mentor has given me the confidence to ..."
+    r"^being (?:a |his |her |their |someone" + _APOS + r"s )?(?:reverse )?mentor\b",
 )]
 
 
@@ -182,7 +186,7 @@ _SCHEME = r"(?:the|this|our) (?:reverse[- ]mentoring |mentoring )?(?:programme|p
 _PROGRAMME_ITSELF = re.compile(
     r"^\W*" + _SCHEME + r"(?:,[^,;]{1,40},)? (?:is|was|has been|will be) (?:\w+ )?(?:run|led|"
     r"delivered|funded|sponsored|coordinated|organised|hosted|set up|launched|evaluated|"
-    r"(?:now )?(?:in|on) its)\b"
+    r"open to|aimed at|(?:now )?(?:in|on) its)\b"
     r"|^\W*" + _SCHEME + r"(?:,[^,;]{1,40},)? (?:pairs|paired|matches|matched|brings together|"
     r"brought together|ran from|runs from|runs for|lasts|lasted)\b"
     r"|\b(?:what|which) (?:first )?(?:prompted|led to|inspired|started|sparked) " + _SCHEME
@@ -190,6 +194,12 @@ _PROGRAMME_ITSELF = re.compile(
     + r"|\b(?:persuaded|motivated|encouraged|inspired|prompted) (?:both of us|us both|the two "
     r"of us|us|me) to (?:sign up|put (?:our|my) names? forward|apply|volunteer|become (?:a )?"
     r"mentors?)\b"
+    # who left it, and what mentors were told: "Most mentors who withdrew cited workload",
+    # "Mentors were reminded that a safeguarding concern would have to be escalated"
+    r"|\b(?:mentors|mentees|pairs|participants) who (?:withdrew|dropped out|left (?:the )?"
+    r"(?:programme|scheme|pilot))\b|^\W*(?:all )?(?:the )?(?:mentors|mentees) (?:were|are) "
+    r"(?:all )?(?:(?:reminded|briefed|advised)|told (?:at|during|in) (?:the )?(?:induction|"
+    r"training|briefing|launch))\b(?! by)[^.;!?]{0,25}?\b(?:that|about|to)\b"
     # the programme's staff: "The programme lead answered every email within a day"
     r"|^\W*(?:the|our) (?:reverse[- ]mentoring |mentoring )?(?:programme|scheme|pilot) (?:lead|"
     r"leads|team|coordinators?|co-ordinators?|managers?|administrators?|office|"
@@ -198,8 +208,8 @@ _PROGRAMME_ITSELF = re.compile(
     r"|^\W*(?:my|our) (?:reverse )?(?:mentors?|mentees?) and I (?:met|have met|meet|have been "
     r"meeting|used to meet)\b", _I)
 # who runs it, then a leader's practice: "The scheme was launched by the chief executive, who
-# now mentors a porter himself" stays a finding
-_LEADER_IN_IT = re.compile(r"\b(?:he|she|him|her|his|himself|herself|who)\b", _I)
+# now has a porter as his own mentor" stays a finding
+_LEADER_IN_IT = re.compile(r"\b(?:he|she|him|her|his|himself|herself)\b", _I)
 
 
 def is_programme_itself(text: str) -> bool:

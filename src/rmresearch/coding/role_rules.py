@@ -74,12 +74,35 @@ _ATTACHED = re.compile(
     r"copy|copies)\b[^.;!?]{0,50}\b(?:attached|enclosed)\b", _I)
 
 
+# papers left for someone: "I've left the printed pack at main reception under your name"
+_LEFT_FOR = re.compile(
+    r"\b(?:left|dropped off|put) (?:the |a |your |some )?(?:printed |paper )?(?:pack|copy|"
+    r"copies|forms?|notes|folder|slides|papers)\b[^.;!?]{0,40}\b(?:at|in|on|with|under) "
+    r"(?:main |the )?(?:reception|your desk|the office|your pigeonhole|pigeonhole)", _I)
+# a greeting, then a message that may report practice ("Hi all, she said the rota ...")
+_GREETING = re.compile(r"^(?:hi|hello|hiya|dear|morning|afternoon|evening|good (?:morning|"
+                       r"afternoon|evening))\b[^,.!:\u2013-]{0,20}[,.!:\u2013-]\s*", _I)
+# logistics that also report practice stay findings: "Cancelled again. Four out of seven
+# now, every one of them for a budget meeting", "sorry I missed Tuesday - my manager refused
+# the release time again"
+_PRACTICE_TOO = re.compile(
+    r"\b(?:every one|every time|always|never|refused|refuses|no consultation|accessib\w*|"
+    r"bull\w*|harass\w*|racis\w*|complain\w*|grievance|discriminat\w*|[0-9]+ (?:out )?of "
+    r"[0-9]+|(?:four|five|six|seven|eight|nine|ten) out of)\b", _I)
+
+
 def is_logistics(text: str) -> bool:
     """Logistics or a pleasantry: rooms, times, booking, greetings, goodbyes, where and when a
-    session took place, papers attached (with nothing seen or said in it)."""
+    session took place, papers attached or left (with nothing seen or said in it)."""
     if (_MEETING_PLACE.match(text) or _ATTACHED.match(text)) and not _SOMEONE_DID.search(text):
         return True
-    return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text)) or is_interruption(text)
+    if _PRACTICE_TOO.search(text):
+        return False
+    greeting = _GREETING.match(text)  # the message after a greeting reports someone's acts
+    if greeting and _SOMEONE_DID.search(text[greeting.end():]):
+        return False
+    return (bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text) or _LEFT_FOR.search(text))
+            or is_interruption(text))
 
 
 # ------------------------------------------------------------------ questions and prompts
@@ -99,8 +122,17 @@ _FIRST_SINGULAR = re.compile(r"\b(?:I|my|me|mine|I'm|I've|I'd|I'll|myself)\b")
 
 
 def _last_sentence(text: str) -> str:
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    return parts[-1] if parts else text
+    """The last sentence of three words or more ("Do you know how many ...? Roughly?": the
+    question, not its tag)."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p]
+    full = [p for p in parts if len(p.split()) >= 3]
+    return (full or parts or [text])[-1]
+
+
+# a question that takes the practice for granted is a complaint about it: "Why is it always
+# us who get moved?", "How did the secondment never get advertised, yet ...?"
+_PRESUPPOSED = re.compile(r"\b(?:always|never|every time|yet|again|the same (?:people|faces|"
+                          r"names|few))\b", _I)
 
 
 _ASKED = re.compile(
@@ -138,7 +170,8 @@ def is_question(text: str, speaker: str | None) -> bool:
         return True
     starts_well = last[:1].isupper() or last[:1] in "\"'\u201c("
     return bool(starts_well and _INTERROGATIVE.match(last.lstrip("\"'\u201c("))
-                and not _FIRST_SINGULAR.search(last) and len(_words(text)) <= 30)
+                and not _FIRST_SINGULAR.search(last) and len(_words(text)) <= 30
+                and not _PRESUPPOSED.search(last))
 
 
 # ------------------------------------------------------------------ about the mentoring
@@ -162,6 +195,10 @@ _THANKS_TO_OTHER = re.compile(
     r"^[^.!?]*?\b(?:to|thank)\s+(?!you\b|both\b|all\b|everyone\b|(?:my|our|the) (?:co-?)?"
     r"(?:mentors?|mentees?|programme|scheme|team|cohort|facilitators?)\b)[\w.]+"
     r"[^.!?]*?(?:\bfor\s+(?:\w+ly\s+)?\w+ing\b|,?\s+who\s+\w+)", _I)
+# thanks for news of practice: "Thanks for letting me know the panel's been changed to ..."
+_THANKS_FOR_NEWS = re.compile(
+    r"^[^.!?]{0,20}?\b(?:thanks|thank you) (?:so much |very much )?for (?:letting (?:me|us) know|"
+    r"telling (?:me|us)|the heads[- ]up)\b(?: (?:that|about))?(?:\s+[^\s.!?]+){5,}", _I)
 _ABOUT = [re.compile(p, _I) for p in (
     _MENTORING + r"\b[^.;!?]{0,40}\b(?:was|were|is|are|has been|have been|'ve been|felt|"
     r"feels)\b[^.;!?]{0,25}\b" + _PRAISE + r"\b",
@@ -247,7 +284,7 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     addressed to "you" count only when staff are not the ones speaking (staff speak to the
     leader: that is a finding)."""
     if _THANKS.match(text):
-        return not _THANKS_TO_OTHER.match(text)
+        return not (_THANKS_TO_OTHER.match(text) or _THANKS_FOR_NEWS.match(text))
     if (is_own_feeling(text) or is_noted_thanks(text) or is_programme_count(text)
             or is_programme_itself(text)):
         return True

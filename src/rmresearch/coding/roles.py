@@ -45,7 +45,14 @@ __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discours
 # odd; a framework label with the topics filed under it
 # v10: contracting at the outset, tallies of who spoke, the leader's words written down; the
 # programme's staff and the pair's meetings in the leader's words; papers attached
-ROLE_RULES_VERSION = "roles-v10"
+# v11: logistics that report practice, and a greeting before a report, are findings; so are
+# questions that take the practice for granted ("why is it always us ...?") and thanks for
+# news of practice; a question's tag ("Roughly?") does not hide it; email subject lines,
+# form labels and titles with a note in brackets are headings; the mentors' frame, plans,
+# tallies, photos for later and own position, and an evaluation's under-represented groups
+# and held-back criticism are method; who left the programme and what mentors were told
+# are about the mentoring
+ROLE_RULES_VERSION = "roles-v11"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
