@@ -68,15 +68,12 @@ _SOMEONE_DID = re.compile(r"\b(?:she|he|they|her|his|their|where|who|whom|notice
                           r"said|told|found|watched)\b", _I)
 
 
-# papers sent round: "Link to the trust's EDI strategy attached for reference"
-_ATTACHED = re.compile(
+# papers sent round or left for someone: "Link to the trust's EDI strategy attached for
+# reference", "I've left the printed pack at main reception under your name"
+_PAPERS = re.compile(
     r"^\W*(?:the |a |my |our )?(?:links?|slides|papers?|agenda|minutes|notes|documents?|"
-    r"copy|copies)\b[^.;!?]{0,50}\b(?:attached|enclosed)\b", _I)
-
-
-# papers left for someone: "I've left the printed pack at main reception under your name"
-_LEFT_FOR = re.compile(
-    r"\b(?:left|dropped off|put) (?:the |a |your |some )?(?:printed |paper )?(?:pack|copy|"
+    r"copy|copies)\b[^.;!?]{0,50}\b(?:attached|enclosed)\b"
+    r"|\b(?:left|dropped off|put) (?:the |a |your |some )?(?:printed |paper )?(?:pack|copy|"
     r"copies|forms?|notes|folder|slides|papers)\b[^.;!?]{0,40}\b(?:at|in|on|with|under) "
     r"(?:main |the )?(?:reception|your desk|the office|your pigeonhole|pigeonhole)", _I)
 # a greeting, then a message that may report practice ("Hi all, she said the rota ...")
@@ -94,15 +91,14 @@ _PRACTICE_TOO = re.compile(
 def is_logistics(text: str) -> bool:
     """Logistics or a pleasantry: rooms, times, booking, greetings, goodbyes, where and when a
     session took place, papers attached or left (with nothing seen or said in it)."""
-    if (_MEETING_PLACE.match(text) or _ATTACHED.match(text)) and not _SOMEONE_DID.search(text):
+    if (_MEETING_PLACE.match(text) or _PAPERS.search(text)) and not _SOMEONE_DID.search(text):
         return True
     if _PRACTICE_TOO.search(text):
         return False
     greeting = _GREETING.match(text)  # the message after a greeting reports someone's acts
     if greeting and _SOMEONE_DID.search(text[greeting.end():]):
         return False
-    return (bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text) or _LEFT_FOR.search(text))
-            or is_interruption(text))
+    return bool(_LOGISTICS.match(text) or _LOGISTICS_ANY.search(text)) or is_interruption(text)
 
 
 # ------------------------------------------------------------------ questions and prompts
