@@ -35,7 +35,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
 #: what the encoder reads of a text (`embedding_sha`): part of `Embedder.key`, so a change of
 #: reading is a new coder label and a new cache key
-READING = "body-v1"
+READING = "body-v2"  # v2: focus-group speaker labels (P1:, F:) are not read either
 MAX_TORCH_THREADS = 2  # torch threads of a coding process (more gain little on this model)
 _DB_NAME = "embeddings.sqlite"
 _CHUNK = 4096  # texts looked up / encoded per round: bounds memory on long inputs

@@ -29,7 +29,8 @@ _SMALL_WORDS = frozenset("of and the for to on in a an from with by at or vs v p
 _NUMBERED = re.compile(
     r"^(?:appendix|annex|section|part|action|table|figure|fig\.?|level|session|q|question|"
     r"item|theme|recommendation|objective|step|stage|indicator|chapter|week|day|meeting|"
-    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|wk|no\.?|box|episode|slide)\s*"
+    r"visit|pair|cohort|priority|aim|goal|outcome|metric|standard|wk|no\.?|box|episode|slide|"
+    r"(?:voice )?memo)\s*"
     r"(?:[0-9]+[0-9.]*[a-z]?|[ivx]+|[a-h])\b[.)]?", _I)
 _LIST_MARK = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)*[.)]?|[a-h][.)]|[ivx]+[.)])\s+", _I)
 _DATE_PART = re.compile(

@@ -106,7 +106,8 @@ _OBSERVER = [re.compile(p, _I) for p in (
     r"walk-round),? (?:I|we) (?:read|looked|checked|went)\b",
     r"^(?:my|our) approach (?:was|is|has been) to\b",
     # an evaluation's sample: "Participants were recruited through an open call"
-    r"^(?:the )?(?:participants|respondents|interviewees|mentors and mentees|pairs) were "
+    r"^(?:the )?(?:focus[- ]group |survey |interview |study )?(?:participants|respondents|"
+    r"interviewees|mentors and mentees|pairs) were "
     r"(?:recruited|sampled|selected|invited|identified|approached)\b",
     r"\b(?:we|I) held the (?:interview|interviews|session|sessions)\b",
     # co-mentors share the work: "I asked the questions, she scribed"
@@ -160,6 +161,13 @@ _FRAME = re.compile(
     r"|^\W*(?:plan|next)\s*(?:for )?(?:wk|week|session|visit)\s*[0-9]+\s*[:\u2013-]\s*(?:sit in|"
     r"observe|watch|shadow|note|count|interview|walk)"
     r"|^\W*(?:simple |my |our )?tally(?: sheet)?\s*:"
+    r"|\b(?:evaluators?|researchers?|interviewers?|authors?|we both|both of us)\b[^.;!?]{0,80}"
+    r"\b(?:shaped|influenced|affected|coloured) (?:both )?(?:access|interpretation|what|the "
+    r"analysis|the findings|our)\b"
+    r"|^\W*(?:documents|papers|records|data sources?) (?:reviewed|examined|analysed|consulted) "
+    r"(?:included|were|comprised)\b"
+    r"|^\W*(?:walk-?round|visit|obs|observation|next session|tmrw|tomorrow)\b[^:]{0,15}:\s*"
+    r"(?:look at|check|count|note|watch|observe|see|ask)\b"
     r"|\b(?:my|our) (?:own )?(?:position|positionality|identity|background|presence|role)\b"
     r"[^.;!?]{0,60}\b(?:will|may|might|must|could) have (?:shaped|influenced|affected|coloured|"
     r"biased|limited)\b", _I)

@@ -36,11 +36,13 @@ _OWN_QUESTION = re.compile(
     r"question (?:was|is|will be)\b|(?:questions?|things) (?:I|we) (?:still )?(?:want|need|"
     r"have|mean) to ask\b|(?:I |we )?(?:still )?(?:need|want|have|must|remember|meant) to ask\b|"
     r"ask(?:ed)? re\b|follow[- ]?up\s*:|to ask\s*:|q(?:uestion)?s? to ask\b|"
-    r"(?:a )?question(?: mark)? for (?:myself|me)\b|(?:so )?(?:my|our) (?:\w+ )?question (?:to|for)"
+    r"(?:a )?question(?: mark)? for (?:myself|me)\b|(?:the )?questions? (?:I|we) (?:keep|kept) "
+    r"(?:coming|circling|going) back to\b|qs? to (?:explore|raise|probe|follow up)\b|(?:so )?(?:my|our) (?:\w+ )?question (?:to|for)"
     r" (?:the panel|you|him|her|them|everyone|the board|our mentee) (?:was|is|would be)\b)", _I)
 _ASK_LATER = re.compile(r"(?:^|[.?!]\s+)(?:I |we )?(?:still )?(?:need|want|have|must|"
                         r"remember) to ask(?: (?:him|her|them|about|that|this)\b[^.?!]*)?"
-                        r"[.!]?\s*$", _I)
+                        r"[.!]?\s*$|^(?:I|we) (?:should|could|might|must|need to|will|"
+                        r"(?:\u2019|')ll) (?:just )?ask (?:him|her|them)\b", _I)
 # asking the leader for a view ("I asked him what he thought ..."), not inviting someone to
 # act ("I asked her whether she would apply" is practice)
 _ASKED_HIM = re.compile(
@@ -119,6 +121,14 @@ _OWN_FEELING = [re.compile(p, _I) for p in (
     r"\b(?:asked|asks) me how I (?:was|am) (?:finding|getting on|feeling)\b",
     r"^(?:I|I" + _APOS + r"ve) (?:got|become|feel|felt|grown) (?:much |a lot |so )?more "
     r"confident\b",
+    # nerves in a bullet note: "nervous before 1st mtg - he's an exec director"
+    r"^(?:so |really |(?:a )?bit |very |quite )?(?:nervous|anxious|apprehensive|terrified|scared) "
+    r"(?:before|about|going into|ahead of)\b",
+    r"\bfound (?:these|our|the|this) (?:conversations|sessions|mentoring|meetings)\b",
+    r"\b(?:wanted|asked|told|invited|encouraged) (?:me|us) to be (?:blunt|honest|frank|direct|"
+    r"candid|open)\b",
+    r"\b(?:mentoring|the programme|the scheme|being a mentor) (?:has|have|had) (?:got|made|"
+    r"given|encouraged|pushed|helped) me\b",
     # what mentoring did for the mentor: "Being a mentor has given me the confidence to ..."
     r"^being (?:a |his |her |their |someone" + _APOS + r"s )?(?:reverse )?mentor\b",
 )]
@@ -186,7 +196,14 @@ _SCHEME = r"(?:the|this|our) (?:reverse[- ]mentoring |mentoring )?(?:programme|p
 _PROGRAMME_ITSELF = re.compile(
     r"^\W*" + _SCHEME + r"(?:,[^,;]{1,40},)? (?:is|was|has been|will be) (?:\w+ )?(?:run|led|"
     r"delivered|funded|sponsored|coordinated|organised|hosted|set up|launched|evaluated|"
-    r"open to|aimed at|(?:now )?(?:in|on) its)\b"
+    r"open to|aimed at|designed|intended|(?:now )?(?:in|on) its)\b"
+    r"|^\W*" + _SCHEME + r" (?:exists|aims)\b"
+    r"|^\W*the (?:hope|aim|idea|intention|goal) is (?:that|for) (?:the )?(?:mentees|mentors|"
+    r"leaders|participants|pairs)\b"
+    r"|^\W*(?:no|every|each|all) (?:mentors?|mentees?|pairs?)\b[^.;!?]{0,15}\b(?:will|must|"
+    r"should|can|may|are|is) (?:be )?(?:paired|matched|required|expected|given|offered)\b"
+    r"|^\W*(?:mentors|mentees|applicants) (?:can|must|should|will|need to) (?:be at|be from|"
+    r"have|complete|attend)\b"
     r"|^\W*" + _SCHEME + r"(?:,[^,;]{1,40},)? (?:pairs|paired|matches|matched|brings together|"
     r"brought together|ran from|runs from|runs for|lasts|lasted)\b"
     r"|\b(?:what|which) (?:first )?(?:prompted|led to|inspired|started|sparked) " + _SCHEME

@@ -25,9 +25,11 @@ _I = re.IGNORECASE
 _LEADER_SPEAKERS = frozenset({"mentee", "staff", "respondent"})
 LEADER_SPEAKERS = _LEADER_SPEAKERS  # who speaks for the practice: their words stay findings
 _SPEAKER_PREFIX = re.compile(
-    r"^\s*(?P<who>mentor|interviewer|prompt|probe|q|m|mentee|leader|respondent|participant|staff|a|r|l)"
+    r"^\s*(?P<who>mentor|interviewer|facilitator|moderator|prompt|probe|q|m|f|mentee|leader|"
+    r"respondent|participant|staff|a|r|l|p)"
     r"\s*(?:\d+\s*)?(?:[:>]|\s[-\u2013]\s)\s*", _I)
 _PREFIX_ROLE = {"mentor": "mentor", "prompt": "mentor", "probe": "mentor", "interviewer": "mentor", "q": "mentor", "m": "mentor",
+                "facilitator": "mentor", "moderator": "mentor", "f": "mentor", "p": "respondent",
                 "mentee": "mentee", "leader": "mentee", "l": "mentee", "a": "respondent",
                 "r": "respondent", "respondent": "respondent", "participant": "respondent",
                 "staff": "staff"}
@@ -56,7 +58,8 @@ _LOGISTICS_ANY = re.compile(
     r"(?:shall|should) we (?:stop|leave it|call it|wrap up|finish)|stop there for today|"
     r"over ?ran\b|running (?:late|over)|(?:is|are) asked to (?:note|approve|receive|endorse|"
     r"discuss)|for information only|(?:are|is) (?:provided|attached|included|set out) (?:at|in) "
-    r"(?:appendix|annex)|please find attached|the (?:car )?park(?:ing)?\b)", _I)
+    r"(?:appendix|annex)|please find attached|the (?:car )?park(?:ing)?\b|parking permits?|"
+    r"^\W*apologies (?:were )?(?:received|noted|given)\b)", _I)
 
 
 _MEETING_PLACE = re.compile(
@@ -84,6 +87,7 @@ _GREETING = re.compile(r"^(?:hi|hello|hiya|dear|morning|afternoon|evening|good (
 # the release time again"
 _PRACTICE_TOO = re.compile(
     r"\b(?:every one|every time|always|never|refused|refuses|no consultation|accessib\w*|"
+    r"(?:held|reserved|kept|set aside) for|"
     r"bull\w*|harass\w*|racis\w*|complain\w*|grievance|discriminat\w*|[0-9]+ (?:out )?of "
     r"[0-9]+|(?:four|five|six|seven|eight|nine|ten) out of)\b", _I)
 
@@ -125,6 +129,10 @@ def _last_sentence(text: str) -> str:
     return (full or parts or [text])[-1]
 
 
+# an act of the leader's fed back in a question: "You said 'you people' when ... - did you
+# notice that?"
+_FED_BACK = re.compile(r"^\W*you (?:said|called|told|did|made|let|gave|asked|cut|ignored|"
+                       r"interrupted|referred to)\b", _I)
 # a question that takes the practice for granted is a complaint about it: "Why is it always
 # us who get moved?", "How did the secondment never get advertised, yet ...?"
 _PRESUPPOSED = re.compile(r"\b(?:always|never|every time|yet|again|the same (?:people|faces|"
@@ -161,7 +169,7 @@ def is_question(text: str, speaker: str | None) -> bool:
     if not re.search(r"\?[\s\"'\u201d)]*$", last) or "??" in last:
         return False
     if speaker == "mentor":
-        return True
+        return not _FED_BACK.search(text)
     if _SECOND_PERSON.search(last):
         return True
     starts_well = last[:1].isupper() or last[:1] in "\"'\u201c("

@@ -52,7 +52,11 @@ __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discours
 # tallies, photos for later and own position, and an evaluation's under-represented groups
 # and held-back criticism are method; who left the programme and what mentors were told
 # are about the mentoring
-ROLE_RULES_VERSION = "roles-v11"
+# v12: focus-group speakers (P1:, F:, Facilitator:); a mentor's question that feeds the
+# leader's act back ("You said ... - did you notice?"); rooms held for some; the programme's
+# purpose, eligibility and matching rules; plans for a walk-round; documents reviewed;
+# evaluators' own position; nerves and rapport in bullet notes
+ROLE_RULES_VERSION = "roles-v12"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
