@@ -58,13 +58,13 @@ def test_shipped_coder_meets_the_targets_on_the_gold_sets(name: str) -> None:
 #: floors a little below what the shipped coder measured on the sets of real registers
 #: (7 December 2026, coder trained with the registers training file): macro-F1, kappa,
 #: valence. Guards against a change that helps our own writing and loses real text.
-REGISTER_FLOORS = {"registers": (0.76, 0.72, 0.86), "registers_b": (0.81, 0.77, 0.80),
-                   "registers_c": (0.84, 0.82, 0.75)}
+REGISTER_FLOORS = {"registers": (0.78, 0.77, 0.86), "registers_b": (0.81, 0.78, 0.80),
+                   "registers_c": (0.85, 0.83, 0.75)}
 
 
 @pytest.mark.parametrize("name", sorted(REGISTER_FLOORS))
 def test_shipped_coder_holds_its_level_on_the_sets_of_real_registers(name: str) -> None:
-    """Measured 0.770/0.737/0.881, 0.824/0.789/0.821 and 0.859/0.842/0.770."""
+    """Measured 0.797/0.789/0.881, 0.824/0.793/0.821 and 0.865/0.847/0.771 (roles-v12)."""
     result = evaluate_gold(REPO / "data" / "gold" / f"{name}.csv")
     f1, kappa, valence = REGISTER_FLOORS[name]
     assert result["macro_f1"] >= f1, result["macro_f1"]
