@@ -23,6 +23,7 @@ OWN_SIDE = {
         "I asked her who she would call if a patient refused a Black nurse's care.",
         "- ask re: the secondment that was never advertised??",
         "Question for myself: do I bring up the rota or wait for him to?",
+        "Follow-up: who signs off the bank shift list?",
         "We put one more question to her, roughly: who would she ring first about a racist "
         "patient?",
     ],
@@ -120,6 +121,12 @@ LOOK_ALIKES = [
     "P2: the last three band 6 posts went to people the manager already knew",
     "M: You cut across Grace twice in the huddle - were you aware of it?",
     "The quiet room is held for consultants every afternoon, so nurses pray in the linen store.",
+    "Thanks to my mentor we've moved the huddle to 10am so the night staff can join before "
+    "they leave.",
+    "Network item pushed off the agenda for the third time this quarter.",
+    "Can you tell me why the overseas nurses are again the ones on Christmas nights?",
+    "Follow-up: she now publishes the acting-up list on the ward board (checked it myself).",
+    "He thanked us warmly for our time, then appointed his old registrar without an interview.",
 ]
 
 
@@ -150,15 +157,21 @@ def test_a_leaders_plan_said_by_the_leader_stays_a_finding() -> None:
 #: those of roles-v12 reading the third (c: 240 rows by a third writer, in interview and
 #: focus-group transcripts with speaker labels, a leader's journal, a handbook, OD emails,
 #: minutes, voice notes and an evaluation report), blind with roles-v11: 22 of 150 shown, 3
-#: of 90 gated.
+#: of 90 gated. The fourth (d: 200 rows by a fourth writer, in a mentor's notebook and
+#: write-up, exit questionnaires, a coordinator's spreadsheet comments, a union rep's emails,
+#: leaders' posts, chat and a software-transcribed debrief) measured roles-v12 blind: 11 of
+#: 120 shown (the session-start rules, roles-v8: 12) and 5 of 80 findings gated (roles-v8:
+#: 5); roles-v13 mends the five gated findings' shapes.
 NOTES_SETS = {"a": Path(__file__).parent / "data" / "mentor_notes_roles.csv",
               "b": Path(__file__).parent / "data" / "mentor_notes_roles_b.csv",
-              "c": Path(__file__).parent / "data" / "mentor_notes_roles_c.csv"}
+              "c": Path(__file__).parent / "data" / "mentor_notes_roles_c.csv",
+              "d": Path(__file__).parent / "data" / "mentor_notes_roles_d.csv"}
 #: per set: findings, other rows, fewest of the other rows the rules must recognise, fewest
 #: findings the product must show, most of the other rows it may show as findings
 EXPECTED = {"a": (88, 132, 65, 88, 1),  # roles-v7: 68 recognised (roles-v6: 31); 0 shown
             "b": (90, 170, 80, 80, 8),  # roles-v12: 90 recognised (roles-v10: 57); 4 shown
-            "c": (90, 150, 65, 84, 8)}  # roles-v12: 71 recognised (roles-v11: 53); 5 shown
+            "c": (90, 150, 65, 84, 8),  # roles-v12: 71 recognised (roles-v11: 53); 5 shown
+            "d": (80, 120, 38, 76, 13)}  # roles-v13: 42 recognised (roles-v8: 35); 11 shown
 
 
 @pytest.fixture(scope="module", params=sorted(NOTES_SETS))

@@ -310,7 +310,7 @@ def test_role_rules_are_part_of_the_coder_label() -> None:
 def test_unknown_role_rules_are_a_clear_error(coder) -> None:
     bad = copy.copy(coder)
     bad.roles = "roles-v99"
-    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v12' or None"):
+    with pytest.raises(CodingError, match=r"roles='roles-v99'.*allowed: 'roles-v13' or None"):
         bad.code(pd.DataFrame({"segment_id": ["a"], "text": ["She chairs every panel."]}))
 
 

@@ -35,7 +35,8 @@ _OWN_QUESTION = re.compile(
     r"^(?:(?:and )?(?:then )?(?:my|our|the) (?:next |first |last |follow-up |final |opening )?"
     r"question (?:was|is|will be)\b|(?:questions?|things) (?:I|we) (?:still )?(?:want|need|"
     r"have|mean) to ask\b|(?:I |we )?(?:still )?(?:need|want|have|must|remember|meant) to ask\b|"
-    r"ask(?:ed)? re\b|follow[- ]?up\s*:|to ask\s*:|q(?:uestion)?s? to ask\b|"
+    r"ask(?:ed)? re\b|follow[- ]?up\s*:(?=[^.!]*(?:\?|\b(?:ask|check|find out|what|who|why|"
+    r"how|whether)\b))|to ask\s*:|q(?:uestion)?s? to ask\b|"
     r"(?:a )?question(?: mark)? for (?:myself|me)\b|(?:the )?questions? (?:I|we) (?:keep|kept) "
     r"(?:coming|circling|going) back to\b|qs? to (?:explore|raise|probe|follow up)\b|(?:so )?(?:my|our) (?:\w+ )?question (?:to|for)"
     r" (?:the panel|you|him|her|them|everyone|the board|our mentee) (?:was|is|would be)\b)", _I)

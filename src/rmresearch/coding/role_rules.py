@@ -87,7 +87,7 @@ _GREETING = re.compile(r"^(?:hi|hello|hiya|dear|morning|afternoon|evening|good (
 # the release time again"
 _PRACTICE_TOO = re.compile(
     r"\b(?:every one|every time|always|never|refused|refuses|no consultation|accessib\w*|"
-    r"(?:held|reserved|kept|set aside) for|"
+    r"(?:held|reserved|kept|set aside) for|(?:second|third|fourth|fifth|sixth) time|"
     r"bull\w*|harass\w*|racis\w*|complain\w*|grievance|discriminat\w*|[0-9]+ (?:out )?of "
     r"[0-9]+|(?:four|five|six|seven|eight|nine|ten) out of)\b", _I)
 
@@ -134,8 +134,8 @@ def _last_sentence(text: str) -> str:
 _FED_BACK = re.compile(r"^\W*you (?:said|called|told|did|made|let|gave|asked|cut|ignored|"
                        r"interrupted|referred to)\b", _I)
 # a question that takes the practice for granted is a complaint about it: "Why is it always
-# us who get moved?", "How did the secondment never get advertised, yet ...?"
-_PRESUPPOSED = re.compile(r"\b(?:always|never|every time|yet|again|the same (?:people|faces|"
+# us who get moved?", "How did the secondment never get advertised ...?"
+_PRESUPPOSED = re.compile(r"\b(?:always|never|every time|again|the same (?:people|faces|"
                           r"names|few))\b", _I)
 
 
@@ -163,7 +163,7 @@ def is_question(text: str, speaker: str | None) -> bool:
         return True
     if speaker is None and _ASKED_VIEW.match(text) and not _ANSWERED.search(text):
         return True  # mentors ("we") asking the leader ("he", "she") for a view
-    if _PROMPT.match(text) or is_own_question(text):
+    if (_PROMPT.match(text) and not _PRESUPPOSED.search(text)) or is_own_question(text):
         return True
     last = _last_sentence(text)
     if not re.search(r"\?[\s\"'\u201d)]*$", last) or "??" in last:
@@ -171,7 +171,7 @@ def is_question(text: str, speaker: str | None) -> bool:
     if speaker == "mentor":
         return not _FED_BACK.search(text)
     if _SECOND_PERSON.search(last):
-        return True
+        return not _PRESUPPOSED.search(last)
     starts_well = last[:1].isupper() or last[:1] in "\"'\u201c("
     return bool(starts_well and _INTERROGATIVE.match(last.lstrip("\"'\u201c("))
                 and not _FIRST_SINGULAR.search(last) and len(_words(text)) <= 30
@@ -191,7 +191,8 @@ _PRAISE = (r"(?:brilliant|amazing|fantastic|outstanding|wonderful|excellent|grea
            r"uncomfortable|worthwhile|rewarding|powerful)|worthwhile|rewarding|eye[- ]opening|"
            r"life[- ]changing|transformative)")
 _THANKS = re.compile(
-    r"^(?:a (?:big|huge|massive) )?(?:thank you|thanks|many thanks|huge thanks)\b"
+    r"^(?:a (?:big|huge|massive) )?(?:thank you|thanks(?! to\b[^.!?]{0,40}\b(?:I|we|he|she|they)"
+    r"(?:[\u2019']ve| have| had)? \w+ed\b)|many thanks|huge thanks)\b"
     r"|^(?:i|we)(?:'d| would)? (?:like to|want to|must|wanted to) (?:say )?thank\b"
     r"|^(?:i am|i'm|we are|we're) (?:so |really |very |truly |hugely )?(?:grateful|thankful)",
     _I)
@@ -199,6 +200,11 @@ _THANKS_TO_OTHER = re.compile(
     r"^[^.!?]*?\b(?:to|thank)\s+(?!you\b|both\b|all\b|everyone\b|(?:my|our|the) (?:co-?)?"
     r"(?:mentors?|mentees?|programme|scheme|team|cohort|facilitators?)\b)[\w.]+"
     r"[^.!?]*?(?:\bfor\s+(?:\w+ly\s+)?\w+ing\b|,?\s+who\s+\w+)", _I)
+# the thanks, then what the leader did next: "he thanked me ..., then signed off another
+# all-white shortlist"
+_THEN_PRACTICE = re.compile(r"\b(?:then|but|yet|although|though)\b[^.;!?]{0,60}\b(?:signed|"
+                            r"appointed|shortlisted|promoted|cancelled|refused|ignored|blocked|"
+                            r"all[- ]white|again|another)\b", _I)
 # thanks for news of practice: "Thanks for letting me know the panel's been changed to ..."
 _THANKS_FOR_NEWS = re.compile(
     r"^[^.!?]{0,20}?\b(?:thanks|thank you) (?:so much |very much )?for (?:letting (?:me|us) know|"
@@ -293,7 +299,7 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
             or is_programme_itself(text)):
         return True
     if _TO_MENTORS.search(text) or (_TOLD_US.search(text) and _PRAISE_OF_YOU.search(text)):
-        return True
+        return not _THEN_PRACTICE.search(text)
     if (_OUR_AIM.search(text) or _PROGRAMME_WORTH.search(text) or _PROGRAMME_FACTS.search(text)
             or _PROGRAMME_EFFECT.search(text)):
         return True

@@ -56,7 +56,10 @@ __all__ = ["ROLE_RULES_VERSION", "ROLE_RULES_LABEL", "discourse_role", "discours
 # leader's act back ("You said ... - did you notice?"); rooms held for some; the programme's
 # purpose, eligibility and matching rules; plans for a walk-round; documents reviewed;
 # evaluators' own position; nerves and rapport in bullet notes
-ROLE_RULES_VERSION = "roles-v12"
+# v13: "thanks to my mentor I've changed ..." is the change, not thanks; thanks reported,
+# then the leader's act; a prompt or question to "you" that takes the practice for granted;
+# a follow-up that states a result; logistics deferred for the nth time
+ROLE_RULES_VERSION = "roles-v13"
 #: who decided a role the rules gave (the store's ``role_by``); a human's is ``human:<name>``
 ROLE_RULES_LABEL = f"rules@{ROLE_RULES_VERSION}"
 
