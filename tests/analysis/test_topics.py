@@ -342,3 +342,11 @@ def test_a_topic_without_a_phrase_is_labelled_by_a_phrase_its_texts_hold_not_a_k
     assert keyword_label(keywords, texts) == "landed badly"  # in two texts, word for word
     assert keyword_label(["articulate", "described articulate"], texts) == "articulate"
     assert keyword_label([], texts) == ""
+
+
+def test_a_keyword_label_never_carries_a_name() -> None:
+    texts = ["He described Bernadette as difficult in the huddle.",
+             "Bernadette was described as abrupt by the matron.",
+             "The matron described the night staff as a handful."]
+    assert keyword_label(["described bernadette", "described", "huddle"], texts) == "described"
+    assert keyword_label(["bernadette described"], texts) == "someone described"

@@ -224,7 +224,9 @@ def topic_labels(texts: Sequence[str], vectors: np.ndarray, topics: np.ndarray, 
 def keyword_label(keywords: Sequence[str], texts: Sequence[str]) -> str:
     """The label of a topic no phrase qualifies for: its first keyword of two or more words
     that the topic's texts hold word for word in two texts or more ("landed badly"), else its
-    first keyword; never a list of keywords ("described, articulate, badly" read as stems).
+    first keyword; never a list of keywords ("described, articulate, badly" read as stems),
+    and never a name: a keyword with a proper name of the texts in it (`proper_names`) is
+    passed over, and if every keyword has one, its names read "someone".
 
     Parameters
     ----------
@@ -234,11 +236,16 @@ def keyword_label(keywords: Sequence[str], texts: Sequence[str]) -> str:
         The topic's texts.
     """
     lowered = [" ".join(re.findall(r"[\w'\u2019-]+", t.lower())) for t in texts]
-    for keyword in keywords:
+    names = proper_names(texts)
+    clean = [k for k in keywords if not names & set(k.lower().split())]
+    for keyword in clean:
         if len(keyword.split()) > 1 and \
                 sum(f" {keyword} " in f" {t} " for t in lowered) >= 2:
             return keyword
-    return keywords[0] if keywords else ""
+    if clean:
+        return clean[0]
+    return " ".join("someone" if w.lower() in names else w
+                    for w in keywords[0].split()) if keywords else ""
 
 
 def _words(text: str) -> set[str]:
