@@ -170,12 +170,13 @@ def is_question(text: str, speaker: str | None) -> bool:
         return False
     if speaker == "mentor":
         return not _FED_BACK.search(text)
+    if _PRESUPPOSED.search(last):
+        return False
     if _SECOND_PERSON.search(last):
-        return not _PRESUPPOSED.search(last)
+        return True
     starts_well = last[:1].isupper() or last[:1] in "\"'\u201c("
     return bool(starts_well and _INTERROGATIVE.match(last.lstrip("\"'\u201c("))
-                and not _FIRST_SINGULAR.search(last) and len(_words(text)) <= 30
-                and not _PRESUPPOSED.search(last))
+                and not _FIRST_SINGULAR.search(last) and len(_words(text)) <= 30)
 
 
 # ------------------------------------------------------------------ about the mentoring
@@ -191,11 +192,13 @@ _PRAISE = (r"(?:brilliant|amazing|fantastic|outstanding|wonderful|excellent|grea
            r"uncomfortable|worthwhile|rewarding|powerful)|worthwhile|rewarding|eye[- ]opening|"
            r"life[- ]changing|transformative)")
 _THANKS = re.compile(
-    r"^(?:a (?:big|huge|massive) )?(?:thank you|thanks(?! to\b[^.!?]{0,40}\b(?:I|we|he|she|they)"
-    r"(?:[\u2019']ve| have| had)? \w+ed\b)|many thanks|huge thanks)\b"
+    r"^(?:a (?:big|huge|massive) )?(?:thank you|thanks|many thanks|huge thanks)\b"
     r"|^(?:i|we)(?:'d| would)? (?:like to|want to|must|wanted to) (?:say )?thank\b"
     r"|^(?:i am|i'm|we are|we're) (?:so |really |very |truly |hugely )?(?:grateful|thankful)",
     _I)
+# a cause, not thanks: "Thanks to my mentor I've stopped holding meetings at 7.30am"
+_THANKS_AS_CAUSE = re.compile(r"^(?:a (?:big|huge|massive) )?thanks to\b[^.!?]{0,40}\b(?:I|we|he|"
+                              r"she|they)(?:[\u2019']ve| have| had)? \w+ed\b", _I)
 _THANKS_TO_OTHER = re.compile(
     r"^[^.!?]*?\b(?:to|thank)\s+(?!you\b|both\b|all\b|everyone\b|(?:my|our|the) (?:co-?)?"
     r"(?:mentors?|mentees?|programme|scheme|team|cohort|facilitators?)\b)[\w.]+"
@@ -293,7 +296,7 @@ def is_about_mentoring(text: str, speaker: str | None = None) -> bool:
     relationship itself (never when the leader's practice with others is reported). Words
     addressed to "you" count only when staff are not the ones speaking (staff speak to the
     leader: that is a finding)."""
-    if _THANKS.match(text):
+    if _THANKS.match(text) and not _THANKS_AS_CAUSE.match(text):
         return not (_THANKS_TO_OTHER.match(text) or _THANKS_FOR_NEWS.match(text))
     if (is_own_feeling(text) or is_noted_thanks(text) or is_programme_count(text)
             or is_programme_itself(text)):
