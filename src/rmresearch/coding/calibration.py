@@ -110,8 +110,8 @@ class LevelCalibrator:
         """Fit on raw level probabilities ``P`` (n, n_levels[+1]) and labels ``Y``."""
         from sklearn.isotonic import IsotonicRegression
 
-        k = Y.shape[1]
-        x, y = P[:, :k].ravel(), Y.ravel().astype(float)
+        k, known = Y.shape[1], (Y >= 0).all(axis=1)  # rows of -1 teach valence only
+        x, y = P[known, :k].ravel(), Y[known].ravel().astype(float)
         self.model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip",
                                         increasing=True).fit(x, y)
         return self

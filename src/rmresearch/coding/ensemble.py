@@ -24,8 +24,11 @@ Training
     real published text and real notes, by eight more writers in three batches;
     ``edi_levels_training_valence.yaml``, 887 items where the words point away from the
     meaning, by three more writers; ``edi_levels_training_roles.yaml``, 570 items of what
-    is not a finding in mentors' notes, forms, minutes and emails, by two more) and any
-    human-coded segments (`fit_codebook`); 4,855 distinct texts without human codings.
+    is not a finding in mentors' notes, forms, minutes and emails, by two more), the
+    valence-only file (`training.VALENCE_TRAINING_FILES`: the 882 findings of
+    ``edi_levels_training_valence_b.yaml``, by four more writers, teach the two valence
+    classifiers and nothing else) and any human-coded segments (`fit_codebook`); 5,737
+    distinct texts without human codings.
     The encoder reads each text without its bullet mark or speaker label
     (`embeddings.embedding_sha`).
     Level weights were chosen by cross-validation on ``data/gold/dev.csv`` only. The
@@ -185,11 +188,12 @@ class EnsembleCoder(ModelCoder):
         results = self._rule_coder().analyse(ts.texts, view=True)
         views = [r.view for r in results]
         lemmas = [plain_lemmas(v) for v in views]
-        vec = _vectorizer()
-        Xl = vec.fit_transform(lemmas)
+        vec, known = _vectorizer(), (ts.Y >= 0).all(axis=1)  # -1 rows: valence only
+        Xl = vec.fit_transform([lm for lm, k in zip(lemmas, known) if k])
         self.lexical_levels_ = (vec, LevelClassifier(self.lexical_C, self.lexical_C,
                                                      self.random_state).fit(
-            Xl, ts.Y, [None] * len(views), sample_weight=w))
+            Xl, ts.Y[known], [None] * int(known.sum()),
+            sample_weight=None if w is None else w[known]))
         self.calibrator_ = PlattCalibrator() if self.calibration == "platt" else None
         if self.calibration == "isotonic" and len(ts.texts) >= 5 * CV_FOLDS:
             held_out = self._held_out_proba(lemmas, results)

@@ -114,13 +114,15 @@ class LevelClassifier:
     def fit(self, F: np.ndarray, Y: np.ndarray, valences: Sequence[str | None],
             V: np.ndarray | None = None, sample_weight: np.ndarray | None = None,
             ) -> "LevelClassifier":
-        """Fit on features ``F``, labels ``Y`` (n, n_codes) and valences (features ``V``);
-        ``sample_weight`` weighs each text (None: all 1)."""
-        none = (Y.sum(axis=1) == 0).astype(int)
-        w = sample_weight
-        self.levels_ = [_fit_binary(F, Y[:, j], self.C, self.random_state, w)
+        """Fit on features ``F``, labels ``Y`` (n, n_codes; a row of -1: levels unknown, the
+        text teaches valence only) and valences (features ``V``); ``sample_weight`` weighs
+        each text (None: all 1)."""
+        w, known = sample_weight, (Y >= 0).all(axis=1)
+        Fk, Yk, wk = F[known], Y[known], None if w is None else np.asarray(w)[known]
+        self.levels_ = [_fit_binary(Fk, Yk[:, j], self.C, self.random_state, wk)
                         for j in range(Y.shape[1])]
-        self.none_ = _fit_binary(F, none, self.C, self.random_state, w)
+        self.none_ = _fit_binary(Fk, (Yk.sum(axis=1) == 0).astype(int), self.C,
+                                 self.random_state, wk)
         V = F if V is None else V
         # valence is only reported for coded segments: learn it from coded texts
         idx = [i for i, v in enumerate(valences) if v is not None and Y[i].any()]

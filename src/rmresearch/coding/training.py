@@ -13,6 +13,10 @@ Three sources, de-duplicated by text (labels of the same text are merged):
   (findings whose words point away from their valence) and
   ``codebooks/edi_levels_training_roles.yaml`` (what is not a finding in mentors' notes,
   forms, minutes and emails, and findings that look like it);
+* the shipped valence-only file (`VALENCE_TRAINING_FILES`,
+  ``codebooks/edi_levels_training_valence_b.yaml``): only its findings are read, and they
+  teach the valence classifiers alone (their levels are not learned: written with them,
+  macro-F1 fell on every development set while valence rose; docs/evaluation.md);
 * human-coded segments (``coder`` starting ``human:``) passed as ``extra_segments``.
 """
 from __future__ import annotations
@@ -32,13 +36,18 @@ from ..errors import CodingError, join_allowed
 from ..vocabulary import HUMAN_PREFIX, LEVELS, VALENCES
 
 __all__ = ["TrainingItem", "TrainingSet", "codebook_items", "training_file_items",
-           "human_items", "build_training_set", "TRAINING_FILE", "TRAINING_FILES"]
+           "human_items", "build_training_set", "TRAINING_FILE", "TRAINING_FILES",
+           "VALENCE_TRAINING_FILES", "VALENCE_ONLY"]
 
 TRAINING_FILE = "codebooks/edi_levels_training.yaml"
 #: every shipped training file, in the order their items are read
 TRAINING_FILES = (TRAINING_FILE, "codebooks/edi_levels_training_registers.yaml",
                   "codebooks/edi_levels_training_valence.yaml",
                   "codebooks/edi_levels_training_roles.yaml")
+#: shipped files whose findings teach valence only (read after `TRAINING_FILES`)
+VALENCE_TRAINING_FILES = ("codebooks/edi_levels_training_valence_b.yaml",)
+#: `TrainingItem.source` of an item that teaches valence only; its row of `TrainingSet.Y` is -1
+VALENCE_ONLY = "valence-only"
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ class TrainingSet:
     """Texts with a multi-label matrix over the codebook's codes and valences."""
 
     texts: list[str]
-    Y: np.ndarray            # (n, n_codes) 0/1
+    Y: np.ndarray            # (n, n_codes) 0/1; a row of -1: levels unknown (valence only)
     valences: list[str | None]
     sources: list[str]
     codes: list[str]
@@ -92,11 +101,15 @@ def training_file_items(codebook: Codebook, path: str | Path | None = None) -> l
     if set(codebook.ids) != set(LEVELS):
         return []
     items: list[TrainingItem] = []
-    for name in TRAINING_FILES:
+    for name in TRAINING_FILES + VALENCE_TRAINING_FILES:
         ref = resources.files("rmresearch").joinpath(name)
         if ref.is_file():
             data = yaml.safe_load(ref.read_text(encoding="utf-8")) or []
-            items += _parse_items(data, codebook, f"rmresearch/{name}")
+            parsed = _parse_items(data, codebook, f"rmresearch/{name}")
+            if name in VALENCE_TRAINING_FILES:
+                parsed = [TrainingItem(it.text, it.levels, it.valence, VALENCE_ONLY)
+                          for it in parsed if it.levels and it.valence is not None]
+            items += parsed
     return items
 
 
@@ -153,15 +166,21 @@ def human_items(codings: Any, segments: Any, codes: Sequence[str] | None = None,
 
 
 def build_training_set(codebook: Codebook, items: Sequence[TrainingItem]) -> TrainingSet:
-    """Merge items by text (union of levels, first known valence) into a `TrainingSet`."""
+    """Merge items by text (union of levels, first known valence) into a `TrainingSet`.
+
+    A text whose every item is `VALENCE_ONLY` gets a row of -1 in ``Y`` (levels unknown).
+    """
     codes = codebook.ids
     merged: dict[str, dict[str, Any]] = {}
     for item in items:
         if not item.text:
             continue
         entry = merged.setdefault(item.text, {"levels": set(), "valence": None,
-                                              "source": item.source})
-        entry["levels"].update(lv for lv in item.levels if lv in codes)
+                                              "source": item.source, "known": False})
+        if item.source != VALENCE_ONLY:
+            if not entry["known"]:
+                entry.update(known=True, source=item.source)
+            entry["levels"].update(lv for lv in item.levels if lv in codes)
         if entry["valence"] is None and item.valence is not None:
             entry["valence"] = item.valence
     texts = list(merged)
@@ -169,5 +188,7 @@ def build_training_set(codebook: Codebook, items: Sequence[TrainingItem]) -> Tra
     for i, text in enumerate(texts):
         for lv in merged[text]["levels"]:
             Y[i, codes.index(lv)] = 1
+        if not merged[text]["known"]:
+            Y[i] = -1
     return TrainingSet(texts, Y, [merged[t]["valence"] for t in texts],
                        [merged[t]["source"] for t in texts], list(codes))
