@@ -165,13 +165,17 @@ def test_a_leaders_plan_said_by_the_leader_stays_a_finding() -> None:
 NOTES_SETS = {"a": Path(__file__).parent / "data" / "mentor_notes_roles.csv",
               "b": Path(__file__).parent / "data" / "mentor_notes_roles_b.csv",
               "c": Path(__file__).parent / "data" / "mentor_notes_roles_c.csv",
-              "d": Path(__file__).parent / "data" / "mentor_notes_roles_d.csv"}
+              "d": Path(__file__).parent / "data" / "mentor_notes_roles_d.csv",
+              "e": Path(__file__).parent / "data" / "mentor_notes_roles_e.csv"}
 #: per set: findings, other rows, fewest of the other rows the rules must recognise, fewest
 #: findings the product must show, most of the other rows it may show as findings
 EXPECTED = {"a": (88, 132, 65, 88, 1),  # roles-v7: 68 recognised (roles-v6: 31); 0 shown
             "b": (90, 170, 80, 80, 8),  # roles-v12: 90 recognised (roles-v10: 57); 4 shown
             "c": (90, 150, 65, 84, 8),  # roles-v12: 71 recognised (roles-v11: 53); 5 shown
-            "d": (80, 120, 38, 76, 13)}  # roles-v13: 42 recognised (roles-v8: 35); 11 shown
+            "d": (80, 120, 38, 76, 13),  # roles-v13: 42 recognised (roles-v8: 35); 11 shown
+            # set e is kept blind (measured, rows never read): roles-v13, 48 recognised,
+            # 14 shown, 2 findings gated, 93 findings shown
+            "e": (96, 144, 45, 90, 15)}
 
 
 @pytest.fixture(scope="module", params=sorted(NOTES_SETS))
@@ -183,13 +187,19 @@ def notes_set(request) -> tuple[str, pd.DataFrame]:
 #: findings the rules still gate, each with why
 GATED = {"c": ["M: Why was the only Black applicant not shortlisted when she met every essential "
                "criterion?"]}  # a mentor's question; what it takes for granted is the finding
+#: blind sets: how many findings the rules may gate (counted, the rows never read)
+GATED_BLIND = {"e": 2}
 
 
 def test_no_finding_of_mentors_notes_is_gated(notes_set) -> None:
     name, table = notes_set
     findings = table[table["role"] == "finding"]
     assert len(findings) == EXPECTED[name][0]
-    assert findings.loc[findings["rule"] != "finding", "text"].tolist() == GATED.get(name, [])
+    gated = findings.loc[findings["rule"] != "finding", "text"].tolist()
+    if name in GATED_BLIND:
+        assert len(gated) <= GATED_BLIND[name]
+    else:
+        assert gated == GATED.get(name, [])
 
 
 def test_most_of_a_mentors_own_side_is_recognised(notes_set) -> None:
