@@ -23,6 +23,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .training import levels_known
+
 __all__ = ["blend_level_proba", "cross_validated_level_proba", "LevelCalibrator",
            "PlattCalibrator", "reliability_table", "expected_calibration_error", "CV_FOLDS",
            "OUT_OF_REGISTER_PLATT", "MIN_HUMAN_FOR_CALIBRATION", "STRONG_SCORE"]
@@ -110,7 +112,7 @@ class LevelCalibrator:
         """Fit on raw level probabilities ``P`` (n, n_levels[+1]) and labels ``Y``."""
         from sklearn.isotonic import IsotonicRegression
 
-        k, known = Y.shape[1], (Y >= 0).all(axis=1)  # rows of -1 teach valence only
+        k, known = Y.shape[1], levels_known(Y)
         x, y = P[known, :k].ravel(), Y[known].ravel().astype(float)
         self.model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip",
                                         increasing=True).fit(x, y)

@@ -62,6 +62,7 @@ from .calibration import (CV_FOLDS, MIN_HUMAN_FOR_CALIBRATION, LevelCalibrator,
 from .embeddings import Embedder
 from .model import LevelClassifier, ModelCoder, decide, items_from_frame, one_blas_thread
 from .roles import ROLE_RULES_VERSION, discourse_roles
+from .training import levels_known
 from .rules import RuleCoder, RuleResult
 from .valence import VALENCE_RULES_VERSION, combine_valence
 
@@ -188,7 +189,7 @@ class EnsembleCoder(ModelCoder):
         results = self._rule_coder().analyse(ts.texts, view=True)
         views = [r.view for r in results]
         lemmas = [plain_lemmas(v) for v in views]
-        vec, known = _vectorizer(), (ts.Y >= 0).all(axis=1)  # -1 rows: valence only
+        vec, known = _vectorizer(), levels_known(ts.Y)
         Xl = vec.fit_transform([lm for lm, k in zip(lemmas, known) if k])
         self.lexical_levels_ = (vec, LevelClassifier(self.lexical_C, self.lexical_C,
                                                      self.random_state).fit(

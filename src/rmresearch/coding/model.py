@@ -23,7 +23,7 @@ from ..errors import CodingError, NotFittedError
 from ..vocabulary import VALENCES
 from .embeddings import Embedder, embedding_sha
 from .training import (TrainingItem, TrainingSet, build_training_set, codebook_items,
-                       training_file_items)
+                       levels_known, training_file_items)
 
 __all__ = ["ModelCoder", "LevelClassifier", "decide", "items_from_frame", "NONE",
            "one_blas_thread"]
@@ -117,7 +117,7 @@ class LevelClassifier:
         """Fit on features ``F``, labels ``Y`` (n, n_codes; a row of -1: levels unknown, the
         text teaches valence only) and valences (features ``V``); ``sample_weight`` weighs
         each text (None: all 1)."""
-        w, known = sample_weight, (Y >= 0).all(axis=1)
+        w, known = sample_weight, levels_known(Y)
         Fk, Yk, wk = F[known], Y[known], None if w is None else np.asarray(w)[known]
         self.levels_ = [_fit_binary(Fk, Yk[:, j], self.C, self.random_state, wk)
                         for j in range(Y.shape[1])]

@@ -37,7 +37,7 @@ from ..vocabulary import HUMAN_PREFIX, LEVELS, VALENCES
 
 __all__ = ["TrainingItem", "TrainingSet", "codebook_items", "training_file_items",
            "human_items", "build_training_set", "TRAINING_FILE", "TRAINING_FILES",
-           "VALENCE_TRAINING_FILES", "VALENCE_ONLY"]
+           "VALENCE_TRAINING_FILES", "VALENCE_ONLY", "levels_known"]
 
 TRAINING_FILE = "codebooks/edi_levels_training.yaml"
 #: every shipped training file, in the order their items are read
@@ -48,6 +48,12 @@ TRAINING_FILES = (TRAINING_FILE, "codebooks/edi_levels_training_registers.yaml",
 VALENCE_TRAINING_FILES = ("codebooks/edi_levels_training_valence_b.yaml",)
 #: `TrainingItem.source` of an item that teaches valence only; its row of `TrainingSet.Y` is -1
 VALENCE_ONLY = "valence-only"
+
+
+def levels_known(Y: np.ndarray) -> np.ndarray:
+    """Boolean mask of the rows of a label matrix whose levels are known: a row of -1 is a
+    `VALENCE_ONLY` text, which teaches valence and never a level."""
+    return (np.asarray(Y) >= 0).all(axis=1)
 
 
 @dataclass(frozen=True)
