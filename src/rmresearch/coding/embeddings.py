@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Collection, Iterable, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .role_rules import segment_body
 
 __all__ = ["Embedder", "default_cache_dir", "model_path", "model_key", "load_sentence_model",
            "text_sha", "embedding_sha", "READING", "DEFAULT_BATCH_SIZE", "MAX_TORCH_THREADS",
-           "MODEL_NAME"]
+           "MODEL_NAME", "Backend"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
@@ -112,6 +112,16 @@ def embedding_sha(text: str) -> str:
     return text_sha(segment_body(text))
 
 
+class Backend(Protocol):
+    """Another sentence encoder for `Embedder` (e.g. `strong_encoder.StrongEncoder`)."""
+
+    key: str  #: model identity (part of the cache key)
+    dim: int  #: vector length
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n, dim)`` float32 unit rows in input order, each depending on its text alone."""
+
+
 class _Cache:
     """A small SQLite key-value store of float32 vectors (WAL, safe across processes)."""
 
@@ -166,11 +176,16 @@ class Embedder:
         Cache folder; None reads ``RMRESEARCH_CACHE_DIR`` at first use.
     use_cache : bool
         False encodes every text every time.
+    backend : Backend or None
+        Another encoder (``.key``, ``.dim``, ``.encode``) used instead of the model folder;
+        None is the sentence-transformers path above.
     """
 
     def __init__(self, model_dir: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-                 cache_dir: str | Path | None = None, use_cache: bool = True) -> None:
+                 cache_dir: str | Path | None = None, use_cache: bool = True,
+                 backend: Backend | None = None) -> None:
         self.model_dir = model_dir
+        self.backend = backend
         self.batch_size = batch_size
         self.cache_dir = cache_dir
         self.use_cache = use_cache
@@ -181,7 +196,8 @@ class Embedder:
     @property
     def key(self) -> str:
         """Model identity and `READING`, used in cache keys and coder hashes."""
-        return f"{model_key(self.model_dir)}|{READING}"
+        model = model_key(self.model_dir) if self.backend is None else self.backend.key
+        return f"{model}|{READING}"
 
     def _get_cache(self) -> _Cache | None:
         if not self.use_cache:
@@ -196,6 +212,9 @@ class Embedder:
         return self._cache
 
     def _encode_model(self, texts: list[str]) -> np.ndarray:
+        if self.backend is not None:
+            self.n_encoded += len(texts)
+            return np.asarray(self.backend.encode(texts), dtype=np.float32)
         model = load_sentence_model(self.model_dir)
         vecs = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
                             normalize_embeddings=True, show_progress_bar=False)
@@ -207,7 +226,8 @@ class Embedder:
         each text is read without its bullet mark or speaker label (`embedding_sha`)."""
         texts = [segment_body(t) for t in texts]
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, 384 if self.backend is None else self.backend.dim),
+                            dtype=np.float32)
         parts = [self._encode_chunk(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
         return parts[0] if len(parts) == 1 else np.vstack(parts)
 
@@ -278,3 +298,4 @@ class Embedder:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_given", {})  # pickled by an older version
+        self.__dict__.setdefault("backend", None)
