@@ -11,8 +11,9 @@ Levels
     its most likely level at ``fallback`` (0.35) when ``none`` is below ``fallback_none``
     (0.5). The score is that probability.
 Valence
-    The mean of two classifiers' probabilities: logistic regression on the sentence
-    embedding, and logistic regression on tf-idf of the text's lemmas marked for negation
+    The mean of two classifiers' probabilities: logistic regression on a second, stronger
+    sentence embedding (``valence_encoder``: all-mpnet-base-v2 as a static int8 ONNX model,
+    `strong_encoder`; computed only for the segments that get a level), and logistic regression on tf-idf of the text's lemmas marked for negation
     scope (``not_``) and conceded clauses (``con_``) (`valence.valence_view`); then the cue
     rules' polarity (negation and contrast aware) shifts the log-probabilities by
     ``valence_weight`` and negated cues by ``negation_weight`` more
@@ -48,6 +49,7 @@ Evidence
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -60,11 +62,13 @@ from ..vocabulary import FINDING, LEVELS, MACHINE_CODER, VALENCES
 from .calibration import (CV_FOLDS, MIN_HUMAN_FOR_CALIBRATION, LevelCalibrator,
                           PlattCalibrator, blend_level_proba, cross_validated_level_proba)
 from .embeddings import Embedder
+from .strong_encoder import MODEL_NAME as STRONG_ENCODER, StrongEncoder
 from .model import LevelClassifier, ModelCoder, decide, items_from_frame, one_blas_thread
 from .roles import ROLE_RULES_VERSION, discourse_roles
 from .training import levels_known
 from .rules import RuleCoder, RuleResult
 from .valence import VALENCE_RULES_VERSION, combine_valence
+from .valence_model import ValenceClassifier
 
 __all__ = ["EnsembleCoder", "DEFAULT_THRESHOLDS"]
 
@@ -133,6 +137,12 @@ class EnsembleCoder(ModelCoder):
     roles : str or None
         The discourse-role rules that gate `code` (`roles.ROLE_RULES_VERSION`); None codes
         every segment, whatever it is (the coder before the rules, under a label of its own).
+    valence_encoder : str or None
+        The encoder whose vectors the embedding valence classifier reads:
+        ``"all-mpnet-base-v2"`` (default, `strong_encoder.StrongEncoder`; its recipe is part
+        of the coder's label) or None (the level encoder, all-MiniLM-L6-v2). Chosen on the
+        development sets: valence rose on registers.csv, the curve set and valence_dev and
+        held on dev (docs/evaluation.md).
     """
 
     _kind = MACHINE_CODER
@@ -146,7 +156,8 @@ class EnsembleCoder(ModelCoder):
                  roles: str | None = ROLE_RULES_VERSION, neutral_weight: float = 1.0,
                  valence_rules: str = VALENCE_RULES_VERSION,
                  calibration: str | None = "platt", human_weight: float = 1.0,
-                 fallback: float = 0.35, fallback_none: float = 0.5) -> None:
+                 fallback: float = 0.35, fallback_none: float = 0.5,
+                 valence_encoder: str | None = STRONG_ENCODER) -> None:
         super().__init__(codebook=codebook, random_state=random_state, C=C,
                          valence_C=valence_C, thresholds=thresholds,
                          none_threshold=none_threshold, batch_size=batch_size,
@@ -162,6 +173,7 @@ class EnsembleCoder(ModelCoder):
         self.calibration = calibration
         self.fallback = fallback
         self.fallback_none = fallback_none
+        self.valence_encoder = valence_encoder
 
     def _thresholds(self) -> list[float]:
         given = dict(DEFAULT_THRESHOLDS if self.thresholds is None else self.thresholds)
@@ -184,6 +196,11 @@ class EnsembleCoder(ModelCoder):
         if self.calibration not in (None, "isotonic", "platt"):
             raise CodingError(f"EnsembleCoder(calibration={self.calibration!r}): allowed: "
                               "'platt', 'isotonic' or None")
+        if self.valence_encoder not in (None, STRONG_ENCODER):
+            raise CodingError(f"EnsembleCoder(valence_encoder={self.valence_encoder!r}): "
+                              f"unknown encoder; allowed: {STRONG_ENCODER!r} or None (the "
+                              "level encoder)")
+        self.valence_embedder_ = None
         super().fit(X, Y, valence, sample_weight)
         ts, w = self.training_, self.sample_weight_
         results = self._rule_coder().analyse(ts.texts, view=True)
@@ -200,6 +217,10 @@ class EnsembleCoder(ModelCoder):
             held_out = self._held_out_proba(lemmas, results)
             self.calibrator_ = LevelCalibrator().fit(held_out, ts.Y)
         idx = [i for i, v in enumerate(ts.valences) if v is not None and ts.Y[i].any()]
+        self.strong_valence_ = None
+        if self.valence_encoder is not None:
+            self.strong_valence_ = ValenceClassifier(self.valence_C, self.random_state).fit(
+                self.get_valence_embedder().encode(ts.texts), ts.Y, ts.valences, w)
         self.lexical_valence_ = None
         if len({ts.valences[i] for i in idx}) >= 2:
             vec = _vectorizer()
@@ -209,6 +230,27 @@ class EnsembleCoder(ModelCoder):
             self.lexical_valence_ = (vec, clf.fit(Xv, [ts.valences[i] for i in idx],
                                                   sample_weight=None if w is None else w[idx]))
         return self
+
+    def get_valence_embedder(self) -> Embedder:
+        """The embedder of the valence classifier: the level embedder when
+        ``valence_encoder`` is None, else a `StrongEncoder` one sharing the level embedder's
+        cache folder; built on first use (no model is loaded until it encodes)."""
+        if self.valence_encoder is None:
+            return self.get_embedder()
+        if getattr(self, "valence_embedder_", None) is None:
+            folder = self.get_embedder().cache_dir
+            self.valence_embedder_ = Embedder(cache_dir=folder,
+                                              backend=StrongEncoder(cache_dir=folder))
+        return self.valence_embedder_
+
+    def _hash(self, codebook_hash: str | None = None, training_hash: str | None = None) -> str:
+        """`ModelCoder._hash`, with the valence encoder's identity when it is not the level
+        encoder (a new recipe of the strong encoder is a new coder label)."""
+        base = super()._hash(codebook_hash, training_hash)
+        if self.valence_encoder is None:
+            return base
+        payload = f"{base}|{self.get_valence_embedder().key}".encode()
+        return hashlib.sha256(payload).hexdigest()[:10]
 
     def _held_out_proba(self, lemmas: list[str], results: list[RuleResult]) -> np.ndarray:
         """Cross-validated level probabilities of the training texts."""
@@ -258,8 +300,13 @@ class EnsembleCoder(ModelCoder):
         calibrator = getattr(self, "calibrator_", None)
         return P if calibrator is None else calibrator.transform(P)
 
-    def _valence_proba(self, E: np.ndarray, results: list[RuleResult]) -> np.ndarray:
-        P = self.clf_.valence_proba(E)
+    def _valence_proba(self, texts: list[str], E: np.ndarray, results: list[RuleResult],
+                       ) -> np.ndarray:
+        """Combined classifier valence probabilities of ``texts`` (level embeddings ``E``)."""
+        if self.strong_valence_ is None:
+            P = self.clf_.valence_proba(E)
+        else:
+            P = self.strong_valence_.proba(self.get_valence_embedder().encode(texts))
         if self.lexical_valence_ is None:
             return P
         vec, clf = self.lexical_valence_
@@ -269,17 +316,28 @@ class EnsembleCoder(ModelCoder):
             lex[:, VALENCES.index(cls)] = proba[:, j]
         return (P + lex) / 2.0
 
-    def _score(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[RuleResult],
-                                                 np.ndarray, list[str]]:
-        """Embeddings, level probabilities (+none), rule results, assignments, valences."""
+    def _score(self, texts: list[str], gate: np.ndarray | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, list[RuleResult], np.ndarray, list[str]]:
+        """Embeddings, level probabilities (+none), rule results, assignments (only rows in
+        ``gate``; None: all) and valences: every text's when ``gate`` is None, else only
+        those of the texts given a level (the others' are ``""``: never reported)."""
         E = self.get_embedder().encode(texts)
         results = self._rule_coder().analyse(texts, view=True)
         P = self._level_proba(E, results)
         A = decide(P[:, :-1], self._thresholds(), P[:, -1], self.none_threshold,
                    fallback=self.fallback, fallback_none=self.fallback_none)
-        VP = self._valence_proba(E, results)
-        vals = combine_valence(VP, [r.valence for r in results], self.valence_weight,
-                               self.negation_weight, neutral_weight=self.neutral_weight)
+        rows = np.arange(len(texts))
+        if gate is not None:
+            A = A & np.asarray(gate, dtype=bool)[:, None]
+            rows = np.where(A.any(axis=1))[0]
+        vals = [""] * len(texts)
+        if len(rows):
+            picked = [results[i] for i in rows]
+            VP = self._valence_proba([texts[i] for i in rows], E[rows], picked)
+            found = combine_valence(VP, [r.valence for r in picked], self.valence_weight,
+                                    self.negation_weight, neutral_weight=self.neutral_weight)
+            for i, val in zip(rows, found):
+                vals[i] = val
         return E, P, results, A, vals
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -293,7 +351,7 @@ class EnsembleCoder(ModelCoder):
         """(n, 3) combined classifier valence probabilities (before the cue rules)."""
         self._check_fitted()
         texts = [str(t) for t in X]
-        return self._valence_proba(self.get_embedder().encode(texts),
+        return self._valence_proba(texts, self.get_embedder().encode(texts),
                                    self._rule_coder().analyse(texts, view=True))
 
     def predict_valence(self, X: Sequence[str]) -> list[str]:
@@ -308,8 +366,8 @@ class EnsembleCoder(ModelCoder):
         self._check_fitted()
         rows: list[tuple] = []
         for chunk in iter_chunks(segments, progress=progress):
-            E, P, results, A, vals = self._score([str(t) for t in chunk["text"]])
-            A = A & self.findings_mask(chunk)[:, None]
+            E, P, results, A, vals = self._score([str(t) for t in chunk["text"]],
+                                                 gate=self.findings_mask(chunk))
             rows += self._rows(list(chunk["segment_id"]), E, self.calibrated(P), A, vals,
                                [r.hits for r in results])
         return codings_frame(rows)

@@ -22,6 +22,7 @@ from ..codebook import Codebook, default_codebook
 from ..errors import CodingError, NotFittedError
 from ..vocabulary import VALENCES
 from .embeddings import Embedder, embedding_sha
+from .valence_model import ValenceClassifier
 from .training import (TrainingItem, TrainingSet, build_training_set, codebook_items,
                        levels_known, training_file_items)
 
@@ -124,18 +125,14 @@ class LevelClassifier:
         self.none_ = _fit_binary(Fk, (Yk.sum(axis=1) == 0).astype(int), self.C,
                                  self.random_state, wk)
         V = F if V is None else V
-        # valence is only reported for coded segments: learn it from coded texts
-        idx = [i for i, v in enumerate(valences) if v is not None and Y[i].any()]
-        labels = np.array([valences[i] for i in idx])
-        self.valence_classes_ = [v for v in VALENCES if v in set(labels)]
-        if len(self.valence_classes_) >= 2:
-            self.valence_ = LogisticRegression(C=self.valence_C, max_iter=2000,
-                                               random_state=self.random_state)
-            self.valence_.fit(V[idx], labels,
-                              sample_weight=None if w is None else np.asarray(w)[idx])
-        else:
-            self.valence_ = None
+        self.valence_model_ = ValenceClassifier(self.valence_C, self.random_state).fit(
+            V, Y, valences, sample_weight=w)
         return self
+
+    @property
+    def valence_classes_(self) -> list[str]:
+        """The valences seen in training (`ValenceClassifier.classes_`)."""
+        return self.valence_model_.classes_
 
     def proba(self, F: np.ndarray) -> np.ndarray:
         """(n, n_codes + 1) probabilities: levels then ``none``."""
@@ -144,15 +141,7 @@ class LevelClassifier:
 
     def valence_proba(self, V: np.ndarray) -> np.ndarray:
         """(n, 3) valence probabilities in `VALENCES` order."""
-        out = np.zeros((V.shape[0], len(VALENCES)))
-        if self.valence_ is None:
-            fill = self.valence_classes_[0] if self.valence_classes_ else "neutral"
-            out[:, VALENCES.index(fill)] = 1.0
-            return out
-        proba = self.valence_.predict_proba(V)
-        for j, cls in enumerate(self.valence_.classes_):
-            out[:, VALENCES.index(cls)] = proba[:, j]
-        return out
+        return self.valence_model_.proba(V)
 
 
 class ModelCoder(BaseEstimator):
