@@ -233,14 +233,15 @@ class EnsembleCoder(ModelCoder):
 
     def get_valence_embedder(self) -> Embedder:
         """The embedder of the valence classifier: the level embedder when
-        ``valence_encoder`` is None, else a `StrongEncoder` one sharing the level embedder's
-        cache folder; built on first use (no model is loaded until it encodes)."""
+        ``valence_encoder`` is None, else a `StrongEncoder` one whose vectors go to the level
+        embedder's cache folder (the model itself is built once, in the user's cache folder,
+        `strong_encoder.model_folder`); made on first use (no model is loaded until it
+        encodes)."""
         if self.valence_encoder is None:
             return self.get_embedder()
         if getattr(self, "valence_embedder_", None) is None:
-            folder = self.get_embedder().cache_dir
-            self.valence_embedder_ = Embedder(cache_dir=folder,
-                                              backend=StrongEncoder(cache_dir=folder))
+            self.valence_embedder_ = Embedder(cache_dir=self.get_embedder().cache_dir,
+                                              backend=StrongEncoder())
         return self.valence_embedder_
 
     def _hash(self, codebook_hash: str | None = None, training_hash: str | None = None) -> str:
