@@ -63,7 +63,7 @@ def test_unknown_valence_encoder_is_a_clear_error() -> None:
         EnsembleCoder(valence_encoder="bert").fit(["a", "b"], [["individual"], []])
 
 
-def test_only_segments_given_a_level_are_read_by_the_strong_encoder(
+def test_only_unsure_segments_given_a_level_are_read_by_the_strong_encoder(
         coder: EnsembleCoder) -> None:
     texts = ["He talked over the Black nurses at handover again.",
              "Shall we meet at ten on Thursday?",
@@ -72,11 +72,18 @@ def test_only_segments_given_a_level_are_read_by_the_strong_encoder(
              "Thank you both for the time you gave me this year."]
     segments = pd.DataFrame({"segment_id": [f"s{i}" for i in range(len(texts))],
                              "text": texts})
-    counting = copy.copy(coder)
-    counting.valence_embedder_ = Embedder(use_cache=False, backend=StrongEncoder())
-    codings = counting.code(segments)
+    counts = {}
+    for below in (1.01, coder.strong_below, 0.0):
+        counting = copy.copy(coder)
+        counting.strong_below = below
+        counting.valence_embedder_ = Embedder(use_cache=False, backend=StrongEncoder())
+        codings = counting.code(segments)
+        counts[below] = counting.valence_embedder_.n_encoded
     coded = codings["segment_id"].nunique()
     assert 1 <= coded < len(texts)
-    assert counting.valence_embedder_.n_encoded == coded
-    # and the valences are those the cached path gives
-    pd.testing.assert_frame_equal(codings, coder.code(segments))
+    # every coded segment at 1.01, only the unsure ones at the default, none at 0
+    assert counts[1.01] == coded and counts[coder.strong_below] <= coded and counts[0.0] == 0
+    # the shipped path, with its cache, gives the same codings
+    default = copy.copy(coder)
+    default.valence_embedder_ = Embedder(use_cache=False, backend=StrongEncoder())
+    pd.testing.assert_frame_equal(default.code(segments), coder.code(segments))

@@ -11,10 +11,10 @@ Levels
     its most likely level at ``fallback`` (0.35) when ``none`` is below ``fallback_none``
     (0.5). The score is that probability.
 Valence
-    The mean of two classifiers' probabilities: logistic regression on a second, stronger
-    sentence embedding (``valence_encoder``: all-mpnet-base-v2 as a static int8 ONNX model,
-    `strong_encoder`; computed only for the segments that get a level), and logistic regression on tf-idf of the text's lemmas marked for negation
-    scope (``not_``) and conceded clauses (``con_``) (`valence.valence_view`); then the cue
+    The mean of two classifiers' probabilities: logistic regression on the sentence
+    embedding (where unsure, on a stronger one: ``valence_encoder``, ``strong_below``), and
+    on tf-idf of the text's lemmas marked for negation scope (``not_``) and conceded
+    clauses (``con_``) (`valence.valence_view`); then the cue
     rules' polarity (negation and contrast aware) shifts the log-probabilities by
     ``valence_weight`` and negated cues by ``negation_weight`` more
     (`valence.combine_valence`).
@@ -30,13 +30,10 @@ Training
     ``edi_levels_training_valence_b.yaml``, by four more writers, teach the two valence
     classifiers and nothing else) and any human-coded segments (`fit_codebook`); 5,737
     distinct texts without human codings.
-    The encoder reads each text without its bullet mark or speaker label
-    (`embeddings.embedding_sha`).
-    Level weights were chosen by cross-validation on ``data/gold/dev.csv`` only. The
-    valence weights (0.75 for the rules' polarity, 0.5 more for negated cues) were chosen
-    on the development sets dev, registers, the curve set and valence_dev once the third
-    file had taught the classifiers the shapes the rules read: with it, the rules at full
-    weight over-ruled classifiers that were now right.
+    Encoders read each text without its bullet mark or speaker label (`embedding_sha`).
+    Level weights were chosen by cross-validation on ``data/gold/dev.csv`` only; valence
+    weights (0.75 for the rules' polarity, 0.5 more for negated cues) on the development
+    sets dev, registers, the curve set and valence_dev (docs/evaluation.md).
 Discourse roles
     `code` gives no level to a segment whose discourse role (`roles.discourse_role`, rules
     ``roles``) is not a finding: a question, talk about the mentoring, the mentor's method,
@@ -143,6 +140,11 @@ class EnsembleCoder(ModelCoder):
         of the coder's label) or None (the level encoder, all-MiniLM-L6-v2). Chosen on the
         development sets: valence rose on registers.csv, the curve set and valence_dev and
         held on dev (docs/evaluation.md).
+    strong_below : float
+        The strong encoder reads a coded segment only when the level encoder's valence
+        (embedding and lexical models) gives no valence at least this probability (0.7; 1.01:
+        every coded segment; 0: none). Chosen on the development sets: as accurate as
+        reading every segment, with the strong encoder on under half of them.
     """
 
     _kind = MACHINE_CODER
@@ -157,7 +159,8 @@ class EnsembleCoder(ModelCoder):
                  valence_rules: str = VALENCE_RULES_VERSION,
                  calibration: str | None = "platt", human_weight: float = 1.0,
                  fallback: float = 0.35, fallback_none: float = 0.5,
-                 valence_encoder: str | None = STRONG_ENCODER) -> None:
+                 valence_encoder: str | None = STRONG_ENCODER,
+                 strong_below: float = 0.7) -> None:
         super().__init__(codebook=codebook, random_state=random_state, C=C,
                          valence_C=valence_C, thresholds=thresholds,
                          none_threshold=none_threshold, batch_size=batch_size,
@@ -174,6 +177,7 @@ class EnsembleCoder(ModelCoder):
         self.fallback = fallback
         self.fallback_none = fallback_none
         self.valence_encoder = valence_encoder
+        self.strong_below = strong_below
 
     def _thresholds(self) -> list[float]:
         given = dict(DEFAULT_THRESHOLDS if self.thresholds is None else self.thresholds)
@@ -232,11 +236,9 @@ class EnsembleCoder(ModelCoder):
         return self
 
     def get_valence_embedder(self) -> Embedder:
-        """The embedder of the valence classifier: the level embedder when
-        ``valence_encoder`` is None, else a `StrongEncoder` one whose vectors go to the level
-        embedder's cache folder (the model itself is built once, in the user's cache folder,
-        `strong_encoder.model_folder`); made on first use (no model is loaded until it
-        encodes)."""
+        """The valence classifier's embedder: the level one when ``valence_encoder`` is None,
+        else a `StrongEncoder` one caching in the level embedder's folder (the model is
+        built once, `strong_encoder.model_folder`); made on first use, loads no model."""
         if self.valence_encoder is None:
             return self.get_embedder()
         if getattr(self, "valence_embedder_", None) is None:
@@ -303,19 +305,22 @@ class EnsembleCoder(ModelCoder):
 
     def _valence_proba(self, texts: list[str], E: np.ndarray, results: list[RuleResult],
                        ) -> np.ndarray:
-        """Combined classifier valence probabilities of ``texts`` (level embeddings ``E``)."""
-        if self.strong_valence_ is None:
-            P = self.clf_.valence_proba(E)
-        else:
-            P = self.strong_valence_.proba(self.get_valence_embedder().encode(texts))
-        if self.lexical_valence_ is None:
-            return P
-        vec, clf = self.lexical_valence_
-        lex = np.zeros_like(P)
-        proba = clf.predict_proba(vec.transform([r.view for r in results]))
-        for j, cls in enumerate(clf.classes_):
-            lex[:, VALENCES.index(cls)] = proba[:, j]
-        return (P + lex) / 2.0
+        """Combined classifier valence probabilities of ``texts`` (level embeddings ``E``):
+        the mean of the embedding and lexical models; where its top probability is below
+        ``strong_below``, the embedding model is the strong encoder's."""
+        P = self.clf_.valence_proba(E)
+        lex = P if self.lexical_valence_ is None else np.zeros_like(P)
+        if self.lexical_valence_ is not None:
+            vec, clf = self.lexical_valence_
+            proba = clf.predict_proba(vec.transform([r.view for r in results]))
+            for j, cls in enumerate(clf.classes_):
+                lex[:, VALENCES.index(cls)] = proba[:, j]
+        mixed = (P + lex) / 2.0
+        unsure = np.where(mixed.max(axis=1) < self.strong_below)[0]
+        if self.strong_valence_ is not None and len(unsure):
+            strong = self.get_valence_embedder().encode([texts[i] for i in unsure])
+            mixed[unsure] = (self.strong_valence_.proba(strong) + lex[unsure]) / 2.0
+        return mixed
 
     def _score(self, texts: list[str], gate: np.ndarray | None = None,
                ) -> tuple[np.ndarray, np.ndarray, list[RuleResult], np.ndarray, list[str]]:
