@@ -34,6 +34,9 @@ def worker_cache(tmp_path_factory) -> Path:
     if source.exists():  # else the workers embed the training texts too (slower, same result)
         with sqlite3.connect(source) as src, sqlite3.connect(folder / source.name) as dst:
             src.backup(dst)
+    models = default_cache_dir() / "models"
+    if models.is_dir():  # the strong encoder's built model, else each worker builds it
+        (folder / "models").symlink_to(models, target_is_directory=True)
     return folder
 
 

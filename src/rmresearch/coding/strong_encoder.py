@@ -254,6 +254,9 @@ def _build_into(work: Path) -> None:
     out.mkdir()
     from .strong_build import convert  # export and quantisation hold about 3 GB at their
     # peak: a child process gives it all back to the system before any coding starts
+    if multiprocessing.current_process().daemon:  # a Dask worker may not have children
+        convert(str(source), str(work))
+        return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         pool.submit(convert, str(source), str(work)).result()
