@@ -58,14 +58,17 @@ def test_shipped_coder_meets_the_targets_on_the_gold_sets(name: str) -> None:
 #: floors a little below what the shipped coder measured on the sets of real registers
 #: (7 December 2026, coder trained with the registers training file): macro-F1, kappa,
 #: valence. Guards against a change that helps our own writing and loses real text.
-REGISTER_FLOORS = {"registers": (0.78, 0.77, 0.87), "registers_b": (0.81, 0.78, 0.83),
+#: registers_b's floors were lowered by 0.01 with the learned role gate, a measured trade
+#: (docs/evaluation.md, "A learned role gate"): it lost 6 findings of that set's published prose
+#: and took 1 non-finding off, and took 3 for 1 on a mentor's paperwork (set e)
+REGISTER_FLOORS = {"registers": (0.78, 0.77, 0.87), "registers_b": (0.80, 0.77, 0.83),
                    "registers_c": (0.85, 0.83, 0.79)}
 
 
 @pytest.mark.parametrize("name", sorted(REGISTER_FLOORS))
 def test_shipped_coder_holds_its_level_on_the_sets_of_real_registers(name: str) -> None:
-    """Measured 0.802/0.796/0.881, 0.827/0.797/0.850 and 0.865/0.847/0.800
-    (`ensemble@f89668bc67`: roles-v13, valence read by the strong encoder)."""
+    """Measured 0.800/0.791/0.884, 0.815/0.780/0.846 and 0.878/0.868/0.800
+    (`ensemble@c3c02cd877`: roles-v13, valence read by the strong encoder, the role gate)."""
     result = evaluate_gold(REPO / "data" / "gold" / f"{name}.csv")
     f1, kappa, valence = REGISTER_FLOORS[name]
     assert result["macro_f1"] >= f1, result["macro_f1"]

@@ -168,14 +168,18 @@ NOTES_SETS = {"a": Path(__file__).parent / "data" / "mentor_notes_roles.csv",
               "d": Path(__file__).parent / "data" / "mentor_notes_roles_d.csv",
               "e": Path(__file__).parent / "data" / "mentor_notes_roles_e.csv"}
 #: per set: findings, other rows, fewest of the other rows the rules must recognise, fewest
-#: findings the product must show, most of the other rows it may show as findings
-EXPECTED = {"a": (88, 132, 65, 88, 1),  # roles-v7: 68 recognised (roles-v6: 31); 0 shown
-            "b": (90, 170, 80, 80, 8),  # roles-v12: 90 recognised (roles-v10: 57); 4 shown
-            "c": (90, 150, 65, 84, 8),  # roles-v12: 71 recognised (roles-v11: 53); 5 shown
-            "d": (80, 120, 38, 76, 13),  # roles-v13: 42 recognised (roles-v8: 35); 11 shown
+#: findings the product must show, most of the other rows it may show as findings.
+#: With the learned role gate (`role_model`; docs/evaluation.md, "A learned role gate")
+#: shown went 0 -> 0, 3 -> 3, 5 -> 4, 9 -> 5 and, blind, 14 -> 11; it took two findings of
+#: set a (a leader's objective for himself, a leader's admission of unease about race) and
+#: one of set e.
+EXPECTED = {"a": (88, 132, 65, 86, 1),  # roles-v7: 68 recognised (roles-v6: 31); 0 shown
+            "b": (90, 170, 80, 80, 5),  # roles-v12: 90 recognised (roles-v10: 57); 3 shown
+            "c": (90, 150, 65, 84, 6),  # roles-v12: 71 recognised (roles-v11: 53); 4 shown
+            "d": (80, 120, 38, 76, 7),  # roles-v13: 42 recognised (roles-v8: 35); 5 shown
             # set e is kept blind (measured, rows never read): roles-v13, 48 recognised,
-            # 14 shown, 2 findings gated, 93 findings shown
-            "e": (96, 144, 45, 90, 15)}
+            # 11 shown, 2 findings gated by the rules, 92 findings shown
+            "e": (96, 144, 45, 90, 13)}
 
 
 @pytest.fixture(scope="module", params=sorted(NOTES_SETS))

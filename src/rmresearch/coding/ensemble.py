@@ -19,18 +19,9 @@ Valence
     ``valence_weight`` and negated cues by ``negation_weight`` more
     (`valence.combine_valence`).
 Training
-    The codebook's examples and not-codable examples, the hand-written training files
-    (`training.TRAINING_FILES`: ``edi_levels_training.yaml``, two batches by two coders,
-    763 items; ``edi_levels_training_registers.yaml``, 2,396 items in the registers of
-    real published text and real notes, by eight more writers in three batches;
-    ``edi_levels_training_valence.yaml``, 887 items where the words point away from the
-    meaning, by three more writers; ``edi_levels_training_roles.yaml``, 570 items of what
-    is not a finding in mentors' notes, forms, minutes and emails, by two more), the
-    valence-only file (`training.VALENCE_TRAINING_FILES`: the 882 findings of
-    ``edi_levels_training_valence_b.yaml``, by four more writers, teach the two valence
-    classifiers and nothing else) and any human-coded segments (`fit_codebook`); 5,737
-    distinct texts without human codings.
-    Encoders read each text without its bullet mark or speaker label (`embedding_sha`).
+    The codebook's examples, the shipped training files and any human-coded segments
+    (`fit_codebook`; the files and what each teaches: `training`). Encoders read each text
+    without its bullet mark or speaker label (`embedding_sha`).
     Level weights were chosen by cross-validation on ``data/gold/dev.csv`` only; valence
     weights (0.75 for the rules' polarity, 0.5 more for negated cues) on the development
     sets dev, registers, the curve set and valence_dev (docs/evaluation.md).
@@ -39,7 +30,10 @@ Discourse roles
     ``roles``) is not a finding: a question, talk about the mentoring, the mentor's method,
     logistics or a heading has no coding row, like a segment judged not codable. The role
     is read from the text alone, so every path (in process, a store, Dask) gives the same
-    codings. ``roles`` is one of the coder's parameters, so it is part of its label.
+    codings. ``roles`` is one of the coder's parameters, so it is part of its label. Of the
+    segments the rules let through and the levels reach, those the learned role models call
+    plainly not a finding get no level either (`role_model.RoleGate`: ``role_veto``,
+    ``role_unsure``).
 Evidence
     The matched phrases of the level's patterns, else the nearest training example of the
     level by cosine similarity: ``example: "<text>"``.
@@ -51,11 +45,10 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..codebook import Codebook
 from ..errors import CodingError
-from ..vocabulary import FINDING, LEVELS, MACHINE_CODER, VALENCES
+from ..vocabulary import FINDING, LEVELS, MACHINE_CODER
 from .calibration import (CV_FOLDS, MIN_HUMAN_FOR_CALIBRATION, LevelCalibrator,
                           PlattCalibrator, blend_level_proba, cross_validated_level_proba)
 from .embeddings import Embedder
@@ -65,7 +58,8 @@ from .roles import ROLE_RULES_VERSION, discourse_roles
 from .training import levels_known
 from .rules import RuleCoder, RuleResult
 from .valence import VALENCE_RULES_VERSION, combine_valence
-from .valence_model import ValenceClassifier
+from .valence_model import LexicalValenceClassifier, ValenceClassifier
+from .role_model import RoleGate
 
 __all__ = ["EnsembleCoder", "DEFAULT_THRESHOLDS"]
 
@@ -145,6 +139,11 @@ class EnsembleCoder(ModelCoder):
         (embedding and lexical models) gives no valence at least this probability (0.7; 1.01:
         every coded segment; 0: none). Chosen on the development sets: as accurate as
         reading every segment, with the strong encoder on under half of them.
+    role_veto, role_unsure : float
+        A segment the levels reach gets none when the role model on the ``valence_encoder``'s
+        vectors gives it a finding probability below ``role_veto`` (0.05; 0: never); that
+        model reads only segments the role model on the level encoder's vectors gives below
+        ``role_unsure`` (0.5). Chosen on the development sets (`role_model`).
     """
 
     _kind = MACHINE_CODER
@@ -160,7 +159,8 @@ class EnsembleCoder(ModelCoder):
                  calibration: str | None = "platt", human_weight: float = 1.0,
                  fallback: float = 0.35, fallback_none: float = 0.5,
                  valence_encoder: str | None = STRONG_ENCODER,
-                 strong_below: float = 0.7) -> None:
+                 strong_below: float = 0.7, role_veto: float = 0.05,
+                 role_unsure: float = 0.5) -> None:
         super().__init__(codebook=codebook, random_state=random_state, C=C,
                          valence_C=valence_C, thresholds=thresholds,
                          none_threshold=none_threshold, batch_size=batch_size,
@@ -178,6 +178,8 @@ class EnsembleCoder(ModelCoder):
         self.fallback_none = fallback_none
         self.valence_encoder = valence_encoder
         self.strong_below = strong_below
+        self.role_veto = role_veto
+        self.role_unsure = role_unsure
 
     def _thresholds(self) -> list[float]:
         given = dict(DEFAULT_THRESHOLDS if self.thresholds is None else self.thresholds)
@@ -190,9 +192,11 @@ class EnsembleCoder(ModelCoder):
 
     @one_blas_thread
     def fit(self, X: Sequence[str], Y: Any, valence: Sequence[str | None] | None = None,
-            sample_weight: Sequence[float] | None = None) -> "EnsembleCoder":
-        """Fit the embedding and lexical classifiers (levels and valence), each text weighed
-        by ``sample_weight`` (None: all 1); returns self."""
+            sample_weight: Sequence[float] | None = None,
+            roles: Sequence[str | None] | None = None) -> "EnsembleCoder":
+        """Fit the embedding and lexical classifiers (levels and valence) and the role models,
+        each text weighed by ``sample_weight`` (None: all 1); ``roles`` as for
+        `ModelCoder.fit`. Returns self."""
         self.rules_ = None
         if self.valence_rules != VALENCE_RULES_VERSION:
             raise CodingError(f"EnsembleCoder(valence_rules={self.valence_rules!r}): unknown "
@@ -205,7 +209,7 @@ class EnsembleCoder(ModelCoder):
                               f"unknown encoder; allowed: {STRONG_ENCODER!r} or None (the "
                               "level encoder)")
         self.valence_embedder_ = None
-        super().fit(X, Y, valence, sample_weight)
+        super().fit(X, Y, valence, sample_weight, roles)
         ts, w = self.training_, self.sample_weight_
         results = self._rule_coder().analyse(ts.texts, view=True)
         views = [r.view for r in results]
@@ -220,19 +224,15 @@ class EnsembleCoder(ModelCoder):
         if self.calibration == "isotonic" and len(ts.texts) >= 5 * CV_FOLDS:
             held_out = self._held_out_proba(lemmas, results)
             self.calibrator_ = LevelCalibrator().fit(held_out, ts.Y)
-        idx = [i for i, v in enumerate(ts.valences) if v is not None and ts.Y[i].any()]
-        self.strong_valence_ = None
+        self.strong_valence_, strong = None, self.train_emb_
         if self.valence_encoder is not None:
+            strong = self.get_valence_embedder().encode(ts.texts)
             self.strong_valence_ = ValenceClassifier(self.valence_C, self.random_state).fit(
-                self.get_valence_embedder().encode(ts.texts), ts.Y, ts.valences, w)
-        self.lexical_valence_ = None
-        if len({ts.valences[i] for i in idx}) >= 2:
-            vec = _vectorizer()
-            Xv = vec.fit_transform([views[i] for i in idx])
-            clf = LogisticRegression(C=self.lexical_C, max_iter=3000,
-                                     random_state=self.random_state)
-            self.lexical_valence_ = (vec, clf.fit(Xv, [ts.valences[i] for i in idx],
-                                                  sample_weight=None if w is None else w[idx]))
+                strong, ts.Y, ts.valences, w)
+        self.lexical_valence_ = LexicalValenceClassifier(
+            self.lexical_C, self.random_state, _vectorizer).fit(views, ts.Y, ts.valences, w)
+        self.role_gate_ = RoleGate(self.role_veto, self.role_unsure, self.random_state).fit(
+            self.train_emb_, strong, ts.role_labels(), w)
         return self
 
     def get_valence_embedder(self) -> Embedder:
@@ -309,12 +309,8 @@ class EnsembleCoder(ModelCoder):
         the mean of the embedding and lexical models; where its top probability is below
         ``strong_below``, the embedding model is the strong encoder's."""
         P = self.clf_.valence_proba(E)
-        lex = P if self.lexical_valence_ is None else np.zeros_like(P)
-        if self.lexical_valence_ is not None:
-            vec, clf = self.lexical_valence_
-            proba = clf.predict_proba(vec.transform([r.view for r in results]))
-            for j, cls in enumerate(clf.classes_):
-                lex[:, VALENCES.index(cls)] = proba[:, j]
+        lex = (self.lexical_valence_.proba([r.view for r in results])
+               if self.lexical_valence_.ready else P)
         mixed = (P + lex) / 2.0
         unsure = np.where(mixed.max(axis=1) < self.strong_below)[0]
         if self.strong_valence_ is not None and len(unsure):
@@ -335,6 +331,9 @@ class EnsembleCoder(ModelCoder):
         rows = np.arange(len(texts))
         if gate is not None:
             A = A & np.asarray(gate, dtype=bool)[:, None]
+            rows = np.where(A.any(axis=1))[0]
+            A[rows[self.role_gate_.not_findings([texts[i] for i in rows], E[rows],
+                                                self.get_valence_embedder().encode)]] = False
             rows = np.where(A.any(axis=1))[0]
         vals = [""] * len(texts)
         if len(rows):

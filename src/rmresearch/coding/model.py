@@ -243,11 +243,13 @@ class ModelCoder(BaseEstimator):
 
     @one_blas_thread
     def fit(self, X: Sequence[str], Y: Any, valence: Sequence[str | None] | None = None,
-            sample_weight: Sequence[float] | None = None) -> "ModelCoder":
+            sample_weight: Sequence[float] | None = None,
+            roles: Sequence[str | None] | None = None) -> "ModelCoder":
         """Fit on texts ``X`` and labels ``Y`` (0/1 matrix or lists of level ids).
 
         ``valence`` (optional) gives each text's valence (None where unknown);
-        ``sample_weight`` (optional) each text's weight (None: all 1).
+        ``sample_weight`` (optional) each text's weight (None: all 1); ``roles`` (optional)
+        each text's discourse role (None: `TrainingSet.role_labels`).
         """
         texts = [str(t) for t in X]
         Y = self._targets(Y)
@@ -255,7 +257,10 @@ class ModelCoder(BaseEstimator):
             raise CodingError(f"X has {len(texts)} texts but Y has {len(Y)} rows")
         valence = list(valence) if valence is not None else [None] * len(texts)
         codebook = self.codebook or default_codebook()
-        self.training_ = TrainingSet(texts, Y, valence, ["fit"] * len(texts), codebook.ids)
+        if roles is not None and len(roles) != len(texts):
+            raise CodingError(f"X has {len(texts)} texts but roles has {len(roles)} values")
+        self.training_ = TrainingSet(texts, Y, valence, ["fit"] * len(texts), codebook.ids,
+                                     None if roles is None else list(roles))
         self.codes_ = codebook.ids
         self.codebook_hash_ = codebook.hash
         F, V, self.train_emb_ = self._train_features(texts)
@@ -279,7 +284,7 @@ class ModelCoder(BaseEstimator):
         weights = None
         if self.human_weight != 1.0 and "human" in ts.sources:
             weights = [self.human_weight if s == "human" else 1.0 for s in ts.sources]
-        return self.fit(ts.texts, ts.Y, ts.valences, sample_weight=weights)
+        return self.fit(ts.texts, ts.Y, ts.valences, sample_weight=weights, roles=ts.roles)
 
     def codebook_label(self, extra_segments: Any = None) -> str:
         """The `coder_label` that ``fit_codebook(extra_segments=...)`` would give, without
