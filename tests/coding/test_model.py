@@ -182,6 +182,29 @@ def test_human_items_keep_only_the_frame_levels() -> None:
         ("A.", ("individual", "symbolic"), "positive"), ("C.", (), "neutral")]
 
 
+def test_a_persons_role_decisions_teach_the_role_models() -> None:
+    """A segment a person called a question, thanks... is a not-codable item with that role;
+    a level a person gave wins (a finding); the rules' roles teach nothing."""
+    from rmresearch.codebook import LEVELS
+    from rmresearch.coding.training import human_items
+
+    codings = pd.DataFrame({"segment_id": ["a", "e"], "code": ["individual", "none"],
+                            "coder": ["human:ana", "human:ana"],
+                            "valence": ["attention", "neutral"]})
+    segments = pd.DataFrame({
+        "segment_id": list("abcdef"), "text": ["A.", "B?", "Thanks!", "D.", "", "Heading F"],
+        "role": ["question", "question", "about_mentoring", "heading", "logistics", "heading"],
+        "role_by": ["human:ana", "human:bo", "human:ana", "roles-v13", "human:ana", None]})
+    items = human_items(codings, segments, LEVELS)
+    assert [(i.text, i.levels, i.valence, i.role) for i in items] == [
+        ("A.", ("individual",), "attention", "finding"), ("B?", (), None, "question"),
+        ("Thanks!", (), None, "about_mentoring")]
+    # without the level, a's decision stands
+    assert [(i.text, i.role) for i in human_items(None, segments, LEVELS)] == [
+        ("A.", "question"), ("B?", "question"), ("Thanks!", "about_mentoring")]
+    assert human_items(codings, segments[["segment_id", "text"]], LEVELS)[0].role == "finding"
+
+
 def test_coder_says_what_it_embeds_and_with_which_embedder(coder: EnsembleCoder) -> None:
     """What embedding ahead (on Dask) needs, as public API: the embedder the coder uses, the
     texts it embeds when fitted (known before fitting, without loading the model) and, once

@@ -166,6 +166,18 @@ def test_a_reviewer_corrects_a_role_and_no_machine_run_undoes_it(store: Path,
         assert assign_roles(st) == 0  # the rules do not replace a person's role
         row = st.segments().set_index("segment_id").loc[sid[1]]
         assert (row["role"], row["role_by"]) == ("about_mentoring", "human:chair")
+        # the coder learns from the store's people: this segment also has a person's level,
+        # which wins (a finding); without it, it would teach the role models "about_mentoring"
+        from rmresearch.codebook import default_codebook
+        from rmresearch.coding.project import human_training_items
+        coded = st.codings()
+        assert coded.loc[coded["segment_id"] == sid[1], "coder"].str.startswith("human:").any()
+        taught = {i.text: i for i in human_training_items(st, default_codebook())}
+        assert taught[row["text"]].levels and taught[row["text"]].role == "finding"
+        segments = st.segments()
+    from rmresearch.coding.training import human_items
+    items = human_items(None, segments)
+    assert [(i.text, i.levels, i.role) for i in items] == [(row["text"], (), "about_mentoring")]
     sheet.loc[0, "role_decision"] = "praise"
     write_xlsx(tmp_path / "bad.xlsx", [list(sheet.columns)] + sheet.values.tolist())
     with pytest.raises(InputError, match=r"unknown role\(s\): row 2: 'praise'"):

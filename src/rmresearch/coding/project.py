@@ -93,7 +93,8 @@ def human_training_items(store: Any, codebook: Codebook, segments: Any = None) -
     The one training set of the default coder for a store, whether it codes in this process
     (`code_store`) or on Dask (`rmresearch.coding.dask.code_store_dask`): human codes outside
     the codebook are dropped, and a segment with no code of the codebook is left out unless
-    it is marked ``none`` (`training.human_items`).
+    it is marked ``none`` or a person gave it a role other than finding, which it then
+    teaches the role models (`training.human_items`).
 
     Parameters
     ----------

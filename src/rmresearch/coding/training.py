@@ -191,30 +191,45 @@ def _parse_items(data: Any, codebook: Codebook, where: str) -> list[TrainingItem
 
 def human_items(codings: Any, segments: Any, codes: Sequence[str] | None = None,
                 ) -> list[TrainingItem]:
-    """Training items from human codings (``coder`` starting ``human:``) of known segments.
+    """Training items from human codings (``coder`` starting ``human:``) of known segments,
+    and from a person's role decisions (``segments.role_by`` starting ``human:``), in
+    segment-id order.
 
     A segment's levels are its human codes that are among ``codes`` (all codes when None).
     A segment whose human codes are all outside ``codes`` is left out (it was coded with
     another frame), unless one of them is ``none`` (explicitly not codable). Absence of a
-    row is never taken as "not codable".
+    row is never taken as "not codable". A segment a person called something other than a
+    finding (a question, a heading...) is not codable, with that role, unless a person gave
+    it a level (then it is a finding).
     """
-    if codings is None or len(codings) == 0:
-        return []
-    human = codings[codings["coder"].astype(str).str.startswith(HUMAN_PREFIX)]
-    texts = dict(zip(segments["segment_id"].astype(str), segments["text"]))
-    items = []
-    for sid, group in human.groupby(human["segment_id"].astype(str), sort=True):
-        text = texts.get(sid)
-        if not isinstance(text, str) or not text.strip():
-            continue
-        found = set(group["code"].astype(str))
-        levels = tuple(sorted(c for c in found if codes is None or c in codes))
-        levels = tuple(c for c in levels if c != "none")
-        if not levels and "none" not in found:
-            continue
-        vals = [v for v in group.get("valence", []) if v in VALENCES]
-        items.append(TrainingItem(text, levels, vals[0] if vals else None, "human"))
-    return items
+    texts = {sid: t for sid, t in zip(segments["segment_id"].astype(str), segments["text"])
+             if isinstance(t, str) and t.strip()}
+    roles = _human_roles(segments)
+    items: dict[str, TrainingItem] = {}
+    if codings is not None and len(codings):
+        human = codings[codings["coder"].astype(str).str.startswith(HUMAN_PREFIX)]
+        for sid, group in human.groupby(human["segment_id"].astype(str), sort=True):
+            found = set(group["code"].astype(str))
+            levels = tuple(sorted(c for c in found if (codes is None or c in codes)
+                                  and c != "none"))
+            if sid not in texts or (not levels and "none" not in found):
+                continue
+            vals = [v for v in group.get("valence", []) if v in VALENCES]
+            items[sid] = TrainingItem(texts[sid], levels, vals[0] if vals else None, "human",
+                                      FINDING if levels else roles.get(sid))
+    for sid, role in roles.items():
+        if sid in texts and sid not in items:
+            items[sid] = TrainingItem(texts[sid], (), None, "human", role)
+    return [items[sid] for sid in sorted(items)]
+
+
+def _human_roles(segments: Any) -> dict[str, str]:
+    """Segment id -> the role a person gave it, where that role is not a finding."""
+    if "role_by" not in segments.columns or "role" not in segments.columns:
+        return {}
+    decided = segments[segments["role_by"].fillna("").astype(str).str.startswith(HUMAN_PREFIX)
+                       & segments["role"].isin([r for r in ROLES if r != FINDING])]
+    return dict(zip(decided["segment_id"].astype(str), decided["role"].astype(str)))
 
 
 def build_training_set(codebook: Codebook, items: Sequence[TrainingItem]) -> TrainingSet:
