@@ -93,18 +93,17 @@ class LexicalValenceClassifier:
         """Learn from the views of the texts that teach valence (`coded_with_valence`)."""
         idx = coded_with_valence(Y, valences)
         self.vectorizer_ = self.vectorizer()
-        X = self.vectorizer_.fit_transform([views[i] for i in idx]) if idx else None
-        self.model_ = ValenceClassifier(self.C, self.random_state, max_iter=3000)
-        self.model_.classes_ = []
-        if X is not None:
-            self.model_.fit(X, np.ones((len(idx), 1), dtype=int), [valences[i] for i in idx],
-                            None if sample_weight is None else np.asarray(sample_weight)[idx])
+        if idx:
+            self.vectorizer_.fit([views[i] for i in idx])
+        X = self.vectorizer_.transform(views) if idx else np.zeros((len(views), 0))
+        self.model_ = ValenceClassifier(self.C, self.random_state, max_iter=3000).fit(
+            X, Y, valences, sample_weight)
         return self
 
     @property
     def ready(self) -> bool:
         """Whether it learned at least two valences (else the caller does without it)."""
-        return len(getattr(self.model_, "classes_", [])) >= 2
+        return len(self.model_.classes_) >= 2
 
     def proba(self, views: Sequence[str]) -> np.ndarray:
         """(n, 3) valence probabilities in `VALENCES` order."""
